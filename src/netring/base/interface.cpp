@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Interface lookup through ioctl()s that need no privilege.
+#include "netring/base/interface.h"
+
+#include <cerrno>
+#include <cstring>
+#include <linux/ethtool.h>
+#include <linux/sockios.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+
+#include <fmt/format.h>
+
+#include "netring/base/unique_fd.h"
+
+namespace netring {
+
+bool InterfaceInfo::up() const { return (flags & IFF_UP) != 0; }
+bool InterfaceInfo::running() const { return (flags & IFF_RUNNING) != 0; }
+
+namespace {
+
+// SIOCGIF* ioctls work on any socket; an AF_UNIX one needs no capability.
+Status ifreq_ioctl(int fd, unsigned long request, ifreq &ifr, const char *what)
+{
+    if (::ioctl(fd, request, &ifr) < 0) {
+        const int err = errno;
+        return Error::sys(err, fmt::format("{} of {}", what, ifr.ifr_name));
+    }
+    return {};
+}
+
+}  // namespace
+
+Result<InterfaceInfo> lookup_interface(const std::string &name)
+{
+    if (name.empty() || name.size() >= IFNAMSIZ)
+        return Error::sys(ENODEV, fmt::format("interface name '{}'", name));
+    UniqueFd fd(::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+    if (!fd.valid()) {
+        const int err = errno;
+        return Error::sys(err, "socket for interface ioctls");
+    }
+    InterfaceInfo info;
+    info.name = name;
+    ifreq ifr{};
+    std::memcpy(ifr.ifr_name, name.c_str(), name.size());
+
+    if (auto st = ifreq_ioctl(fd.get(), SIOCGIFINDEX, ifr, "index"); !st)
+        return st.error();
+    info.index = static_cast<unsigned>(ifr.ifr_ifindex);
+    if (auto st = ifreq_ioctl(fd.get(), SIOCGIFFLAGS, ifr, "flags"); !st)
+        return st.error();
+    info.flags = static_cast<unsigned short>(ifr.ifr_flags);
+    if (auto st = ifreq_ioctl(fd.get(), SIOCGIFMTU, ifr, "MTU"); !st)
+        return st.error();
+    info.mtu = static_cast<unsigned>(ifr.ifr_mtu);
+    if (ifreq_ioctl(fd.get(), SIOCGIFHWADDR, ifr, "hardware address"))
+        std::memcpy(info.mac.data(), ifr.ifr_hwaddr.sa_data, info.mac.size());
+
+    ethtool_drvinfo drv{};
+    drv.cmd = ETHTOOL_GDRVINFO;
+    ifr.ifr_data = reinterpret_cast<char *>(&drv);
+    if (::ioctl(fd.get(), SIOCETHTOOL, &ifr) == 0)
+        info.driver.assign(drv.driver, strnlen(drv.driver, sizeof(drv.driver)));
+    return info;
+}
+
+std::vector<std::string> interface_names()
+{
+    std::vector<std::string> names;
+    if (struct if_nameindex *list = ::if_nameindex()) {
+        for (struct if_nameindex *it = list; it->if_index != 0; ++it)
+            names.emplace_back(it->if_name);
+        ::if_freenameindex(list);
+    }
+    return names;
+}
+
+std::string describe_missing_interface(const std::string &name)
+{
+    return fmt::format("no such interface '{}' (interfaces here: {})", name,
+                       fmt::join(interface_names(), ", "));
+}
+
+}  // namespace netring

@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Network interface lookup: index, state, MTU, hardware address, driver.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "netring/base/result.h"
+
+namespace netring {
+
+struct InterfaceInfo {
+    std::string name;
+    unsigned index = 0;
+    unsigned flags = 0;  // IFF_*
+    unsigned mtu = 0;
+    std::array<std::uint8_t, 6> mac{};
+    std::string driver;  // empty when ethtool does not say
+
+    [[nodiscard]] bool up() const;
+    [[nodiscard]] bool running() const;
+};
+
+// ENODEV when there is no such interface.
+Result<InterfaceInfo> lookup_interface(const std::string &name);
+
+// Names of every interface in this network namespace, in index order.
+std::vector<std::string> interface_names();
+
+// "no such interface 'x' (interfaces: lo, eth0, ...)".
+std::string describe_missing_interface(const std::string &name);
+
+}  // namespace netring

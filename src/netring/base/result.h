@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Error and Result<T>: how the library reports failure without throwing.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <variant>
+
+namespace netring {
+
+// An errno (0 when the failure is not a system call's) and what was being
+// attempted, e.g. "bind AF_PACKET socket to veth0".
+struct Error {
+    int code = 0;
+    std::string context;
+
+    // A system-call failure. Callers save errno into a local first, because
+    // building the context string may clobber it.
+    static Error sys(int err, std::string what) { return Error{err, std::move(what)}; }
+    static Error logic(std::string what) { return Error{0, std::move(what)}; }
+
+    // "context: strerror(code)", or the context alone.
+    [[nodiscard]] std::string message() const;
+};
+
+template <typename T>
+class [[nodiscard]] Result {
+public:
+    Result(T value) : v_(std::move(value)) {}          // NOLINT(google-explicit-constructor)
+    Result(Error error) : v_(std::move(error)) {}      // NOLINT(google-explicit-constructor)
+
+    [[nodiscard]] bool ok() const { return v_.index() == 0; }
+    explicit operator bool() const { return ok(); }
+    T &value() & { return std::get<0>(v_); }
+    T &&value() && { return std::get<0>(std::move(v_)); }
+    const T &value() const & { return std::get<0>(v_); }
+    T *operator->() { return &std::get<0>(v_); }
+    T &operator*() & { return std::get<0>(v_); }
+    [[nodiscard]] const Error &error() const { return std::get<1>(v_); }
+
+private:
+    std::variant<T, Error> v_;
+};
+
+template <>
+class [[nodiscard]] Result<void> {
+public:
+    Result() = default;
+    Result(Error error) : error_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
+
+    [[nodiscard]] bool ok() const { return !error_; }
+    explicit operator bool() const { return ok(); }
+    [[nodiscard]] const Error &error() const { return *error_; }
+
+private:
+    std::optional<Error> error_;
+};
+
+using Status = Result<void>;
+
+}  // namespace netring
