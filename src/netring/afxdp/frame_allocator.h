@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// FrameAllocator: hands out a socket's UMEM chunks and checks every address that comes back.
+//
+// A socket owns a contiguous range of chunks of the UMEM (all of it, or a slice
+// when several sockets share one UMEM). Each chunk is either free (here) or
+// handed out (in the Fill ring, RX ring, TX ring or with the caller); a chunk is
+// never handed out twice. Addresses coming back from the kernel point inside a
+// chunk (an RX descriptor's address includes headroom and offset), so they are
+// rebased to the chunk start, and anything outside this socket's range, not
+// handed out, or running past its chunk is rejected instead of being reused.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace netring::xdp {
+
+enum class AddrCheck : std::uint8_t {
+    ok,
+    out_of_range,    // not in this socket's chunks (another socket's, or beyond the UMEM)
+    misaligned,      // not a chunk start where one is required
+    overruns_chunk,  // address + length crosses into the next chunk
+    not_handed_out,  // free already: a double return, or never given to the kernel
+};
+
+const char *describe(AddrCheck check);
+
+class FrameAllocator {
+public:
+    FrameAllocator() = default;
+    // Chunks [first_addr, first_addr + count * chunk_size) of a UMEM, all free.
+    // chunk_size is a power of two and first_addr a multiple of it (aligned mode).
+    FrameAllocator(std::uint64_t first_addr, std::uint32_t count, std::uint32_t chunk_size);
+
+    [[nodiscard]] std::uint32_t capacity() const { return count_; }
+    [[nodiscard]] std::uint32_t available() const { return static_cast<std::uint32_t>(free_.size()); }
+    [[nodiscard]] std::uint32_t handed_out() const { return count_ - available(); }
+    [[nodiscard]] std::uint32_t chunk_size() const { return chunk_size_; }
+    [[nodiscard]] std::uint64_t first_addr() const { return first_; }
+    [[nodiscard]] std::uint64_t end_addr() const { return first_ + std::uint64_t{count_} * chunk_size_; }
+
+    // A free chunk's start address, now handed out; nullopt when none is free.
+    std::optional<std::uint64_t> allocate();
+    // Fills up to out.size() chunk addresses; returns how many.
+    std::uint32_t allocate(std::span<std::uint64_t> out);
+
+    // The start of the chunk that holds [addr, addr + len), if it is one of ours.
+    [[nodiscard]] AddrCheck rebase(std::uint64_t addr, std::uint32_t len, std::uint64_t &chunk) const;
+
+    // Takes back a handed-out chunk by its exact start address.
+    AddrCheck free(std::uint64_t chunk_addr);
+    // Takes back the chunk an address from the kernel points into (RX, completion).
+    AddrCheck reclaim(std::uint64_t addr, std::uint32_t len = 0);
+
+    // "0x1234: not handed out (socket frames 0x0..0x800000)" for logs and errors.
+    [[nodiscard]] std::string explain(std::uint64_t addr, AddrCheck check) const;
+
+private:
+    [[nodiscard]] std::uint32_t index_of(std::uint64_t chunk) const
+    {
+        return static_cast<std::uint32_t>((chunk - first_) >> shift_);
+    }
+
+    std::uint64_t first_ = 0;
+    std::uint32_t count_ = 0;
+    std::uint32_t chunk_size_ = 0;
+    unsigned shift_ = 0;
+    std::vector<std::uint64_t> free_;       // LIFO: a just-used chunk is likely still cached
+    std::vector<std::uint8_t> handed_out_;  // per chunk: 1 while outside the allocator
+};
+
+}  // namespace netring::xdp
