@@ -1,11 +1,42 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // netring's entry point: registers the subcommands and runs the chosen one.
+#include <vector>
+
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "command.h"
+#include "errors.h"
+#include "version.h"
 
 int main(int argc, char **argv)
 {
+    using namespace netring::cli;
     CLI::App app{"netring: packet capture and replay on AF_PACKET and AF_XDP"};
+    app.name("netring");
     app.require_subcommand(1);
-    CLI11_PARSE(app, argc, argv);
-    return 0;
+    app.set_version_flag("-V,--version", version_text());
+    std::string log_level = "warn";
+    app.add_option("--log-level", log_level, "trace, debug, info, warn, error or off")
+        ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
+
+    std::vector<Command> commands;
+    commands.push_back(register_capture(app));
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError &e) {
+        if (e.get_exit_code() == 0)
+            return app.exit(e);
+        // CLI11 has an exit code per kind of parse error; ours is one: 2.
+        fmt::print(stderr, "netring: {}\nRun 'netring --help' or 'netring SUBCOMMAND --help'.\n", e.what());
+        return exit_usage;
+    }
+    spdlog::set_pattern("netring: %l: %v");
+    spdlog::set_level(spdlog::level::from_str(log_level));
+    for (const Command &c : commands)
+        if (c.app->parsed())
+            return c.run();
+    return exit_usage;
 }

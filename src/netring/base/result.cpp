@@ -8,7 +8,7 @@ namespace netring {
 
 std::string Error::message() const
 {
-    if (code == 0)
+    if (code == 0 || self_explanatory)
         return context;
     return context + ": " + std::strerror(code);
 }

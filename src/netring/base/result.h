@@ -14,11 +14,14 @@ namespace netring {
 struct Error {
     int code = 0;
     std::string context;
+    bool self_explanatory = false;  // message() leaves out strerror(code)
 
     // A system-call failure. Callers save errno into a local first, because
     // building the context string may clobber it.
     static Error sys(int err, std::string what) { return Error{err, std::move(what)}; }
     static Error logic(std::string what) { return Error{0, std::move(what)}; }
+    // An errno whose meaning the text already says in full.
+    static Error explained(int err, std::string text) { return Error{err, std::move(text), true}; }
 
     // "context: strerror(code)", or the context alone.
     [[nodiscard]] std::string message() const;

@@ -1,0 +1,288 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// `netring capture`: frames from an interface into pcapng, pcap or a terminal.
+#include <cerrno>
+#include <csignal>
+#include <memory>
+#include <optional>
+#include <unistd.h>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "command.h"
+#include "config.h"
+#include "errors.h"
+#include "status_line.h"
+#include "netring/afpacket/rx_ring.h"
+#include "netring/base/clock.h"
+#include "netring/base/interface.h"
+#include "netring/base/stop_signal.h"
+#include "netring/capture/filter.h"
+#include "netring/decode/text_sink.h"
+#include "netring/pcap/pcap_writer.h"
+#include "netring/pcap/pcapng_writer.h"
+
+namespace netring::cli {
+
+namespace {
+
+constexpr std::uint32_t max_snaplen = 262144;
+
+struct CaptureOptions {
+    std::string interface;
+    std::string write_to;
+    std::uint64_t count = 0;
+    std::uint32_t snaplen = max_snaplen;
+    bool no_promiscuous = false;
+    std::string direction = "inout";
+    std::size_t buffer_kib = 32768;
+    std::vector<std::string> autostop;
+    double duration = 0;
+    std::string format = "pcapng";
+    std::string precision = "nano";
+    bool quiet = false;
+    std::vector<std::string> filter_words;
+};
+
+// dumpcap's -a: stop after duration:SEC, packets:N or filesize:KB.
+struct AutoStop {
+    double seconds = 0;
+    std::uint64_t packets = 0;
+    std::uint64_t kilobytes = 0;
+};
+
+std::optional<AutoStop> parse_autostop(const std::vector<std::string> &conditions, double duration,
+                                       std::string &problem)
+{
+    AutoStop stop;
+    stop.seconds = duration;
+    for (const std::string &c : conditions) {
+        const auto colon = c.find(':');
+        const std::string key = c.substr(0, colon);
+        const std::string value = colon == std::string::npos ? "" : c.substr(colon + 1);
+        char *end = nullptr;
+        const double v = std::strtod(value.c_str(), &end);
+        if (value.empty() || *end != '\0' || !(v > 0)) {
+            problem = fmt::format("-a {}: expected duration:SEC, packets:N or filesize:KB with a positive number", c);
+            return std::nullopt;
+        }
+        if (key == "duration")
+            stop.seconds = v;
+        else if (key == "packets")
+            stop.packets = static_cast<std::uint64_t>(v);
+        else if (key == "filesize")
+            stop.kilobytes = static_cast<std::uint64_t>(v);
+        else {
+            problem = fmt::format("-a {}: unknown condition '{}' (duration, packets or filesize)", c, key);
+            return std::nullopt;
+        }
+    }
+    return stop;
+}
+
+std::string join(const std::vector<std::string> &words)
+{
+    return fmt::format("{}", fmt::join(words, " "));
+}
+
+afpacket::DirectionFilter direction_of(const std::string &q)
+{
+    if (q == "in")
+        return afpacket::DirectionFilter::in;
+    if (q == "out")
+        return afpacket::DirectionFilter::out;
+    return afpacket::DirectionFilter::inout;
+}
+
+// The source a capture reads from, and how the IDB describes it.
+struct OpenedSource {
+    std::unique_ptr<CaptureSource> source;
+    std::string description;
+    std::string hardware;
+};
+
+Result<OpenedSource> open_source(const CaptureOptions &o, const Filter &filter)
+{
+    afpacket::RxOptions rx;
+    rx.interface = o.interface;
+    rx.snaplen = o.snaplen;
+    rx.promiscuous = !o.no_promiscuous;
+    rx.direction = direction_of(o.direction);
+    rx.ring_bytes = o.buffer_kib * 1024;
+    rx.filter = &filter;
+    auto ring = afpacket::PacketRxRing::open(rx);
+    if (!ring)
+        return ring.error();
+    spdlog::info("{}: TPACKET_V3 ring of {} x {} KiB blocks", o.interface, ring.value()->block_count(),
+                 ring.value()->block_size() >> 10);
+    OpenedSource opened;
+    opened.source = std::move(ring.value());
+    opened.description = "AF_PACKET TPACKET_V3";
+    if (auto info = lookup_interface(o.interface))
+        opened.hardware = info->driver;
+    return opened;
+}
+
+Result<std::unique_ptr<FrameSink>> open_sink(const CaptureOptions &o, const InterfaceDescription &idb)
+{
+    // No -w: a terminal gets lines, anything else gets a pcapng stream.
+    if (o.write_to.empty() && ::isatty(STDOUT_FILENO) == 1)
+        return std::unique_ptr<FrameSink>(std::make_unique<TextSink>(stdout));
+    auto out = Output::open(o.write_to.empty() ? "-" : o.write_to);
+    if (!out)
+        return out.error();
+    if (o.format == "pcap") {
+        auto w = PcapWriter::create(std::move(out.value()), idb);
+        if (!w)
+            return w.error();
+        return std::unique_ptr<FrameSink>(std::move(w.value()));
+    }
+    auto w = PcapngWriter::create(std::move(out.value()), std::span(&idb, 1), fmt::format("netring {}", NETRING_VERSION));
+    if (!w)
+        return w.error();
+    return std::unique_ptr<FrameSink>(std::move(w.value()));
+}
+
+int run_capture(const CaptureOptions &o)
+{
+    if (o.interface.empty())
+        return usage("capture", fmt::format("-i IFACE is required (interfaces here: {})",
+                                            fmt::join(interface_names(), ", ")));
+    std::string problem;
+    const auto stop = parse_autostop(o.autostop, o.duration, problem);
+    if (!stop)
+        return usage("capture", problem);
+    const std::string expression = join(o.filter_words);
+    auto filter = Filter::compile(expression, o.snaplen);
+    if (!filter)
+        return report("capture", filter.error());
+
+    install_stop_handlers();
+    auto opened = open_source(o, filter.value());
+    if (!opened)
+        return report("capture", opened.error());
+    CaptureSource &source = *opened->source;
+
+    InterfaceDescription idb;
+    idb.name = o.interface;
+    idb.description = opened->description;
+    idb.hardware = opened->hardware;
+    idb.filter = expression;
+    idb.snaplen = o.snaplen;
+    idb.tsresol = o.precision == "micro" ? 6 : 9;
+    auto sink_or = open_sink(o, idb);
+    if (!sink_or)
+        return report("capture", sink_or.error());
+    FrameSink &sink = *sink_or.value();
+
+    const std::uint64_t start_ns = realtime_ns();
+    const std::uint64_t start_mono = monotonic_ns();
+    const std::uint64_t deadline =
+        stop->seconds > 0 ? start_mono + static_cast<std::uint64_t>(stop->seconds * 1e9) : 0;
+    const std::uint64_t max_frames = o.count != 0 ? o.count : stop->packets;
+    const std::uint64_t max_bytes = stop->kilobytes * 1000;
+    const bool to_pipe = o.write_to.empty() || o.write_to == "-";
+
+    std::uint64_t frames = 0;
+    std::uint64_t bytes = 0;
+    std::optional<Error> write_error;
+    const FrameHandler handler = [&](const Frame &f) {
+        if (auto st = sink.write(f); !st) {
+            write_error = st.error();
+            return false;
+        }
+        ++frames;
+        bytes += f.caplen;
+        if ((max_frames != 0 && frames >= max_frames) || (max_bytes != 0 && bytes >= max_bytes)) {
+            request_stop(-1);
+            return false;
+        }
+        return true;
+    };
+
+    StatusLine status(!o.quiet && !o.write_to.empty() && o.write_to != "-");
+    std::optional<Error> source_error;
+    std::uint64_t last_flush = start_mono;
+    while (stop_requested() == 0 && !write_error) {
+        std::uint64_t now = monotonic_ns();
+        if (deadline != 0 && now >= deadline)
+            break;
+        int timeout = 100;
+        if (deadline != 0)
+            timeout = static_cast<int>(std::min<std::uint64_t>(100, (deadline - now) / 1'000'000 + 1));
+        auto got = source.poll(timeout, handler);
+        if (!got) {
+            source_error = got.error();
+            break;
+        }
+        now = monotonic_ns();
+        // A pipe's reader should see frames as they come; a file is written
+        // in large chunks, but at least once a second so a crash loses little.
+        if (!write_error && (to_pipe || now - last_flush >= 1'000'000'000ULL)) {
+            if (auto st = sink.flush(); !st)
+                write_error = st.error();
+            last_flush = now;
+        }
+        status.update(now, fmt::format("{} frames, {:.1f} MB", frames, static_cast<double>(bytes) / 1e6));
+    }
+    status.clear();
+
+    InterfaceCounters counters;
+    counters.start_ns = start_ns;
+    counters.end_ns = realtime_ns();
+    counters.usrdeliv = sink.frames_written();
+    auto kernel = source.counters();
+    if (kernel) {
+        counters.ifrecv = kernel->if_received;
+        counters.ifdrop = kernel->if_dropped;
+        counters.filteraccept = kernel->received;
+        counters.osdrop = kernel->dropped;
+    }
+    Status finished = sink.finish(std::span(&counters, 1));
+    if (!write_error && !finished)
+        write_error = finished.error();
+
+    fmt::print(stderr, "{} packets captured, {} received by filter, {} dropped by kernel, {} dropped by interface\n",
+               sink.frames_written(), counters.filteraccept, counters.osdrop, counters.ifdrop);
+    if (!kernel)
+        report("capture", kernel.error());
+    if (source_error)
+        return report("capture", *source_error);
+    // A reader that went away (| head) is a normal end, as it is for tcpdump.
+    if (write_error && write_error->code != EPIPE)
+        return report("capture", *write_error);
+    return exit_ok;
+}
+
+}  // namespace
+
+Command register_capture(CLI::App &parent)
+{
+    auto opts = std::make_shared<CaptureOptions>();
+    CLI::App *app = parent.add_subcommand("capture", "Capture frames from an interface into pcapng or pcap");
+    app->add_option("-i,--interface", opts->interface, "Interface to capture on");
+    app->add_option("-w,--write", opts->write_to, "Output file, or - for standard output");
+    app->add_option("-c,--count", opts->count, "Stop after COUNT frames");
+    app->add_option("-s,--snapshot-length", opts->snaplen, "Bytes kept of each frame (0 = 262144)")
+        ->check(CLI::Range(0U, max_snaplen));
+    app->add_flag("-p,--no-promiscuous-mode", opts->no_promiscuous, "Do not put the interface in promiscuous mode");
+    app->add_option("-Q,--direction", opts->direction, "Directions captured: in, out or inout")
+        ->check(CLI::IsMember({"in", "out", "inout"}));
+    app->add_option("-B,--buffer-size", opts->buffer_kib, "Kernel ring size in KiB (default 32768)")
+        ->check(CLI::Range(std::size_t{256}, std::size_t{4} << 20));
+    app->add_option("-a,--autostop", opts->autostop, "Stop after duration:SEC, packets:N or filesize:KB");
+    app->add_option("--duration", opts->duration, "Stop after SEC seconds")->check(CLI::PositiveNumber);
+    app->add_option("-F,--format", opts->format, "Output format: pcapng or pcap")
+        ->check(CLI::IsMember({"pcapng", "pcap"}));
+    app->add_option("--time-stamp-precision", opts->precision, "Timestamp precision: micro or nano")
+        ->check(CLI::IsMember({"micro", "nano"}));
+    app->add_flag("-q,--quiet", opts->quiet, "No status line");
+    app->add_option("filter", opts->filter_words, "libpcap filter expression");
+    return Command{app, [opts] {
+                       if (opts->snaplen == 0)
+                           opts->snaplen = max_snaplen;
+                       return run_capture(*opts);
+                   }};
+}
+
+}  // namespace netring::cli

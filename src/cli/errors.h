@@ -1,0 +1,23 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Exit codes and the one-line error messages of every subcommand.
+#pragma once
+
+#include <string_view>
+
+#include "netring/base/result.h"
+
+namespace netring::cli {
+
+inline constexpr int exit_ok = 0;
+inline constexpr int exit_runtime = 1;  // the kernel, a device or a file failed us
+inline constexpr int exit_usage = 2;    // the command line asked for something impossible
+
+// Prints "netring CMD: message (what to do)" on stderr and returns the exit
+// code that fits: usage for a missing interface or a bad filter, runtime
+// otherwise.
+int report(std::string_view command, const Error &error);
+
+// Prints "netring CMD: message" and returns exit_usage.
+int usage(std::string_view command, std::string_view message);
+
+}  // namespace netring::cli

@@ -1,0 +1,12 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// What `netring --version` says.
+#pragma once
+
+#include <string>
+
+namespace netring::cli {
+
+// Version, git describe, and the kernel it runs on.
+std::string version_text();
+
+}  // namespace netring::cli

@@ -1,0 +1,335 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// TPACKET_V3 receive ring: setup, block draining and statistics.
+#include "netring/afpacket/rx_ring.h"
+
+#include <algorithm>
+#include <arpa/inet.h>
+#include <cerrno>
+#include <linux/filter.h>
+#include <linux/if_ether.h>
+#include <net/if.h>
+#include <poll.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "config.h"
+#include "netring/afpacket/block_walker.h"
+#include "netring/afpacket/vlan.h"
+#include "netring/base/interface.h"
+
+namespace netring::afpacket {
+
+namespace {
+
+constexpr std::size_t max_block = std::size_t{1} << 20;
+
+std::size_t pow2_floor(std::size_t v)
+{
+    std::size_t p = 1;
+    while (p * 2 <= v)
+        p *= 2;
+    return p;
+}
+
+std::size_t pow2_ceil(std::size_t v)
+{
+    std::size_t p = 1;
+    while (p < v)
+        p *= 2;
+    return p;
+}
+
+Status set_option(int fd, int level, int name, const void *value, socklen_t len, const std::string &what)
+{
+    if (::setsockopt(fd, level, name, value, len) < 0) {
+        const int err = errno;
+        return Error::sys(err, what);
+    }
+    return {};
+}
+
+Status attach_filter(int fd, const bpf_program &prog, const std::string &iface)
+{
+    // libpcap's bpf_insn and the kernel's sock_filter share one layout.
+    static_assert(sizeof(bpf_insn) == sizeof(sock_filter));
+    sock_fprog fprog{};
+    fprog.len = static_cast<unsigned short>(prog.bf_len);
+    fprog.filter = reinterpret_cast<sock_filter *>(prog.bf_insns);
+    return set_option(fd, SOL_SOCKET, SO_ATTACH_FILTER, &fprog, sizeof(fprog),
+                      fmt::format("attach filter to AF_PACKET socket on {}", iface));
+}
+
+Reception reception_of(unsigned char pkttype)
+{
+    switch (pkttype) {
+    case PACKET_HOST:
+        return Reception::unicast;
+    case PACKET_BROADCAST:
+        return Reception::broadcast;
+    case PACKET_MULTICAST:
+        return Reception::multicast;
+    case PACKET_OTHERHOST:
+        return Reception::promiscuous;
+    default:
+        return Reception::unspecified;
+    }
+}
+
+}  // namespace
+
+Result<std::unique_ptr<PacketRxRing>> PacketRxRing::open(const RxOptions &options)
+{
+    std::unique_ptr<PacketRxRing> ring(new PacketRxRing());
+    if (auto st = ring->setup(options); !st)
+        return st.error();
+    return ring;
+}
+
+Status PacketRxRing::setup(const RxOptions &o)
+{
+    auto info = lookup_interface(o.interface);
+    if (!info) {
+        if (info.error().code == ENODEV)
+            return Error::explained(ENODEV, describe_missing_interface(o.interface));
+        return info.error();
+    }
+    if (!info->up())
+        return Error::explained(ENETDOWN, fmt::format("interface {} is down (bring it up: ip link set {} up)", o.interface,
+                                                o.interface));
+    interface_ = o.interface;
+    ifindex_ = info->index;
+    snaplen_ = o.snaplen;
+    interface_id_ = o.interface_id;
+    direction_ = o.direction;
+    want_hash_ = o.want_hash;
+
+    // Protocol 0: the socket receives nothing until bind(), so every frame
+    // that reaches the ring has passed the filter attached below.
+    fd_.reset(::socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0));
+    if (!fd_.valid()) {
+        const int err = errno;
+        return Error::sys(err, "open AF_PACKET socket");
+    }
+    const int version = TPACKET_V3;
+    if (auto st = set_option(fd_.get(), SOL_PACKET, PACKET_VERSION, &version, sizeof(version), "select TPACKET_V3");
+        !st)
+        return st;
+    // Headroom before each frame so that a VLAN tag can be put back in place.
+    const unsigned reserve = vlan_tag_len;
+    if (auto st = set_option(fd_.get(), SOL_PACKET, PACKET_RESERVE, &reserve, sizeof(reserve), "PACKET_RESERVE");
+        !st)
+        return st;
+
+    // The kernel runs the expression unless it tests VLAN tags, which it has
+    // already stripped; then it runs a keep-all program (for the snap length)
+    // and the expression runs here after the tag is back.
+    std::optional<Filter> snap_only;
+    const Filter *kernel_filter = o.filter;
+    if (o.filter == nullptr || o.filter->needs_user_space()) {
+        auto all = Filter::compile("", o.snaplen);
+        if (!all)
+            return all.error();
+        snap_only.emplace(std::move(all.value()));
+        kernel_filter = &*snap_only;
+        if (o.filter != nullptr)
+            user_filter_ = o.filter;
+    }
+    if (auto st = attach_filter(fd_.get(), kernel_filter->program(), interface_); !st)
+        return st;
+
+    if (o.direction == DirectionFilter::in) {
+#if HAVE_PACKET_IGNORE_OUTGOING
+        const int one = 1;
+        if (auto st = set_option(fd_.get(), SOL_PACKET, PACKET_IGNORE_OUTGOING, &one, sizeof(one),
+                                 "PACKET_IGNORE_OUTGOING");
+            !st)
+            return st;
+#else
+        return Error::logic("-Q in needs PACKET_IGNORE_OUTGOING (Linux 4.20)");
+#endif
+    }
+
+    // Blocks of at most 1 MiB, at least 8 of them, each large enough for one
+    // frame of snaplen bytes plus headers (V3 never splits a frame).
+    const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+    std::size_t block = std::min(max_block, pow2_floor(std::max(o.ring_bytes / 8, page)));
+    block = std::max(block, pow2_ceil(std::size_t{o.snaplen} + 256));
+    std::size_t count = std::max<std::size_t>(2, o.ring_bytes / block);
+    const unsigned frame_size = TPACKET_ALIGNMENT << 7;  // 2048: only the frame count derives from it
+    for (;;) {
+        tpacket_req3 req{};
+        req.tp_block_size = static_cast<unsigned>(block);
+        req.tp_block_nr = static_cast<unsigned>(count);
+        req.tp_frame_size = frame_size;
+        req.tp_frame_nr = static_cast<unsigned>(block / frame_size * count);
+        req.tp_retire_blk_tov = o.block_timeout_ms;
+        req.tp_feature_req_word = o.want_hash ? TP_FT_REQ_FILL_RXHASH : 0;
+        if (::setsockopt(fd_.get(), SOL_PACKET, PACKET_RX_RING, &req, sizeof(req)) == 0)
+            break;
+        const int err = errno;
+        if (err == ENOMEM && count > 2) {
+            // The kernel could not find that many contiguous blocks: halve and
+            // say so, rather than fail a capture that a smaller ring can do.
+            spdlog::warn("{}: no memory for a {} x {} KiB ring, trying {} blocks", interface_, count, block >> 10,
+                         count / 2);
+            count /= 2;
+            continue;
+        }
+        return Error::sys(err, fmt::format("set up a {} x {} KiB TPACKET_V3 ring on {}", count, block >> 10,
+                                           interface_));
+    }
+    block_size_ = block;
+    block_count_ = count;
+    auto region = MappedRegion::map(block * count, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd_.get(), 0,
+                                    "TPACKET_V3 ring");
+    if (!region)
+        return region.error();
+    ring_ = std::move(region.value());
+
+    if (o.promiscuous) {
+        packet_mreq mr{};
+        mr.mr_ifindex = static_cast<int>(ifindex_);
+        mr.mr_type = PACKET_MR_PROMISC;
+        if (auto st = set_option(fd_.get(), SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mr, sizeof(mr),
+                                 fmt::format("enable promiscuous mode on {}", interface_));
+            !st)
+            return st;
+    }
+
+    if (auto start = read_link_stats(ifindex_))
+        link_start_ = start.value();
+    sockaddr_ll sll{};
+    sll.sll_family = AF_PACKET;
+    sll.sll_protocol = htons(ETH_P_ALL);
+    sll.sll_ifindex = static_cast<int>(ifindex_);
+    if (::bind(fd_.get(), reinterpret_cast<sockaddr *>(&sll), sizeof(sll)) < 0) {
+        const int err = errno;
+        return Error::sys(err, fmt::format("bind AF_PACKET socket to {}", interface_));
+    }
+    return {};
+}
+
+std::size_t PacketRxRing::drain(const FrameHandler &handler, bool &stopped)
+{
+    std::size_t handled = 0;
+    for (std::size_t n = 0; n < block_count_ && !stopped; ++n) {
+        std::uint8_t *block = ring_.data() + next_block_ * block_size_;
+        auto *desc = reinterpret_cast<tpacket_block_desc *>(block);
+        // Acquire: the frames the kernel wrote before handing the block over
+        // are visible once we see TP_STATUS_USER.
+        if ((__atomic_load_n(&desc->hdr.bh1.block_status, __ATOMIC_ACQUIRE) & TP_STATUS_USER) == 0)
+            break;
+        const long walked = walk_block(block, block_size_, [&](const tpacket3_hdr &hdr, std::uint8_t *mac) {
+            if (stopped)
+                return;
+            const sockaddr_ll &sll = frame_address(hdr);
+            if (direction_ == DirectionFilter::out && sll.sll_pkttype != PACKET_OUTGOING) {
+                ++user_rejected_;
+                return;
+            }
+            Frame f;
+            f.data = mac;
+            f.caplen = hdr.tp_snaplen;
+            f.wirelen = hdr.tp_len;
+            if (hdr.hv1.tp_vlan_tci != 0 || (hdr.tp_status & TP_STATUS_VLAN_VALID) != 0) {
+                const std::uint16_t tpid = (hdr.tp_status & TP_STATUS_VLAN_TPID_VALID) != 0
+                                               ? hdr.hv1.tp_vlan_tpid
+                                               : tpid_8021q;
+                const std::uint8_t *start = insert_vlan_tag(mac, f.caplen, tpid, hdr.hv1.tp_vlan_tci);
+                if (start != mac) {
+                    f.data = start;
+                    f.caplen = std::min(f.caplen + vlan_tag_len, snaplen_);
+                    f.wirelen += vlan_tag_len;
+                }
+            }
+            if (user_filter_ != nullptr && !user_filter_->matches(f.data, f.caplen, f.wirelen)) {
+                ++user_rejected_;
+                return;
+            }
+            f.ts_ns = std::uint64_t{hdr.tp_sec} * 1'000'000'000ULL + hdr.tp_nsec;
+            f.interface = interface_id_;
+            f.direction = sll.sll_pkttype == PACKET_OUTGOING ? Direction::outbound : Direction::inbound;
+            f.reception = reception_of(sll.sll_pkttype);
+            if (want_hash_) {
+                f.hash = hdr.hv1.tp_rxhash;
+                f.has_hash = true;
+            }
+            ++handled;
+            if (!handler(f))
+                stopped = true;
+        });
+        if (walked < 0)
+            spdlog::error("{}: malformed ring block {} skipped", interface_, next_block_);
+        // Release: our reads of the block are done before the kernel may
+        // overwrite it.
+        __atomic_store_n(&desc->hdr.bh1.block_status, TP_STATUS_KERNEL, __ATOMIC_RELEASE);
+        next_block_ = (next_block_ + 1) % block_count_;
+    }
+    return handled;
+}
+
+Result<std::size_t> PacketRxRing::poll(int timeout_ms, const FrameHandler &handler)
+{
+    bool stopped = false;
+    std::size_t handled = drain(handler, stopped);
+    if (handled != 0 || stopped)
+        return handled;
+    pollfd pfd{fd_.get(), POLLIN | POLLERR, 0};
+    const int rc = ::poll(&pfd, 1, timeout_ms);
+    if (rc < 0) {
+        const int err = errno;
+        if (err == EINTR)
+            return std::size_t{0};
+        return Error::sys(err, fmt::format("poll AF_PACKET socket on {}", interface_));
+    }
+    if ((pfd.revents & POLLERR) != 0) {
+        // Frames the kernel finished before the error are still ours.
+        handled = drain(handler, stopped);
+        if (handled != 0)
+            return handled;
+        if (auto st = socket_error(); !st)
+            return st.error();
+    }
+    return drain(handler, stopped);
+}
+
+Status PacketRxRing::socket_error()
+{
+    int err = 0;
+    socklen_t len = sizeof(err);
+    if (::getsockopt(fd_.get(), SOL_SOCKET, SO_ERROR, &err, &len) < 0 || err == 0)
+        return {};
+    if (err == ENETDOWN || err == ENODEV || err == ENXIO) {
+        auto info = lookup_interface(interface_);
+        if (!info || info->index != ifindex_)
+            return Error::explained(ENODEV, fmt::format("interface {} disappeared", interface_));
+        return Error::explained(ENETDOWN, fmt::format("interface {} went down", interface_));
+    }
+    return Error::sys(err, fmt::format("AF_PACKET socket on {}", interface_));
+}
+
+Result<SourceCounters> PacketRxRing::counters()
+{
+    tpacket_stats_v3 st{};
+    socklen_t len = sizeof(st);
+    // The kernel zeroes its counters on each read: keep 64-bit totals here.
+    if (::getsockopt(fd_.get(), SOL_PACKET, PACKET_STATISTICS, &st, &len) < 0) {
+        const int err = errno;
+        return Error::sys(err, fmt::format("read PACKET_STATISTICS on {}", interface_));
+    }
+    totals_.received += st.tp_packets;  // includes tp_drops
+    totals_.dropped += st.tp_drops;
+    SourceCounters out = totals_;
+    out.received = totals_.received >= user_rejected_ ? totals_.received - user_rejected_ : 0;
+    if (auto now = read_link_stats(ifindex_)) {
+        out.if_received = now->rx_packets - link_start_.rx_packets;
+        out.if_dropped = (now->rx_dropped + now->rx_missed) - (link_start_.rx_dropped + link_start_.rx_missed);
+    }
+    return out;
+}
+
+}  // namespace netring::afpacket

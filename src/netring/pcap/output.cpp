@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Buffered writes that cut a file back to its last whole record on failure.
+#include "netring/pcap/output.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+namespace netring {
+
+Output::Output(UniqueFd fd, std::string name, std::size_t buffer, bool seekable)
+    : fd_(std::move(fd)), name_(std::move(name)), buf_(new std::uint8_t[buffer]), cap_(buffer),
+      seekable_(seekable)
+{
+    marks_.reserve(buffer / 64);
+}
+
+Result<Output> Output::open(const std::string &path, std::size_t buffer)
+{
+    if (path == "-") {
+        UniqueFd fd(::fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3));
+        if (!fd.valid()) {
+            const int err = errno;
+            return Error::sys(err, "duplicate standard output");
+        }
+        return adopt(std::move(fd), "standard output", buffer);
+    }
+    UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+    if (!fd.valid()) {
+        const int err = errno;
+        return Error::sys(err, fmt::format("open {} for writing", path));
+    }
+    return adopt(std::move(fd), path, buffer);
+}
+
+Output Output::adopt(UniqueFd fd, std::string name, std::size_t buffer)
+{
+    struct stat st {};
+    const bool seekable = ::fstat(fd.get(), &st) == 0 && S_ISREG(st.st_mode);
+    return Output(std::move(fd), std::move(name), std::max<std::size_t>(buffer, 4096), seekable);
+}
+
+std::uint8_t *Output::reserve(std::size_t n)
+{
+    if (failed_)
+        return nullptr;
+    if (used_ + n > cap_) {
+        if (!flush())
+            return nullptr;
+        if (n > cap_) {
+            // A record larger than the buffer (a 256 KiB frame with a small
+            // buffer): grow once rather than split it.
+            std::unique_ptr<std::uint8_t[]> bigger(new std::uint8_t[n]);
+            buf_ = std::move(bigger);
+            cap_ = n;
+        }
+    }
+    return buf_.get() + used_;
+}
+
+Status Output::append(const void *data, std::size_t n, bool is_frame)
+{
+    std::uint8_t *p = reserve(n);
+    if (p == nullptr)
+        return *failed_;
+    std::memcpy(p, data, n);
+    commit(n, is_frame);
+    return {};
+}
+
+Status Output::flush()
+{
+    if (failed_)
+        return *failed_;
+    std::size_t done = 0;
+    while (done < used_) {
+        const ssize_t n = ::write(fd_.get(), buf_.get() + done, used_ - done);
+        if (n > 0) {
+            done += static_cast<std::size_t>(n);
+            continue;
+        }
+        const int err = n == 0 ? EIO : errno;
+        if (err == EINTR)
+            continue;
+        if (err == EAGAIN) {
+            // Standard output may be a non-blocking pipe we inherited.
+            pollfd pfd{fd_.get(), POLLOUT, 0};
+            ::poll(&pfd, 1, 100);
+            continue;
+        }
+        return fail(err, done);
+    }
+    offset_ += used_;
+    if (!marks_.empty())
+        frames_written_ += marks_.back().frames;
+    used_ = 0;
+    frames_pending_ = 0;
+    marks_.clear();
+    return {};
+}
+
+Status Output::fail(int err, std::size_t written)
+{
+    // Keep the whole records among the bytes that did reach the file.
+    std::size_t keep = 0;
+    std::uint64_t frames = 0;
+    for (const Mark &m : marks_) {
+        if (m.end > written)
+            break;
+        keep = m.end;
+        frames = m.frames;
+    }
+    if (seekable_ && keep != written) {
+        if (::ftruncate(fd_.get(), static_cast<off_t>(offset_ + keep)) == 0)
+            written = keep;
+    }
+    if (!seekable_)
+        keep = written;  // a pipe cannot be cut back; its reader saw what it saw
+    offset_ += keep;
+    frames_written_ += frames;
+    used_ = 0;
+    marks_.clear();
+    const char *what = err == ENOSPC ? "disk full" : err == EPIPE ? "reader closed the pipe" : "write failed";
+    failed_ = std::make_unique<Error>(Error::sys(err, fmt::format("{} on {} ({} frames kept)", what, name_,
+                                                                  frames_written_)));
+    return *failed_;
+}
+
+Status Output::close()
+{
+    Status st = flush();
+    if (fd_.valid() && ::close(fd_.release()) < 0 && st.ok()) {
+        // NFS and friends report a failed write-back only here.
+        const int err = errno;
+        st = Error::sys(err, fmt::format("close {}", name_));
+    }
+    return st;
+}
+
+}  // namespace netring

@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Output: a buffered file or pipe that only ever keeps whole records.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "netring/base/result.h"
+#include "netring/base/unique_fd.h"
+
+namespace netring {
+
+// Records (pcapng blocks, pcap headers or packets) are appended to a large
+// buffer and written with few write() calls. Each record's end is marked so
+// that when a write fails part way (ENOSPC, EPIPE) a regular file is cut back
+// to the last whole record: the file stays valid and frames_written() counts
+// exactly the frames in it.
+class Output {
+public:
+    static constexpr std::size_t default_buffer = 1 << 20;
+
+    // "-" is stdout. Files are created 0644 and truncated.
+    static Result<Output> open(const std::string &path, std::size_t buffer = default_buffer);
+    static Output adopt(UniqueFd fd, std::string name, std::size_t buffer = default_buffer);
+
+    Output(Output &&) noexcept = default;
+    Output &operator=(Output &&) noexcept = default;
+    ~Output() = default;
+
+    // Room for n bytes at the end of the buffer, flushing first when needed.
+    // nullptr once the output has failed.
+    std::uint8_t *reserve(std::size_t n);
+    // Ends a record of n bytes (written into what reserve() returned).
+    void commit(std::size_t n, bool is_frame)
+    {
+        used_ += n;
+        frames_pending_ += is_frame ? 1 : 0;
+        marks_.push_back(Mark{used_, frames_pending_});
+    }
+    // Appends a whole record.
+    Status append(const void *data, std::size_t n, bool is_frame);
+
+    Status flush();
+    [[nodiscard]] std::size_t buffered() const { return used_; }
+    [[nodiscard]] std::uint64_t frames_written() const { return frames_written_; }
+    [[nodiscard]] std::uint64_t bytes_written() const { return offset_; }
+    [[nodiscard]] bool is_pipe() const { return !seekable_; }
+    [[nodiscard]] const std::string &name() const { return name_; }
+    // The error that stopped the output, if any.
+    [[nodiscard]] const Error *failure() const { return failed_.get(); }
+    Status close();
+
+private:
+    struct Mark {
+        std::size_t end;
+        std::uint64_t frames;
+    };
+    Output(UniqueFd fd, std::string name, std::size_t buffer, bool seekable);
+    Status fail(int err, std::size_t written);
+
+    UniqueFd fd_;
+    std::string name_;
+    std::unique_ptr<std::uint8_t[]> buf_;
+    std::size_t cap_ = 0;
+    std::size_t used_ = 0;
+    std::vector<Mark> marks_;
+    std::uint64_t frames_pending_ = 0;
+    std::uint64_t frames_written_ = 0;
+    std::uint64_t offset_ = 0;  // bytes of whole records in the file
+    bool seekable_ = false;
+    std::unique_ptr<Error> failed_;
+};
+
+}  // namespace netring
