@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The README's two commands: install what is needed, build, then either run
+# the capture demo (`demo`) or the whole test suite (`test`). Run as root.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")/.." && pwd)
+cd "$here"
+what=${1:-}
+case "$what" in
+  demo|test) ;;
+  *) echo "usage: $0 demo|test" >&2; exit 2 ;;
+esac
+
+packaging/debian-deps.sh
+[ -f build/build.ninja ] || meson setup build
+ninja -C build
+
+if [ "$what" = demo ]; then
+  exec tests/demo.sh build/src/cli/netring
+fi
+
+status=0
+# Every suite in one run (unit, integration, docs): meson keeps the
+# integration tests, which share the machine's network setup, to themselves.
+meson test -C build --print-errorlogs || status=1
+# The unit tests again under AddressSanitizer and UBSan.
+[ -f build-asan/build.ninja ] || meson setup build-asan -Db_sanitize=address,undefined -Db_lundef=false
+ninja -C build-asan
+meson test -C build-asan --suite unit --print-errorlogs || status=1
+
+# One closing line over every run, in the form CI reads.
+python3 - build/meson-logs/testlog.json build-asan/meson-logs/testlog.json <<'PY'
+import json, sys
+counts = {"passed": 0, "failed": 0, "skipped": 0}
+for path in sys.argv[1:]:
+    try:
+        lines = open(path).read().splitlines()
+    except OSError:
+        continue
+    for line in lines:
+        r = json.loads(line)["result"]
+        key = "passed" if r == "OK" else "skipped" if r == "SKIP" else "failed"
+        counts[key] += 1
+print(f"netring tests: {counts['passed']} passed, {counts['failed']} failed, {counts['skipped']} skipped")
+PY
+exit $status
