@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// XSKMAP creation, program load with the verifier log, BPF link attach in native or generic mode.
+#include "netring/afxdp/xdp_program.h"
+
+#include <cerrno>
+#include <ctime>
+#include <linux/bpf.h>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "netring/afxdp/abi.h"
+#include "netring/afxdp/bpf_syscall.h"
+#include "netring/afxdp/xdp_query.h"
+#include "netring/afxdp/xsk_program.h"
+
+namespace netring::xdp {
+
+const char *to_string(XdpMode mode)
+{
+    switch (mode) {
+    case XdpMode::automatic: return "automatic";
+    case XdpMode::native: return "native";
+    case XdpMode::generic: return "generic";
+    case XdpMode::external: return "external";
+    }
+    return "?";
+}
+
+namespace {
+
+constexpr const char *program_name = "netring_xsk";
+
+Error already_attached(const std::string &ifname, const AttachedXdp &attached)
+{
+    const std::uint32_t id = attached.any_id();
+    std::string what = fmt::format("interface {} already has an XDP program ({}); detach it or use --xsk-map PATH",
+                                   ifname, describe_xdp_program(id, attached));
+    if (describe_xdp_program(id, attached).find(program_name) != std::string::npos)
+        what += " (it is netring's own: is another netring capturing on this interface?)";
+    return Error::sys(EEXIST, std::move(what));
+}
+
+Result<UniqueFd> load(int map_fd, std::int32_t helper, std::uint32_t clock)
+{
+    const auto insns = xsk_redirect_program(map_fd, helper, clock);
+    bpf::ProgramLoad load;
+    load.type = BPF_PROG_TYPE_XDP;
+    load.insns = insns;
+    load.name = program_name;
+    load.expected_attach_type = BPF_XDP;
+    return bpf::load_program(load);
+}
+
+Result<UniqueFd> link(int prog_fd, unsigned ifindex, XdpMode mode)
+{
+    return bpf::create_link(prog_fd, ifindex, BPF_XDP, mode == XdpMode::native ? attach_drv_mode : attach_skb_mode);
+}
+
+}  // namespace
+
+Result<XdpProgram> XdpProgram::attach(const std::string &ifname, unsigned ifindex, const XdpAttachOptions &options)
+{
+    if (options.mode == XdpMode::external)
+        return Error::logic("XdpProgram::attach needs native, generic or automatic mode");
+    if (auto attached = query_attached_xdp(ifindex); attached && attached->any_id() != 0)
+        return already_attached(ifname, attached.value());
+
+    XdpProgram p;
+    p.ifname_ = ifname;
+    p.map_entries_ = options.map_entries;
+    auto map = bpf::create_map(BPF_MAP_TYPE_XSKMAP, sizeof(std::uint32_t), sizeof(std::uint32_t),
+                               options.map_entries, "netring_xsks");
+    if (!map)
+        return map.error();
+    p.map_fd_ = std::move(map.value());
+
+    // bpf_ktime_get_tai_ns appeared in Linux 6.1; older kernels reject the
+    // program, and then it stamps with CLOCK_MONOTONIC.
+    auto prog = load(p.map_fd_.get(), BPF_FUNC_ktime_get_tai_ns, CLOCK_TAI);
+    p.stamp_clock_ = CLOCK_TAI;
+    if (!prog) {
+        spdlog::debug("AF_XDP: XDP program with bpf_ktime_get_tai_ns refused ({}); stamping with CLOCK_MONOTONIC",
+                      prog.error().message());
+        prog = load(p.map_fd_.get(), BPF_FUNC_ktime_get_ns, CLOCK_MONOTONIC);
+        p.stamp_clock_ = CLOCK_MONOTONIC;
+    }
+    if (!prog)
+        return prog.error();
+    p.prog_fd_ = std::move(prog.value());
+    if (auto info = bpf::program_info(p.prog_fd_.get()))
+        p.program_id_ = info->id;
+
+    XdpMode mode = options.mode == XdpMode::generic ? XdpMode::generic : XdpMode::native;
+    auto lnk = link(p.prog_fd_.get(), ifindex, mode);
+    if (!lnk && options.mode == XdpMode::automatic && lnk.error().code != EBUSY && lnk.error().code != EEXIST) {
+        spdlog::info("AF_XDP: native XDP is not available on {} ({}); using generic mode", ifname,
+                     lnk.error().message());
+        mode = XdpMode::generic;
+        lnk = link(p.prog_fd_.get(), ifindex, mode);
+    }
+    if (!lnk) {
+        const int err = lnk.error().code;
+        // Someone attached a program between our check and the link.
+        if (err == EBUSY || err == EEXIST) {
+            if (auto attached = query_attached_xdp(ifindex); attached && attached->any_id() != 0)
+                return already_attached(ifname, attached.value());
+        }
+        return Error::sys(err, fmt::format("attach XDP program to {} in {} mode", ifname, to_string(mode)));
+    }
+    p.link_fd_ = std::move(lnk.value());
+    p.mode_ = mode;
+    return p;
+}
+
+Result<XdpProgram> XdpProgram::use_pinned_map(const std::string &path)
+{
+    auto fd = bpf::get_pinned(path);
+    if (!fd) {
+        const int err = fd.error().code;
+        return Error::sys(err, fmt::format("open the XSKMAP pinned at {} (is bpffs mounted and the map pinned?)", path));
+    }
+    auto info = bpf::map_info(fd->get());
+    if (!info)
+        return Error::sys(info.error().code, fmt::format("{} is not a BPF map", path));
+    if (info->type != BPF_MAP_TYPE_XSKMAP)
+        return Error::sys(EINVAL, fmt::format("{} is a BPF map of type {}, not an XSKMAP ({})", path, info->type,
+                                              static_cast<unsigned>(BPF_MAP_TYPE_XSKMAP)));
+    XdpProgram p;
+    p.map_fd_ = std::move(fd.value());
+    p.map_entries_ = info->max_entries;
+    p.map_path_ = path;
+    p.mode_ = XdpMode::external;
+    return p;
+}
+
+Status XdpProgram::insert(std::uint32_t queue, int xsk_fd)
+{
+    if (queue >= map_entries_)
+        return Error::sys(E2BIG, fmt::format("queue {} is beyond the XSKMAP's {} entries", queue, map_entries_));
+    const auto value = static_cast<std::uint32_t>(xsk_fd);
+    if (auto st = bpf::update_element(map_fd_.get(), &queue, &value, BPF_ANY); !st)
+        return Error::sys(st.error().code, fmt::format("insert the AF_XDP socket for queue {} into the XSKMAP", queue));
+    return {};
+}
+
+Status XdpProgram::remove(std::uint32_t queue)
+{
+    return bpf::delete_element(map_fd_.get(), &queue);
+}
+
+std::string XdpProgram::describe() const
+{
+    if (!ours())
+        return fmt::format("XSKMAP pinned at {} (the user's XDP program)", map_path_);
+    return fmt::format("netring XDP program id {} on {}, {} mode", program_id_, ifname_, to_string(mode_));
+}
+
+}  // namespace netring::xdp
