@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// AF_XDP capture: program + socket setup, RX batches to Frames, counters.
+#include "netring/afxdp/xdp_source.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstddef>
+#include <cstring>
+#include <filesystem>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "netring/base/clock.h"
+#include "netring/base/interface.h"
+
+namespace netring::xdp {
+
+namespace {
+
+std::uint32_t rx_queues(const std::string &ifname)
+{
+    std::error_code ec;
+    std::uint32_t n = 0;
+    for (const auto &entry : std::filesystem::directory_iterator("/sys/class/net/" + ifname + "/queues", ec))
+        if (entry.path().filename().string().starts_with("rx-"))
+            ++n;
+    return n;
+}
+
+// AF_XDP reports no packet type; the destination MAC tells the same story.
+Reception reception_of(std::span<const std::uint8_t> frame, const std::array<std::uint8_t, 6> &mac)
+{
+    if (frame.size() < 6)
+        return Reception::unspecified;
+    if (std::all_of(frame.begin(), frame.begin() + 6, [](std::uint8_t b) { return b == 0xff; }))
+        return Reception::broadcast;
+    if ((frame[0] & 1) != 0)
+        return Reception::multicast;
+    if (std::equal(mac.begin(), mac.end(), frame.begin()))
+        return Reception::unicast;
+    return Reception::promiscuous;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<XdpCaptureSource>> XdpCaptureSource::open(const XdpCaptureOptions &options)
+{
+    auto info = lookup_interface(options.interface);
+    if (!info) {
+        if (info.error().code == ENODEV)
+            return Error::sys(ENODEV, describe_missing_interface(options.interface));
+        return info.error();
+    }
+    if (const std::uint32_t queues = rx_queues(options.interface); queues != 0 && options.queue >= queues)
+        return Error::sys(EINVAL, fmt::format("{} has {} RX queue{}; there is no queue {}", options.interface, queues,
+                                              queues == 1 ? "" : "s", options.queue));
+    if (!is_power_of_two(options.ring_size) || options.ring_size < 64)
+        return Error::sys(EINVAL, fmt::format("AF_XDP ring size {} (a power of two, at least 64)", options.ring_size));
+
+    std::unique_ptr<XdpCaptureSource> src(new XdpCaptureSource());
+    src->options_ = options;
+    src->mac_ = info->mac;
+
+    // The program first: a clash with another XDP program is the likeliest
+    // failure, and it is reported before any memory is set up.
+    if (options.xsk_map_path.empty()) {
+        XdpAttachOptions attach;
+        attach.mode = options.mode;
+        attach.map_entries = std::max<std::uint32_t>(64, options.queue + 1);
+        auto prog = XdpProgram::attach(options.interface, info->index, attach);
+        if (!prog)
+            return prog.error();
+        src->program_ = std::move(prog.value());
+    } else {
+        auto prog = XdpProgram::use_pinned_map(options.xsk_map_path);
+        if (!prog)
+            return prog.error();
+        src->program_ = std::move(prog.value());
+    }
+
+    UmemConfig umem;
+    umem.frame_count = options.ring_size * 2;
+    umem.chunk_size = options.chunk_size;
+    umem.hugepages = options.hugepages;
+    auto socket = XskSocketBuilder()
+                      .interface(options.interface)
+                      .queue(options.queue)
+                      .umem_config(umem)
+                      .rx_ring(options.ring_size)
+                      .fill_ring(options.ring_size * 2)
+                      .completion_ring(64)  // no TX, but the kernel wants one
+                      .copy_mode(options.zero_copy ? CopyMode::prefer_zero_copy : CopyMode::copy)
+                      .need_wakeup(options.need_wakeup)
+                      .busy_poll(options.busy_poll)
+                      .build();
+    if (!socket)
+        return socket.error();
+    src->socket_ = std::move(socket.value());
+    src->socket_->refill();
+    if (auto st = src->program_.insert(options.queue, src->socket_->fd()); !st)
+        return st.error();
+
+    if (auto base = read_link_stats(info->index)) {
+        src->link_base_ = base.value();
+        src->have_link_base_ = true;
+    }
+    spdlog::info("AF_XDP: capturing {} queue {} ({}, {} mode); frames on this queue go to netring, not to the "
+                 "kernel stack, while it runs",
+                 options.interface, options.queue, src->program_.describe(),
+                 src->socket_->zero_copy() ? "zero-copy" : "copy");
+    return src;
+}
+
+std::uint64_t XdpCaptureSource::timestamp(const RxBatch &batch, std::size_t i)
+{
+    const auto meta = batch.metadata(i, sizeof(RxMeta));
+    if (meta.size() == sizeof(RxMeta)) {
+        RxMeta m;
+        std::memcpy(&m, meta.data(), sizeof(m));
+        if (m.magic == rx_meta_magic) {
+            // Cleared so that a later frame in this chunk without metadata
+            // cannot pass this one's off as its own.
+            std::memset(meta.data() + offsetof(RxMeta, magic), 0, sizeof(m.magic));
+            if (const std::uint64_t ts = clock_.to_realtime(m.rx_ns, m.clock); ts != 0)
+                return ts;
+        }
+    }
+    if (!fallback_warned_) {
+        fallback_warned_ = true;
+        spdlog::warn("AF_XDP: {}: frames arrive without the XDP program's kernel timestamp ({}); timestamping them "
+                     "in user space when read instead",
+                     options_.interface,
+                     program_.ours() ? fmt::format("{} mode drops XDP metadata", to_string(program_.mode()))
+                                     : std::string("the XSKMAP belongs to another program"));
+    }
+    return realtime_ns();
+}
+
+Result<std::size_t> XdpCaptureSource::poll(int timeout_ms, const FrameHandler &handler)
+{
+    RxBatch batch = socket_->receive(options_.batch);
+    if (batch.empty()) {
+        socket_->wake_rx_if_needed();
+        auto ready = socket_->wait_readable(timeout_ms);
+        if (!ready)
+            return ready.error();
+        if (!ready.value())
+            return std::size_t{0};
+        batch = socket_->receive(options_.batch);
+        if (batch.empty())
+            return std::size_t{0};
+    }
+    clock_.sample();
+
+    std::size_t handed = 0;
+    std::uint32_t used = 0;
+    const std::uint32_t n = batch.size();
+    while (used < n) {
+        const std::size_t i = used++;
+        const auto bytes = batch.frame(i);
+        if (bytes.empty())
+            continue;  // descriptor outside our frames: recycle() counts and logs it
+        Frame f;
+        f.data = bytes.data();
+        f.wirelen = static_cast<std::uint32_t>(bytes.size());
+        f.caplen = options_.snaplen == 0 ? f.wirelen : std::min(f.wirelen, options_.snaplen);
+        f.ts_ns = timestamp(batch, i);
+        f.direction = Direction::inbound;
+        f.reception = reception_of(bytes, mac_);
+        f.queue = options_.queue;
+        ++handed;
+        if (!handler(f))
+            break;  // the rest stay in the RX ring for the next poll
+    }
+    delivered_ += socket_->recycle(std::move(batch), used);
+    socket_->wake_rx_if_needed();
+    return handed;
+}
+
+Result<SourceCounters> XdpCaptureSource::counters()
+{
+    auto stats = socket_->statistics();
+    if (!stats)
+        return stats.error();
+    SourceCounters c;
+    c.dropped = stats->rx_dropped + stats->rx_ring_full + stats->rx_invalid_descs;
+    c.received = delivered_ + c.dropped;
+    if (have_link_base_) {
+        if (auto now = read_link_stats(socket_->ifindex())) {
+            c.if_received = now->rx_packets - link_base_.rx_packets;
+            c.if_dropped = (now->rx_dropped + now->rx_missed) - (link_base_.rx_dropped + link_base_.rx_missed);
+        }
+    }
+    return c;
+}
+
+std::string XdpCaptureSource::description() const
+{
+    std::string ts;
+    if (program_.stamp_clock() == 0)
+        ts = "user space at read (the XDP program is not netring's)";
+    else if (fallback_warned_)
+        ts = "user space at read (XDP metadata did not reach the socket)";
+    else
+        ts = fmt::format("kernel, in the XDP program ({})",
+                         program_.stamp_clock() == CLOCK_TAI ? "bpf_ktime_get_tai_ns" : "bpf_ktime_get_ns");
+    return fmt::format("AF_XDP queue {}, {}, {} mode; timestamps: {}", options_.queue, program_.describe(),
+                       socket_->zero_copy() ? "zero-copy" : "copy", ts);
+}
+
+}  // namespace netring::xdp
