@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// -a conditions parse as dumpcap reads them, and bad ones say why.
+#include "catch.h"
+#include "cli/autostop.h"
+
+using netring::cli::parse_autostop;
+
+TEST_CASE("duration, packets and filesize are read; --duration is the default")
+{
+    std::string problem;
+    auto s = parse_autostop({"packets:500", "filesize:1024"}, 2.5, problem);
+    REQUIRE(s.has_value());
+    CHECK(s->seconds == 2.5);
+    CHECK(s->packets == 500);
+    CHECK(s->kilobytes == 1024);
+
+    s = parse_autostop({"duration:0.5"}, 10, problem);
+    REQUIRE(s.has_value());
+    CHECK(s->seconds == 0.5);
+}
+
+TEST_CASE("malformed conditions are refused with the reason")
+{
+    std::string problem;
+    CHECK_FALSE(parse_autostop({"duration"}, 0, problem).has_value());
+    CHECK(problem.find("expected duration:SEC") != std::string::npos);
+    CHECK_FALSE(parse_autostop({"duration:-1"}, 0, problem).has_value());
+    CHECK_FALSE(parse_autostop({"duration:2x"}, 0, problem).has_value());
+    CHECK_FALSE(parse_autostop({"files:3"}, 0, problem).has_value());
+    CHECK(problem.find("unknown condition 'files'") != std::string::npos);
+}
