@@ -7,11 +7,14 @@
 // a static_assert checks that both agree, so a newer header can never silently
 // disagree with us. The kernel distinguishes struct versions by optlen, so these
 // definitions work on older kernels too as long as the new fields stay zero.
+//
+// <linux/bpf.h> is deliberately not included: it and libpcap's <pcap/bpf.h>
+// both define struct bpf_insn, and capture code includes this header next to
+// libpcap. The BPF values below are checked against <linux/bpf.h> in abi.cpp.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
-#include <linux/bpf.h>
 #include <linux/if_link.h>
 #include <linux/if_xdp.h>
 #include <sys/socket.h>
@@ -105,10 +108,8 @@ static_assert(txmd_launch_time == XDP_TXMD_FLAGS_LAUNCH_TIME);
 // BPF_F_XDP_DEV_BOUND_ONLY, Linux 6.3: program bound to one device (needed for the
 // RX metadata kfuncs such as bpf_xdp_metadata_rx_timestamp).
 inline constexpr std::uint32_t bpf_f_xdp_dev_bound_only = 1U << 6;
-#ifdef BPF_F_XDP_DEV_BOUND_ONLY
-static_assert(bpf_f_xdp_dev_bound_only == BPF_F_XDP_DEV_BOUND_ONLY);
-#endif
-inline constexpr std::uint32_t bpf_f_xdp_has_frags = BPF_F_XDP_HAS_FRAGS;  // Linux 5.18
+// BPF_F_XDP_HAS_FRAGS, Linux 5.18: the program handles multi-buffer frames.
+inline constexpr std::uint32_t bpf_f_xdp_has_frags = 1U << 5;
 
 inline constexpr std::uint32_t attach_skb_mode = XDP_FLAGS_SKB_MODE;
 inline constexpr std::uint32_t attach_drv_mode = XDP_FLAGS_DRV_MODE;
@@ -174,10 +175,5 @@ static_assert(offsetof(xdp_desc, len) == 8);
 static_assert(offsetof(xdp_desc, options) == 12);
 static_assert(sizeof(xdp_statistics) == 48, "all six counters (Linux 5.9)");
 static_assert(sizeof(xdp_options) == 4);
-static_assert(sizeof(bpf_insn) == 8);
-static_assert(offsetof(xdp_md, data) == 0);
-static_assert(offsetof(xdp_md, data_end) == 4);
-static_assert(offsetof(xdp_md, data_meta) == 8);
-static_assert(offsetof(xdp_md, rx_queue_index) == 16);
 
 }  // namespace netring::xdp

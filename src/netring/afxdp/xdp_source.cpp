@@ -7,6 +7,8 @@
 #include <cstddef>
 #include <cstring>
 #include <filesystem>
+#include <linux/if_packet.h>
+#include <sys/socket.h>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -40,6 +42,26 @@ Reception reception_of(std::span<const std::uint8_t> frame, const std::array<std
     if (std::equal(mac.begin(), mac.end(), frame.begin()))
         return Reception::unicast;
     return Reception::promiscuous;
+}
+
+// A packet socket with protocol 0 receives nothing; its only job is the
+// promiscuous membership, which the kernel removes when the fd closes, however
+// the process ends (unlike IFF_PROMISC set by ioctl).
+Result<UniqueFd> hold_promiscuous(unsigned ifindex, const std::string &ifname)
+{
+    UniqueFd fd(::socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0));
+    if (!fd.valid()) {
+        const int err = errno;
+        return Error::sys(err, "open packet socket for promiscuous mode");
+    }
+    packet_mreq mr{};
+    mr.mr_ifindex = static_cast<int>(ifindex);
+    mr.mr_type = PACKET_MR_PROMISC;
+    if (::setsockopt(fd.get(), SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mr, sizeof(mr)) < 0) {
+        const int err = errno;
+        return Error::sys(err, fmt::format("put {} in promiscuous mode", ifname));
+    }
+    return fd;
 }
 
 }  // namespace
@@ -101,12 +123,18 @@ Result<std::unique_ptr<XdpCaptureSource>> XdpCaptureSource::open(const XdpCaptur
     if (auto st = src->program_.insert(options.queue, src->socket_->fd()); !st)
         return st.error();
 
+    if (options.promiscuous) {
+        auto promisc = hold_promiscuous(info->index, options.interface);
+        if (!promisc)
+            return promisc.error();
+        src->promiscuous_ = std::move(promisc.value());
+    }
     if (auto base = read_link_stats(info->index)) {
         src->link_base_ = base.value();
         src->have_link_base_ = true;
     }
-    spdlog::info("AF_XDP: capturing {} queue {} ({}, {} mode); frames on this queue go to netring, not to the "
-                 "kernel stack, while it runs",
+    spdlog::info("AF_XDP: capturing frames received on {} queue {} ({}, {} mode); while netring runs, frames on "
+                 "this queue go to it and do not reach the kernel stack",
                  options.interface, options.queue, src->program_.describe(),
                  src->socket_->zero_copy() ? "zero-copy" : "copy");
     return src;
@@ -169,11 +197,15 @@ Result<std::size_t> XdpCaptureSource::poll(int timeout_ms, const FrameHandler &h
         f.direction = Direction::inbound;
         f.reception = reception_of(bytes, mac_);
         f.queue = options_.queue;
+        if (options_.filter != nullptr && !options_.filter->accepts_all() &&
+            !options_.filter->matches(f.data, f.wirelen, f.wirelen))
+            continue;
+        ++accepted_;
         ++handed;
         if (!handler(f))
             break;  // the rest stay in the RX ring for the next poll
     }
-    delivered_ += socket_->recycle(std::move(batch), used);
+    socket_->recycle(std::move(batch), used);
     socket_->wake_rx_if_needed();
     return handed;
 }
@@ -185,7 +217,7 @@ Result<SourceCounters> XdpCaptureSource::counters()
         return stats.error();
     SourceCounters c;
     c.dropped = stats->rx_dropped + stats->rx_ring_full + stats->rx_invalid_descs;
-    c.received = delivered_ + c.dropped;
+    c.received = accepted_ + c.dropped;
     if (have_link_base_) {
         if (auto now = read_link_stats(socket_->ifindex())) {
             c.if_received = now->rx_packets - link_base_.rx_packets;

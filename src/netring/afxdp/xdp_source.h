@@ -21,6 +21,8 @@
 #include "netring/afxdp/xdp_program.h"
 #include "netring/afxdp/xsk_socket.h"
 #include "netring/base/link_stats.h"
+#include "netring/base/unique_fd.h"
+#include "netring/capture/filter.h"
 #include "netring/capture/source.h"
 
 namespace netring::xdp {
@@ -38,6 +40,10 @@ struct XdpCaptureOptions {
     bool need_wakeup = true;
     BusyPoll busy_poll;
     std::uint32_t batch = 256;  // frames handed over per poll() at most
+    bool promiscuous = true;    // held by a packet-socket membership: reverts when we exit
+    // Matched in user space (pcap_offline_filter) on the whole frame; XDP has
+    // no socket filter. Must outlive the source. nullptr: keep every frame.
+    const Filter *filter = nullptr;
 };
 
 class XdpCaptureSource final : public CaptureSource {
@@ -46,8 +52,9 @@ public:
     ~XdpCaptureSource() override = default;
 
     Result<std::size_t> poll(int timeout_ms, const FrameHandler &handler) override;
-    // received = frames read + dropped; dropped = XDP_STATISTICS rx_dropped +
-    // rx_ring_full + rx_invalid_descs; interface counters since open().
+    // received = frames that passed the filter + dropped; dropped =
+    // XDP_STATISTICS rx_dropped + rx_ring_full + rx_invalid_descs (frames the
+    // filter never saw); interface counters since open().
     Result<SourceCounters> counters() override;
 
     Result<XdpStatistics> statistics() const { return socket_->statistics(); }
@@ -67,6 +74,7 @@ private:
     // flow to the stack again) before the socket and its UMEM go away.
     std::unique_ptr<XskSocket> socket_;
     XdpProgram program_;
+    UniqueFd promiscuous_;  // PACKET_MR_PROMISC membership; the kernel drops it with the fd
 
     XdpCaptureOptions options_;
     std::array<std::uint8_t, 6> mac_{};
@@ -74,7 +82,7 @@ private:
     LinkStats link_base_;
     bool have_link_base_ = false;
     bool fallback_warned_ = false;
-    std::uint64_t delivered_ = 0;
+    std::uint64_t accepted_ = 0;  // passed the filter
 };
 
 }  // namespace netring::xdp
