@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // `netring capture`: frames from an interface into pcapng, pcap or a terminal.
+#include <algorithm>
+#include <bit>
 #include <cerrno>
 #include <csignal>
 #include <memory>
@@ -15,6 +17,7 @@
 #include "errors.h"
 #include "status_line.h"
 #include "netring/afpacket/rx_ring.h"
+#include "netring/afxdp/xdp_source.h"
 #include "netring/base/clock.h"
 #include "netring/base/interface.h"
 #include "netring/base/stop_signal.h"
@@ -43,6 +46,11 @@ struct CaptureOptions {
     std::string precision = "nano";
     bool quiet = false;
     std::vector<std::string> filter_words;
+    std::string backend = "packet";
+    std::uint32_t queue = 0;
+    bool zero_copy = false;
+    std::string xdp_mode;
+    std::string xsk_map;
 };
 
 std::string join(const std::vector<std::string> &words)
@@ -66,8 +74,42 @@ struct OpenedSource {
     std::string hardware;
 };
 
+// AF_XDP on one queue; the filter runs in user space (pcap_offline_filter).
+Result<OpenedSource> open_xdp_source(const CaptureOptions &o, const Filter &filter)
+{
+    if (o.direction == "out")
+        return Error::sys(EINVAL, "--backend xdp sees received frames only (-Q out is for --backend packet)");
+    xdp::XdpCaptureOptions x;
+    x.interface = o.interface;
+    x.queue = o.queue;
+    x.snaplen = o.snaplen;
+    x.zero_copy = o.zero_copy;
+    x.mode = o.xdp_mode == "native" ? xdp::XdpMode::native
+             : o.xdp_mode == "generic" ? xdp::XdpMode::generic
+                                       : xdp::XdpMode::automatic;
+    x.xsk_map_path = o.xsk_map;
+    x.promiscuous = !o.no_promiscuous;
+    x.filter = &filter;
+    // -B sizes the UMEM: half its frames wait in the Fill ring, half fit the RX ring.
+    x.ring_size = std::max<std::uint32_t>(
+        64, std::bit_floor(static_cast<std::uint32_t>(o.buffer_kib * 1024 / x.chunk_size / 2)));
+    auto src = xdp::XdpCaptureSource::open(x);
+    if (!src)
+        return src.error();
+    OpenedSource opened;
+    opened.description = src.value()->description();
+    opened.source = std::move(src.value());
+    if (auto info = lookup_interface(o.interface))
+        opened.hardware = info->driver;
+    return opened;
+}
+
 Result<OpenedSource> open_source(const CaptureOptions &o, const Filter &filter)
 {
+    if (o.backend == "xdp")
+        return open_xdp_source(o, filter);
+    if (o.queue != 0 || o.zero_copy || !o.xdp_mode.empty() || !o.xsk_map.empty())
+        return Error::sys(EINVAL, "--queue, --zero-copy, --xdp-mode and --xsk-map need --backend xdp");
     afpacket::RxOptions rx;
     rx.interface = o.interface;
     rx.snaplen = o.snaplen;
@@ -243,6 +285,13 @@ Command register_capture(CLI::App &parent)
         ->check(CLI::IsMember({"micro", "nano"}));
     app->add_flag("-q,--quiet", opts->quiet, "No status line");
     app->add_option("filter", opts->filter_words, "libpcap filter expression");
+    app->add_option("--backend", opts->backend, "Capture with packet (AF_PACKET) or xdp (AF_XDP)")
+        ->check(CLI::IsMember({"packet", "xdp"}));
+    app->add_option("--queue", opts->queue, "xdp: the interface RX queue captured (default 0)");
+    app->add_flag("--zero-copy", opts->zero_copy, "xdp: try zero-copy, fall back to copy mode");
+    app->add_option("--xdp-mode", opts->xdp_mode, "xdp: attach natively or generically (default: native if possible)")
+        ->check(CLI::IsMember({"native", "generic"}));
+    app->add_option("--xsk-map", opts->xsk_map, "xdp: join the XSKMAP pinned at PATH and load no XDP program");
     return Command{app, [opts] {
                        if (opts->snaplen == 0)
                            opts->snaplen = max_snaplen;
