@@ -1,0 +1,165 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Bad input and a hostile environment get one clear line and the right exit code; a full disk or a vanished interface still leaves a valid file.
+. "$(dirname "$0")/lib.sh"
+
+nr_require_root
+nr_require tshark capinfos tcpdump ss setpriv mount umount
+nr_setup
+nr_require_netring
+
+failures=0
+soft_fail() {
+    nr_log "FAIL: $*"
+    failures=$((failures + 1))
+}
+
+# run_nr LABEL CMD...: runs CMD (in NR_NS_B) to completion, at most 20 s;
+# sets RC, ERR (stderr text) and ERR_LINES (non-empty stderr lines).
+run_nr() {
+    local label=$1
+    shift
+    start_bg --out "$NR_TMP/$label.out" --err "$NR_TMP/$label.err" in_b "$@"
+    wait_bg "$BG_PID" 20
+    RC=$BG_RC
+    ERR=$(cat "$NR_TMP/$label.err")
+    ERR_LINES=$(grep -c . "$NR_TMP/$label.err")
+}
+
+# expect_error LABEL WANT_RC REGEX...: one stderr line matching every REGEX
+# (case-insensitive, extended), exit status WANT_RC ("nonzero" for any but 0).
+expect_error() {
+    local label=$1 want=$2 re ok=1
+    shift 2
+    if [ "$want" = nonzero ]; then
+        [ "$RC" != 0 ] || { soft_fail "$label: exit 0, want an error status"; ok=0; }
+    else
+        [ "$RC" = "$want" ] || { soft_fail "$label: exit $RC, want $want"; ok=0; }
+    fi
+    local lines=$ERR_LINES
+    # A usage error may add the pointer to --help, as tcpdump's usage does.
+    [ "$lines" = 2 ] && [ "$want" = 2 ] && tail -n 1 <<<"$ERR" | grep -q "^Run 'netring --help'" && lines=1
+    [ "$lines" = 1 ] || { soft_fail "$label: $ERR_LINES lines on stderr, want one:"; sed 's/^/    | /' <<<"$ERR" >&2; ok=0; }
+    for re in "$@"; do
+        grep -qiE -- "$re" <<<"$ERR" || { soft_fail "$label: stderr does not match /$re/: $ERR"; ok=0; }
+    done
+    [ "$ok" = 1 ] && nr_log "$label: exit $RC: $ERR"
+}
+
+# --- no such interface: exit 2, and the interfaces that do exist -----------
+run_nr nosuch "$NETRING" capture -i nrnosuch0 -w "$NR_TMP/nosuch.pcapng"
+# In our namespace there are exactly two interfaces: lo and our veth end.
+expect_error "no such interface" 2 'nrnosuch0' "$NR_IF_B" '(^|[^a-z])lo([^a-z]|$)'
+[ -e "$NR_TMP/nosuch.pcapng" ] && nr_log "note: no such interface still created $NR_TMP/nosuch.pcapng"
+
+# --- missing -i: a usage error (exit 2) that names -i -------------------------
+run_nr noiface "$NETRING" capture -w "$NR_TMP/noiface.pcapng"
+expect_error "missing -i" 2 '(-i|interface)'
+
+# --- bad option values: usage errors -----------------------------------------
+run_nr badq "$NETRING" capture -i "$NR_IF_B" -Q sideways -w "$NR_TMP/badq.pcapng"
+expect_error "-Q sideways" 2 '(-Q|direction|sideways)'
+run_nr badfmt "$NETRING" capture -i "$NR_IF_B" --format pcapx -w "$NR_TMP/badfmt.pcapng"
+expect_error "--format pcapx" 2 '(format|pcapx)'
+
+# --- interface down ---------------------------------------------------------
+ip -n "$NR_NS_B" link set "$NR_IF_B" down
+run_nr down "$NETRING" capture -i "$NR_IF_B" -w "$NR_TMP/down.pcapng"
+ip -n "$NR_NS_B" link set "$NR_IF_B" up
+expect_error "interface down" nonzero "$NR_IF_B" '(down|not up)'
+
+# --- output not writable ----------------------------------------------------
+run_nr nodir "$NETRING" capture -i "$NR_IF_B" -c 1 -w "$NR_TMP/no/such/dir/x.pcapng"
+expect_error "-w into a missing directory" nonzero 'no/such/dir/x\.pcapng' '(no such file|directory)'
+run_nr isdir "$NETRING" capture -i "$NR_IF_B" -c 1 -w "$NR_TMP"
+expect_error "-w a directory" nonzero "$NR_TMP" '(is a directory)'
+# Root ignores file modes, so read-only means a read-only mount.
+nr_mount_tmpfs "$NR_TMP/ro" 64k
+mount -o remount,ro "$NR_TMP/ro" || fail "cannot remount $NR_TMP/ro read-only"
+run_nr rofs "$NETRING" capture -i "$NR_IF_B" -c 1 -w "$NR_TMP/ro/x.pcapng"
+expect_error "-w on a read-only file system" nonzero 'ro/x\.pcapng' '(read-only)'
+
+# --- not permitted: nobody, no capabilities -----------------------------------
+mkdir -m 1777 "$NR_TMP/nobody"
+run_nr nocap setpriv --reuid=nobody --regid=nogroup --clear-groups --inh-caps=-all --bounding-set=-all -- \
+    "$NETRING" capture -i "$NR_IF_B" -w "$NR_TMP/nobody/x.pcapng"
+expect_error "not permitted (nobody, no capabilities)" nonzero 'CAP_NET_RAW'
+[ "$RC" = 2 ] && nr_log "note: 'not permitted' exits 2, the usage-error status"
+
+# --- disk full: a 256 KiB tmpfs ---------------------------------------------
+# netring must stop on ENOSPC, say so, and leave a file that ends on a whole
+# block/record holding exactly the frames it reports.
+disk_full() {
+    local fmt=$1 dir="$NR_TMP/full-$1" file
+    nr_mount_tmpfs "$dir" 256k
+    file="$dir/x.$fmt"
+    start_bg --err "$NR_TMP/full-$fmt.send.err" in_a "${NR_SEND[@]}" -i "$NR_IF_A" --dst-mac "$NR_MAC_B" \
+        --net "$NR_NET" --count 0 --gap 0.0003 --seed 21 -q
+    local sender=$BG_PID
+    start_capture "full-$fmt" "$NETRING" capture -i "$NR_IF_B" -q --format "$fmt" -w "$file"
+    local pid=$CAP_PID
+    if ! nr_wait_gone "$pid" 300; then
+        kill -TERM "$sender"
+        soft_fail "disk full ($fmt): netring still running 30 s into a 256 KiB file system ($(df -k "$dir" | tail -n 1))"
+        kill -INT "$pid"
+        wait_bg "$pid" 10
+        return
+    fi
+    wait "$pid"
+    local rc=$?
+    kill -TERM "$sender" 2>/dev/null
+    wait_bg "$sender" 10
+    local err="$NR_TMP/full-$fmt.err" line
+    # The error line, then the summary line.
+    line=$(grep -v -E '^[0-9]+ packets captured' "$err" | tail -n 1)
+    grep -qiE '(no space left|disk.*full|full.*disk|ENOSPC|file system.*full)' <<<"$line" ||
+        { sed 's/^/    | /' "$err" >&2; soft_fail "disk full ($fmt): no clear line about the disk being full"; }
+    [ "$rc" != 0 ] || soft_fail "disk full ($fmt): exit 0 after running out of space"
+    local captured have
+    captured=$(stats_captured "$err") || { soft_fail "disk full ($fmt): no summary line"; return; }
+    if ! tshark_clean "$file"; then
+        soft_fail "disk full ($fmt): the file left is not valid ($(stat -c %s "$file") bytes)"
+        return
+    fi
+    have=$(pcap_count "$file")
+    [ "$have" = "$captured" ] || soft_fail "disk full ($fmt): file holds $have frames, netring reported $captured captured"
+    [ "$have" -gt 0 ] || soft_fail "disk full ($fmt): no frames in the file"
+    nr_log "disk full ($fmt): exit $rc, '$line', valid file with $have frames ($(stat -c %s "$file") bytes)"
+}
+disk_full pcapng
+disk_full pcap
+
+# --- the interface disappears mid-capture -------------------------------------
+# A second veth pair, both ends inside NR_NS_B, deleted while netring reads it.
+GONE_A="${NR_IF_B%b}c"
+GONE_B="${NR_IF_B%b}d"
+ip -n "$NR_NS_B" link add "$GONE_A" type veth peer name "$GONE_B" || fail "cannot add veth $GONE_A/$GONE_B"
+ip -n "$NR_NS_B" link set "$GONE_A" up
+ip -n "$NR_NS_B" link set "$GONE_B" up
+start_bg --err "$NR_TMP/gone.err" in_b "$NETRING" capture -i "$GONE_B" -q -w "$NR_TMP/gone.pcapng"
+gone=$BG_PID
+wait_capture_ready "$gone" "$NR_NS_B" "$GONE_B" || { cat "$NR_TMP/gone.err" >&2; fail "netring did not start on $GONE_B"; }
+in_b "${NR_SEND[@]}" -i "$GONE_A" --dst-mac 02:77:00:00:00:0d --count 50 --gap 0.0003 -q
+sleep 1
+ip -n "$NR_NS_B" link del "$GONE_A"
+if nr_wait_gone "$gone" 100; then
+    wait "$gone"
+    rc=$?
+    line=$(grep -v -E '^[0-9]+ packets captured' "$NR_TMP/gone.err" | tail -n 1)
+    grep -qiE "($GONE_B|interface).*(gone|disappeared|removed|vanished|no longer|went away|no such device|down)" <<<"$line" ||
+        { sed 's/^/    | /' "$NR_TMP/gone.err" >&2; soft_fail "interface gone: no line saying the interface went away"; }
+    if tshark_clean "$NR_TMP/gone.pcapng"; then
+        have=$(pcap_count "$NR_TMP/gone.pcapng")
+        captured=$(stats_captured "$NR_TMP/gone.err") || captured='(none)'
+        [ "$have" = "$captured" ] && [ "$have" -gt 0 ] ||
+            soft_fail "interface gone: file holds $have frames, netring reported $captured (want equal, > 0)"
+        nr_log "interface gone: exit $rc, '$line', valid file with $have frames"
+    else
+        soft_fail "interface gone: file left is not valid"
+    fi
+else
+    soft_fail "interface gone: netring still running 10 s after $GONE_B was deleted"
+fi
+
+[ "$failures" = 0 ] || fail "$failures checks failed"
+pass

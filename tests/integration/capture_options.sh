@@ -1,0 +1,116 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# -Q in/out/inout match tcpdump -Q on two-way traffic, -p leaves promiscuous mode alone, -a takes one value, a terminal gets one line per frame.
+. "$(dirname "$0")/lib.sh"
+
+nr_require_root
+nr_require tcpdump tshark capinfos ss script
+nr_setup
+nr_require_netring
+
+failures=0
+soft_fail() {
+    nr_log "FAIL: $*"
+    failures=$((failures + 1))
+}
+
+# --- -Q: capture on A while A sends and B sends back --------------------------
+# start_capture watches NR_NS_B/NR_IF_B; here the captures sit on A's end.
+start_on_a() {
+    local name=$1
+    shift
+    start_bg --out "$NR_TMP/$name.out" --err "$NR_TMP/$name.err" in_a "$@"
+    CAP_PID=$BG_PID
+    wait_capture_ready "$CAP_PID" "$NR_NS_A" "$NR_IF_A" ||
+        { sed 's/^/    /' "$NR_TMP/$name.err" >&2; fail "$name ($*) did not start capturing on $NR_IF_A"; }
+}
+
+declare -A TDP NRP
+for q in in out inout; do
+    start_on_a "td-$q" tcpdump -i "$NR_IF_A" -Q "$q" -U --time-stamp-precision=nano -w "$NR_TMP/td-$q.pcap"
+    TDP[$q]=$CAP_PID
+    start_on_a "nr-$q" "$NETRING" capture -i "$NR_IF_A" -Q "$q" -q -w "$NR_TMP/nr-$q.pcapng"
+    NRP[$q]=$CAP_PID
+done
+N_OUT=72 N_IN=48
+send_mix --count "$N_OUT" --seed 31 --gap 0.0003 -q
+in_b "${NR_SEND[@]}" -i "$NR_IF_B" --dst-mac "$NR_MAC_A" --net "$NR_NET" --count "$N_IN" --seed 32 --gap 0.0003 -q
+got=$(wait_frames "$NR_TMP/td-inout.pcap" $((N_OUT + N_IN)) 15) || fail "harness: tcpdump -Q inout saw $got of $((N_OUT + N_IN))"
+sleep 1
+for q in in out inout; do
+    stop_capture "${NRP[$q]}" INT
+    [ "$BG_RC" = 0 ] || soft_fail "-Q $q: netring exited $BG_RC"
+    stop_capture "${TDP[$q]}" INT
+done
+declare -A WANT=([in]=$N_IN [out]=$N_OUT [inout]=$((N_OUT + N_IN)))
+declare -A WANTDIR=([in]="$N_IN 1" [out]="$N_OUT 2" [inout]="$N_IN 1
+$N_OUT 2")
+for q in in out inout; do
+    td="$NR_TMP/td-$q.pcap" nr="$NR_TMP/nr-$q.pcapng"
+    kept=$(pcap_count "$td")
+    [ "$kept" = "${WANT[$q]}" ] || fail "harness: tcpdump -Q $q kept $kept frames, want ${WANT[$q]}"
+    tshark_clean "$nr" || { soft_fail "-Q $q: file does not read cleanly"; continue; }
+    tcpdump_dump "$td" >"$NR_TMP/td-$q.txt"
+    tcpdump_dump "$nr" >"$NR_TMP/nr-$q.txt"
+    if ! cmp -s "$NR_TMP/td-$q.txt" "$NR_TMP/nr-$q.txt"; then
+        NR_DIFF_LINES=30 show_diff "$NR_TMP/td-$q.txt" "$NR_TMP/nr-$q.txt" "tcpdump -Q $q" "netring -Q $q"
+        soft_fail "-Q $q: netring kept $(pcap_count "$nr") frames, tcpdump $kept, or the bytes differ"
+        continue
+    fi
+    dirs=$(tshark -r "$nr" -T fields -e frame.packet_flags_direction 2>/dev/null |
+        while read -r v; do echo $((v)); done | sort | uniq -c | sed 's/^ *//')
+    [ "$dirs" = "${WANTDIR[$q]}" ] || soft_fail "-Q $q: epb_flags directions '$(tr '\n' ',' <<<"$dirs")', want '$(tr '\n' ',' <<<"${WANTDIR[$q]}")' (1 in, 2 out)"
+    captured=$(stats_captured "$NR_TMP/nr-$q.err") || captured='(none)'
+    [ "$captured" = "$kept" ] || soft_fail "-Q $q: netring reports $captured captured, file holds $kept"
+    nr_log "-Q $q: $kept frames identical to tcpdump -Q $q"
+done
+
+# --- -p: promiscuous mode only when asked -------------------------------------
+promiscuity() { ip -n "$NR_NS_B" -d link show dev "$NR_IF_B" | sed -n 's/.*promiscuity \([0-9]*\).*/\1/p'; }
+[ "$(promiscuity)" = 0 ] || fail "harness: $NR_IF_B promiscuity is $(promiscuity) before any capture"
+start_capture promisc "$NETRING" capture -i "$NR_IF_B" -q -w "$NR_TMP/promisc.pcapng"
+p_on=$(promiscuity)
+stop_capture "$CAP_PID" INT
+p_after=$(promiscuity)
+start_capture nopromisc "$NETRING" capture -i "$NR_IF_B" -p -q -w "$NR_TMP/nopromisc.pcapng"
+p_off=$(promiscuity)
+stop_capture "$CAP_PID" INT
+[ "$p_on" = 1 ] || soft_fail "without -p: promiscuity $p_on while capturing, want 1"
+[ "$p_after" = 0 ] || soft_fail "without -p: promiscuity $p_after after netring exited, want 0"
+[ "$p_off" = 0 ] || soft_fail "-p: promiscuity $p_off while capturing, want 0"
+nr_log "promiscuity: $p_on while capturing, $p_after after, $p_off with -p"
+
+# --- -a takes one value per use; the words after it are the filter ------------
+# As with dumpcap: netring capture -i IF -a duration:1 udp port 5000.
+start_bg --err "$NR_TMP/autostop.err" in_b "$NETRING" capture -i "$NR_IF_B" -q -w "$NR_TMP/autostop.pcapng" \
+    -a duration:1 udp port 5000
+wait_bg "$BG_PID" 15
+if [ "$BG_RC" != 0 ]; then
+    soft_fail "'-a duration:1 udp port 5000': exit $BG_RC: $(head -n 1 "$NR_TMP/autostop.err") (the filter words were taken as -a values)"
+else
+    nr_log "'-a duration:1 udp port 5000': exit 0"
+fi
+
+# --- a terminal on stdout: one line per frame ---------------------------------
+N_TTY=48
+start_bg --out "$NR_TMP/tty.out" in_b script -qfec "$NETRING capture -i $NR_IF_B -c $N_TTY" /dev/null
+tty=$BG_PID
+wait_capture_ready "$tty" "$NR_NS_B" "$NR_IF_B" || fail "netring on a terminal did not start capturing"
+send_mix --count "$N_TTY" --seed 33 --gap 0.0003 -q
+wait_bg "$tty" 20
+tr -d '\r' <"$NR_TMP/tty.out" >"$NR_TMP/tty.txt"
+lines=$(grep -c -E '^[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]+ [0-9]+ 02:77:00:00:00:0a > [0-9a-f:]{17} ' "$NR_TMP/tty.txt")
+if [ "$BG_RC" != 0 ] || [ "$lines" != "$N_TTY" ]; then
+    head -n 5 "$NR_TMP/tty.txt" | sed 's/^/    | /' >&2
+    soft_fail "terminal: exit $BG_RC, $lines frame lines (time length MAC > MAC ...), want $N_TTY"
+else
+    # What a reader needs from a line, when the frame has it.
+    for pat in ' vlan 10 ' ' vlan 100 vlan 10 ' '10\.77\.[0-9]+\.1\.[0-9]+ > 10\.77\.[0-9]+\.99\.[0-9]+' \
+        'fd77::1\.[0-9]+ > fd77::99\.[0-9]+' ' ARP ' ' IPv6 ' ' ff:ff:ff:ff:ff:ff '; do
+        grep -qE -- "$pat" "$NR_TMP/tty.txt" || soft_fail "terminal: no line shows /$pat/"
+    done
+    nr_log "terminal: $lines lines, one per frame; e.g. $(sed -n 6p "$NR_TMP/tty.txt")"
+fi
+
+[ "$failures" = 0 ] || fail "$failures checks failed"
+pass
