@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include "command.h"
@@ -33,6 +34,8 @@ int main(int argc, char **argv)
         fmt::print(stderr, "netring: {}\nRun 'netring --help' or 'netring SUBCOMMAND --help'.\n", e.what());
         return exit_usage;
     }
+    // The default logger writes to stdout, which may be the capture stream (-w -).
+    spdlog::set_default_logger(spdlog::stderr_logger_st("netring"));
     spdlog::set_pattern("netring: %l: %v");
     spdlog::set_level(spdlog::level::from_str(log_level));
     for (const Command &c : commands)
