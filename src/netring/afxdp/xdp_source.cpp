@@ -133,9 +133,10 @@ Result<std::unique_ptr<XdpCaptureSource>> XdpCaptureSource::open(const XdpCaptur
         src->link_base_ = base.value();
         src->have_link_base_ = true;
     }
-    spdlog::info("AF_XDP: capturing frames received on {} queue {} ({}, {} mode); while netring runs, frames on "
-                 "this queue go to it and do not reach the kernel stack",
-                 options.interface, options.queue, src->program_.describe(),
+    spdlog::warn("{} queue {}: while netring captures it with AF_XDP, frames received on this queue go to netring "
+                 "and do not reach the kernel stack",
+                 options.interface, options.queue);
+    spdlog::info("AF_XDP: {}, {} mode; capturing received frames only", src->program_.describe(),
                  src->socket_->zero_copy() ? "zero-copy" : "copy");
     return src;
 }
