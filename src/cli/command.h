@@ -14,5 +14,6 @@ struct Command {
 };
 
 Command register_capture(CLI::App &parent);
+Command register_replay(CLI::App &parent);
 
 }  // namespace netring::cli

@@ -1,0 +1,347 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// `netring replay`: the frames of capture files, sent out of an interface on schedule.
+#include <cmath>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "command.h"
+#include "errors.h"
+#include "tx_backend.h"
+#include "tx_report.h"
+#include "netring/base/clock.h"
+#include "netring/base/interface.h"
+#include "netring/base/stop_signal.h"
+#include "netring/pcap/file_reader.h"
+#include "netring/traffic/pacer.h"
+
+namespace netring::cli {
+
+namespace {
+
+struct ReplayOptions {
+    std::string interface;
+    std::vector<std::string> files;
+    TxBackendOptions backend;
+    double multiplier = 0;
+    double pps = 0;
+    double mbps = 0;
+    bool top_speed = false;
+    std::uint64_t loops = 1;
+    std::uint64_t limit = 0;
+    double duration = 0;
+    bool preload = false;
+    std::string oversize = "skip";
+    std::string snapped = "skip";
+    bool json = false;
+    bool quiet = false;
+};
+
+// The frames of all files in memory (-K), so that reading costs nothing
+// while sending.
+struct Preloaded {
+    struct Entry {
+        std::size_t offset;
+        std::uint32_t caplen;
+        std::uint32_t wirelen;
+        std::uint64_t ts_ns;
+    };
+    std::vector<std::uint8_t> bytes;
+    std::vector<Entry> frames;
+};
+
+// Why a frame was not sent; every one is counted and reported.
+struct Skips {
+    std::uint64_t oversize = 0;
+    std::uint64_t snapped = 0;
+    std::uint64_t runt = 0;
+    std::uint64_t truncated = 0;  // sent, but cut to the MTU
+};
+
+std::uint32_t link_limit(const std::uint8_t *data, std::uint32_t len, unsigned mtu)
+{
+    // A VLAN-tagged frame may carry a full MTU behind its tag.
+    const bool tagged = len >= 14 && ((data[12] == 0x81 && data[13] == 0x00) || (data[12] == 0x88 && data[13] == 0xa8));
+    return mtu + 14 + (tagged ? 4 : 0);
+}
+
+class Replayer {
+public:
+    Replayer(const ReplayOptions &o, FrameSender &sender, unsigned mtu, PaceConfig pace)
+        : o_(o), sender_(sender), mtu_(mtu), schedule_(pace)
+    {
+    }
+
+    // Sends one frame under the skip/truncate rules and the schedule; false
+    // to stop (limit, duration, signal, or a fatal error in error_).
+    bool send(const Frame &f);
+    Status finish();
+
+    std::optional<Error> error_;
+    Skips skips_;
+    TxTotals totals_;
+    Histogram timing_;
+    Schedule &schedule() { return schedule_; }
+    void start() { start_ns_ = monotonic_ns(); }
+    [[nodiscard]] std::uint64_t start_ns() const { return start_ns_; }
+
+private:
+    const ReplayOptions &o_;
+    FrameSender &sender_;
+    unsigned mtu_;
+    Schedule schedule_;
+    std::uint64_t start_ns_ = 0;
+    std::uint64_t handled_ = 0;
+    std::uint64_t since_kick_ = 0;
+};
+
+bool Replayer::send(const Frame &f)
+{
+    if (stop_requested() != 0)
+        return false;
+    if (o_.limit != 0 && handled_ >= o_.limit)
+        return false;
+    const std::uint64_t now = monotonic_ns();
+    if (o_.duration > 0 && now - start_ns_ >= static_cast<std::uint64_t>(o_.duration * 1e9))
+        return false;
+    ++handled_;
+
+    std::uint32_t len = f.caplen;
+    if (f.caplen < f.wirelen && o_.snapped == "skip") {
+        ++skips_.snapped;
+        return true;
+    }
+    if (len < 14) {
+        ++skips_.runt;
+        return true;
+    }
+    const std::uint32_t limit = std::min(link_limit(f.data, len, mtu_), sender_.max_frame());
+    if (len > limit) {
+        if (o_.oversize == "fail") {
+            error_ = Error::explained(EMSGSIZE, fmt::format("frame {} is {} bytes, more than {} allows (MTU {})",
+                                                            handled_, len, o_.interface, mtu_));
+            return false;
+        }
+        if (o_.oversize == "skip") {
+            ++skips_.oversize;
+            return true;
+        }
+        ++skips_.truncated;
+        len = limit;
+    }
+
+    const std::uint64_t due = start_ns_ + schedule_.next(f.ts_ns, len);
+    if (schedule_.paced())
+        wait_until(due);
+    while (!sender_.queue(f.data, len)) {
+        // Every slot is in flight: push them out and collect completions.
+        if (auto st = sender_.kick(); !st) {
+            error_ = st.error();
+            return false;
+        }
+        if (sender_.reap() == 0 && stop_requested() != 0)
+            return false;
+    }
+    ++totals_.queued;
+    totals_.bytes += len;
+    if (schedule_.paced()) {
+        const std::uint64_t sent = monotonic_ns();
+        timing_.record(sent > due ? sent - due : due - sent);
+    }
+    if (schedule_.paced() || ++since_kick_ >= 64) {
+        since_kick_ = 0;
+        if (auto st = sender_.kick(); !st) {
+            error_ = st.error();
+            return false;
+        }
+        sender_.reap();
+    }
+    return true;
+}
+
+Status Replayer::finish()
+{
+    Status st = sender_.flush(2000);
+    totals_.completed = sender_.completed();
+    totals_.elapsed_ns = monotonic_ns() - start_ns_;
+    return st;
+}
+
+Result<Preloaded> preload(const std::vector<std::string> &files)
+{
+    Preloaded p;
+    for (const std::string &path : files) {
+        auto reader = FileReader::open(path);
+        if (!reader)
+            return reader.error();
+        Frame f;
+        for (;;) {
+            auto got = reader->next(f);
+            if (!got)
+                return got.error();
+            if (!got.value())
+                break;
+            p.frames.push_back({p.bytes.size(), f.caplen, f.wirelen, f.ts_ns});
+            p.bytes.insert(p.bytes.end(), f.data, f.data + f.caplen);
+        }
+    }
+    return p;
+}
+
+// Every file is opened and checked before anything is sent: readable, a
+// capture, Ethernet, not empty.
+std::optional<int> check_files(const std::vector<std::string> &files)
+{
+    for (const std::string &path : files) {
+        auto reader = FileReader::open(path);
+        if (!reader)
+            return usage("replay", reader.error().message());
+        if (reader->linktype() != DLT_EN10MB)
+            return usage("replay", fmt::format("{}: link type {} cannot be sent on Ethernet; only EN10MB files can",
+                                               path, reader->linktype_name()));
+        Frame f;
+        auto first = reader->next(f);
+        if (!first)
+            return usage("replay", first.error().message());
+        if (!first.value())
+            return usage("replay", fmt::format("{}: holds no frames", path));
+    }
+    return std::nullopt;
+}
+
+std::optional<PaceConfig> pace_of(const ReplayOptions &o, std::string &problem)
+{
+    const int modes = (o.multiplier > 0) + (o.pps > 0) + (o.mbps > 0) + (o.top_speed ? 1 : 0);
+    if (modes > 1) {
+        problem = "choose one of -x, -p, -M and -t";
+        return std::nullopt;
+    }
+    PaceConfig c;
+    if (o.top_speed)
+        c.mode = PaceMode::top_speed;
+    else if (o.pps > 0) {
+        c.mode = PaceMode::pps;
+        c.pps = o.pps;
+    } else if (o.mbps > 0) {
+        c.mode = PaceMode::bitrate;
+        c.bits_per_second = o.mbps * 1e6;
+    } else {
+        c.mode = PaceMode::original;
+        c.multiplier = o.multiplier > 0 ? o.multiplier : 1.0;
+    }
+    return c;
+}
+
+int run_replay(const ReplayOptions &o)
+{
+    if (o.interface.empty())
+        return usage("replay", fmt::format("-i IFACE is required (interfaces here: {})",
+                                           fmt::join(interface_names(), ", ")));
+    std::string problem;
+    const auto pace = pace_of(o, problem);
+    if (!pace)
+        return usage("replay", problem);
+    if (auto bad = check_files(o.files))
+        return *bad;
+    std::optional<Preloaded> loaded;
+    std::optional<Error> load_error;
+    if (o.preload) {
+        auto p = preload(o.files);
+        if (!p)
+            load_error = p.error();  // what was read before the damage is still sent
+        else
+            loaded = std::move(p.value());
+    }
+    auto info = lookup_interface(o.interface);
+    if (!info)
+        return report("replay", info.error().code == ENODEV
+                                    ? Error::explained(ENODEV, describe_missing_interface(o.interface))
+                                    : info.error());
+    auto sender = open_tx_backend(o.interface, o.backend);
+    if (!sender)
+        return report("replay", sender.error());
+
+    install_stop_handlers();
+    Replayer r(o, *sender.value(), info->mtu, *pace);
+    r.start();
+    bool going = true;
+    std::optional<Error> file_error = load_error;
+    for (std::uint64_t loop = 0; going && (o.loops == 0 || loop < o.loops) && !file_error; ++loop) {
+        if (loaded) {
+            for (const auto &e : loaded->frames) {
+                Frame f;
+                f.data = loaded->bytes.data() + e.offset;
+                f.caplen = e.caplen;
+                f.wirelen = e.wirelen;
+                f.ts_ns = e.ts_ns;
+                if (!(going = r.send(f)))
+                    break;
+            }
+        } else {
+            for (const std::string &path : o.files) {
+                auto reader = FileReader::open(path);
+                if (!reader) {
+                    file_error = reader.error();
+                    break;
+                }
+                Frame f;
+                for (;;) {
+                    auto got = reader->next(f);
+                    if (!got) {
+                        file_error = got.error();
+                        break;
+                    }
+                    if (!got.value() || !(going = r.send(f)))
+                        break;
+                }
+                if (!going || file_error)
+                    break;
+            }
+        }
+        r.schedule().new_loop();
+        if (loaded && loaded->frames.empty())
+            break;
+    }
+    const Status flushed = r.finish();
+    print_tx_report("replay", r.totals_, r.schedule().paced() ? &r.timing_ : nullptr,
+                    {{"oversize", r.skips_.oversize}, {"snapped", r.skips_.snapped}, {"runt", r.skips_.runt}},
+                    r.skips_.truncated, o.json);
+    if (r.error_)
+        return report("replay", *r.error_);
+    if (file_error)
+        return report("replay", *file_error);
+    if (!flushed)
+        return report("replay", flushed.error());
+    return exit_ok;
+}
+
+}  // namespace
+
+Command register_replay(CLI::App &parent)
+{
+    auto o = std::make_shared<ReplayOptions>();
+    CLI::App *app = parent.add_subcommand("replay", "Send the frames of pcap/pcapng files out of an interface");
+    app->add_option("-i,--interface", o->interface, "Interface to send on");
+    app->add_option("files", o->files, "pcap or pcapng files, sent in order")->required()->check(CLI::ExistingFile);
+    add_tx_backend_options(*app, o->backend);
+    app->add_option("-x,--multiplier", o->multiplier, "Original timing, gaps divided by MULT")
+        ->check(CLI::PositiveNumber);
+    app->add_option("-p,--pps", o->pps, "Frames per second")->check(CLI::PositiveNumber);
+    app->add_option("-M,--mbps", o->mbps, "Megabits per second")->check(CLI::PositiveNumber);
+    app->add_flag("-t,--topspeed", o->top_speed, "As fast as possible");
+    app->add_option("-l,--loop", o->loops, "Send the files LOOPS times (0: until stopped)");
+    app->add_option("-L,--limit", o->limit, "Stop after LIMIT frames");
+    app->add_option("--duration", o->duration, "Stop after SEC seconds")->check(CLI::PositiveNumber);
+    app->add_flag("-K,--preload", o->preload, "Read the files into memory before sending");
+    app->add_option("--oversize", o->oversize, "Frames over the MTU: skip, truncate or fail")
+        ->check(CLI::IsMember({"skip", "truncate", "fail"}));
+    app->add_option("--snapped", o->snapped, "Frames cut at capture time: send or skip")
+        ->check(CLI::IsMember({"send", "skip"}));
+    app->add_flag("--json", o->json, "Print the report as one JSON object on stdout");
+    app->add_flag("-q,--quiet", o->quiet, "No status line");
+    return Command{app, [o] { return run_replay(*o); }};
+}
+
+}  // namespace netring::cli

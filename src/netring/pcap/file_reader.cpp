@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// pcap_open_offline() and pcap_next_ex() with errors that say where.
+#include "netring/pcap/file_reader.h"
+
+#include <cerrno>
+
+#include <fmt/format.h>
+
+namespace netring {
+
+Result<FileReader> FileReader::open(const std::string &path)
+{
+    char err[PCAP_ERRBUF_SIZE] = {};
+    errno = 0;
+    pcap_t *p = pcap_open_offline_with_tstamp_precision(path.c_str(), PCAP_TSTAMP_PRECISION_NANO, err);
+    if (p == nullptr) {
+        const int saved = errno;
+        // libpcap reports a missing or unreadable file with errno set; a
+        // file that is not a capture with errno left at 0.
+        if (saved == ENOENT || saved == EACCES || saved == EISDIR)
+            return Error::sys(saved, fmt::format("cannot read {}", path));
+        return Error::logic(fmt::format("{}: not a pcap or pcapng file ({})", path, err));
+    }
+    return FileReader(std::unique_ptr<pcap_t, Closer>(p), path);
+}
+
+Result<bool> FileReader::next(Frame &out)
+{
+    pcap_pkthdr *h = nullptr;
+    const u_char *data = nullptr;
+    const int rc = pcap_next_ex(handle_.get(), &h, &data);
+    if (rc == PCAP_ERROR_BREAK)
+        return false;
+    if (rc != 1)
+        return Error::logic(fmt::format("{}: damaged at frame {}: {}", path_, frames_ + 1,
+                                        pcap_geterr(handle_.get())));
+    ++frames_;
+    out = Frame{};
+    out.data = data;
+    out.caplen = h->caplen;
+    out.wirelen = h->len;
+    // With nanosecond precision libpcap puts nanoseconds in tv_usec.
+    out.ts_ns = static_cast<std::uint64_t>(h->ts.tv_sec) * 1'000'000'000ULL + static_cast<std::uint64_t>(h->ts.tv_usec);
+    return true;
+}
+
+std::string FileReader::linktype_name() const
+{
+    const int dlt = linktype();
+    const char *name = pcap_datalink_val_to_name(dlt);
+    const char *desc = pcap_datalink_val_to_description(dlt);
+    if (name == nullptr)
+        return fmt::format("link type {}", dlt);
+    return fmt::format("{} ({})", name, desc != nullptr ? desc : "?");
+}
+
+}  // namespace netring

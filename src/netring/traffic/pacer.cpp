@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Schedule offsets and the sleep-then-spin wait.
+#include "netring/traffic/pacer.h"
+
+#include <ctime>
+
+#include "netring/base/clock.h"
+
+namespace netring {
+
+std::uint64_t Schedule::next(std::uint64_t ts_ns, std::uint32_t bytes)
+{
+    std::uint64_t offset = 0;
+    switch (config_.mode) {
+    case PaceMode::original:
+        if (!have_first_) {
+            have_first_ = true;
+            first_ts_ = ts_ns;
+        }
+        // Timestamps that go backwards (merged files) send at once.
+        offset = loop_base_ + (ts_ns > first_ts_
+                                   ? static_cast<std::uint64_t>(static_cast<double>(ts_ns - first_ts_) /
+                                                                config_.multiplier)
+                                   : 0);
+        break;
+    case PaceMode::pps:
+        offset = static_cast<std::uint64_t>(static_cast<double>(frames_) * 1e9 / config_.pps);
+        break;
+    case PaceMode::bitrate:
+        // Frame k starts when the bits of frames 0..k-1 have gone out.
+        offset = static_cast<std::uint64_t>(static_cast<double>(bytes_) * 8.0 * 1e9 / config_.bits_per_second);
+        break;
+    case PaceMode::top_speed:
+        break;
+    }
+    ++frames_;
+    bytes_ += bytes;
+    if (offset < last_offset_)
+        offset = last_offset_;
+    last_offset_ = offset;
+    return offset;
+}
+
+void Schedule::new_loop()
+{
+    have_first_ = false;
+    loop_base_ = last_offset_;
+}
+
+void wait_until(std::uint64_t deadline_ns)
+{
+    constexpr std::uint64_t spin_window = 100'000;  // 100 us
+    for (;;) {
+        const std::uint64_t now = monotonic_ns();
+        if (now >= deadline_ns)
+            return;
+        const std::uint64_t left = deadline_ns - now;
+        if (left > spin_window) {
+            const std::uint64_t sleep = left - spin_window;
+            timespec ts{static_cast<time_t>(sleep / 1'000'000'000ULL), static_cast<long>(sleep % 1'000'000'000ULL)};
+            ::nanosleep(&ts, nullptr);
+        }
+    }
+}
+
+}  // namespace netring

@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Pacing on an absolute schedule: frame k leaves at start + offset_k.
+#pragma once
+
+#include <cstdint>
+
+namespace netring {
+
+enum class PaceMode { original, pps, bitrate, top_speed };
+
+struct PaceConfig {
+    PaceMode mode = PaceMode::original;
+    double multiplier = 1.0;     // original: gaps are divided by it (tcpreplay -x)
+    double pps = 0;              // frames per second
+    double bits_per_second = 0;  // on-wire payload bits (frame bytes * 8)
+};
+
+// Offsets are computed from the frame's own timestamp or from counts since
+// the start, never from the previous send time, so a late frame does not
+// make every later frame late too.
+class Schedule {
+public:
+    explicit Schedule(PaceConfig config) : config_(config) {}
+
+    // The offset from the start, in ns, at which the next frame is due.
+    // Call once per frame, in order. ts_ns is the frame's capture time
+    // (original timing); bytes its length (bit rate).
+    std::uint64_t next(std::uint64_t ts_ns, std::uint32_t bytes);
+
+    // Starts another pass over the same file: timestamps restart, offsets go on.
+    void new_loop();
+
+    [[nodiscard]] bool paced() const { return config_.mode != PaceMode::top_speed; }
+
+private:
+    PaceConfig config_;
+    std::uint64_t frames_ = 0;
+    std::uint64_t bytes_ = 0;
+    bool have_first_ = false;
+    std::uint64_t first_ts_ = 0;     // of the current loop
+    std::uint64_t loop_base_ = 0;    // offset at which the current loop starts
+    std::uint64_t last_offset_ = 0;
+};
+
+// Waits until CLOCK_MONOTONIC reaches deadline_ns: sleeps while it is far,
+// then spins for the last stretch, because a sleep's wake-up is late by tens
+// of microseconds.
+void wait_until(std::uint64_t deadline_ns);
+
+}  // namespace netring
