@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The pacing schedule: absolute offsets for every mode, across loops.
+#include "catch.h"
+#include "netring/base/clock.h"
+#include "netring/traffic/pacer.h"
+
+using namespace netring;
+
+TEST_CASE("original timing follows the capture's own offsets, scaled by -x")
+{
+    PaceConfig c;
+    c.multiplier = 2.0;
+    Schedule s(c);
+    CHECK(s.next(5'000'000'000ULL, 60) == 0);
+    CHECK(s.next(5'001'000'000ULL, 60) == 500'000);    // 1 ms gap at 2x
+    CHECK(s.next(5'011'000'000ULL, 60) == 5'500'000);  // 11 ms from the first, not from the previous
+    CHECK(s.paced());
+}
+
+TEST_CASE("timestamps going backwards send at once, never earlier than before")
+{
+    Schedule s(PaceConfig{});
+    CHECK(s.next(1'000'000, 60) == 0);
+    CHECK(s.next(3'000'000, 60) == 2'000'000);
+    CHECK(s.next(2'000'000, 60) == 2'000'000);
+}
+
+TEST_CASE("pps puts frame k at k / pps whatever the frames hold")
+{
+    PaceConfig c;
+    c.mode = PaceMode::pps;
+    c.pps = 1000;
+    Schedule s(c);
+    for (std::uint64_t k = 0; k < 5000; ++k)
+        REQUIRE(s.next(k * 7, static_cast<std::uint32_t>(60 + k % 1400)) == k * 1'000'000);
+}
+
+TEST_CASE("a bit rate starts each frame when the previous bits are out")
+{
+    PaceConfig c;
+    c.mode = PaceMode::bitrate;
+    c.bits_per_second = 8e6;  // 1 byte per microsecond
+    Schedule s(c);
+    CHECK(s.next(0, 1000) == 0);
+    CHECK(s.next(0, 500) == 1'000'000);
+    CHECK(s.next(0, 60) == 1'500'000);
+}
+
+TEST_CASE("loops continue the schedule from where the last one ended")
+{
+    Schedule s(PaceConfig{});
+    CHECK(s.next(100, 60) == 0);
+    CHECK(s.next(1'100, 60) == 1'000);
+    s.new_loop();
+    CHECK(s.next(100, 60) == 1'000);
+    CHECK(s.next(1'100, 60) == 2'000);
+}
+
+TEST_CASE("top speed has no schedule")
+{
+    PaceConfig c;
+    c.mode = PaceMode::top_speed;
+    Schedule s(c);
+    CHECK_FALSE(s.paced());
+    CHECK(s.next(123, 60) == 0);
+}
+
+TEST_CASE("wait_until never returns early")
+{
+    for (int i = 0; i < 20; ++i) {
+        const std::uint64_t deadline = monotonic_ns() + 50'000 + static_cast<std::uint64_t>(i) * 37'000;
+        wait_until(deadline);
+        REQUIRE(monotonic_ns() >= deadline);
+    }
+}
