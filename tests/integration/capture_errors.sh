@@ -93,11 +93,11 @@ disk_full() {
     local fmt=$1 dir="$NR_TMP/full-$1" file
     nr_mount_tmpfs "$dir" 256k
     file="$dir/x.$fmt"
+    start_capture "full-$fmt" "$NETRING" capture -i "$NR_IF_B" -q --format "$fmt" -w "$file"
+    local pid=$CAP_PID
     start_bg --err "$NR_TMP/full-$fmt.send.err" in_a "${NR_SEND[@]}" -i "$NR_IF_A" --dst-mac "$NR_MAC_B" \
         --net "$NR_NET" --count 0 --gap 0.0003 --seed 21 -q
     local sender=$BG_PID
-    start_capture "full-$fmt" "$NETRING" capture -i "$NR_IF_B" -q --format "$fmt" -w "$file"
-    local pid=$CAP_PID
     if ! nr_wait_gone "$pid" 300; then
         kill -TERM "$sender"
         soft_fail "disk full ($fmt): netring still running 30 s into a 256 KiB file system ($(df -k "$dir" | tail -n 1))"

@@ -80,6 +80,32 @@ stop_capture "$CAP_PID" INT
 [ "$p_off" = 0 ] || soft_fail "-p: promiscuity $p_off while capturing, want 0"
 nr_log "promiscuity: $p_on while capturing, $p_after after, $p_off with -p"
 
+# --- kernel drops: a stalled netring with a small ring -------------------------
+# Stopped (SIGSTOP) while 3000 frames arrive, it must then report the ring's
+# drops, and captured + dropped = received (every block is handed over once
+# it resumes), in the summary line and in the ISB alike.
+N_DROP=3000
+start_capture drops "$NETRING" capture -i "$NR_IF_B" -B 256 -q -w "$NR_TMP/drops.pcapng"
+drops=$CAP_PID
+kill -STOP "$drops"
+send_mix --count "$N_DROP" --seed 34 -q
+kill -CONT "$drops"
+sleep 1.5
+stop_capture "$drops" INT
+line=$(stats_line "$NR_TMP/drops.err")
+read -r c _ _ r _ _ _ d _ _ _ i _ <<<"$(tr -d ',' <<<"$line")"
+have=$(pcap_count "$NR_TMP/drops.pcapng")
+isb=$(python3 "$NR_LIB_DIR/pcapng_isb.py" "$NR_TMP/drops.pcapng" | grep '^isb')
+if [ -z "$line" ]; then
+    soft_fail "drops: no summary line: $(tail -n 2 "$NR_TMP/drops.err")"
+elif [ "$r" != "$N_DROP" ] || [ "$d" -lt 1 ] || [ $((c + d)) != "$r" ] || [ "$have" != "$c" ]; then
+    soft_fail "drops: '$line' with $have frames in the file; want $N_DROP received, some dropped, captured + dropped = received, file = captured"
+elif ! grep -q "usrdeliv=$c\b" <<<"$isb" || ! grep -q "osdrop=$d\b" <<<"$isb" || ! grep -q "filteraccept=$r\b" <<<"$isb"; then
+    soft_fail "drops: ISB '$isb' does not match '$line'"
+else
+    nr_log "drops: '$line', ISB agrees"
+fi
+
 # --- -a takes one value per use; the words after it are the filter ------------
 # As with dumpcap: netring capture -i IF -a duration:1 udp port 5000.
 start_bg --err "$NR_TMP/autostop.err" in_b "$NETRING" capture -i "$NR_IF_B" -q -w "$NR_TMP/autostop.pcapng" \

@@ -73,8 +73,15 @@ nr_require() {
 }
 
 # A missing binary or subcommand is a failure, not a skip: it is what we test.
+# Once set up, the test runs its own copy, so a rebuild in the shared tree
+# halfway through cannot swap the binary under a running test.
 nr_require_netring() {
     [ -x "$NETRING" ] || fail "netring binary not found or not executable: $NETRING (build with ninja -C build)"
+    if [ -n "$NR_TMP" ] && [ -d "$NR_TMP" ]; then
+        cp "$NETRING" "$NR_TMP/netring" || fail "cannot copy $NETRING"
+        nr_log "testing $NETRING ($(sha256sum "$NR_TMP/netring" | cut -c1-12))"
+        NETRING="$NR_TMP/netring"
+    fi
     "$NETRING" capture --help >/dev/null 2>&1 ||
         fail "'$NETRING capture --help' failed: netring has no working capture subcommand"
 }

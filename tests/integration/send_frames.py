@@ -161,8 +161,11 @@ class Mix:
         ntags = {"vlan_udp4": 1, "vlan20_udp6": 1, "vlan10_udp4_port5000": 1, "prio_tag_udp4": 1,
                  "vlan10_arp": 1, "vlan10_icmp4": 1, "qinq_udp4": 2}.get(kind, 0)
         if ntags:
-            # A tagged frame keeps its untagged size plus the tags, as on a wire.
-            size += 4 * ntags
+            # A tagged frame keeps its untagged size plus the tags, as on a
+            # wire, within the 4 bytes that AF_PACKET grants beyond MTU + 14
+            # to frames whose outer TPID is 0x8100 (not 0x88a8: QinQ frames
+            # stay within MTU + 14).
+            size = min(size + 4 * ntags, self.max_frame + (4 if kind != "qinq_udp4" else 0))
         room = self.l3_room(size, ntags)
         a, sink = self.ip4(1), self.ip4(99)  # .99 is nobody: the receiver stays silent
         sport = 1024 + self.rng.randint(0, 60000)

@@ -1,0 +1,84 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Jumbo frames (MTU 9000) and the kernel's GSO super-frames of a TCP stream reach the file whole, as tcpdump sees them.
+. "$(dirname "$0")/lib.sh"
+
+nr_require_root
+nr_require tcpdump tshark capinfos ss
+nr_setup --mtu 9000
+nr_require_netring
+
+failures=0
+soft_fail() {
+    nr_log "FAIL: $*"
+    failures=$((failures + 1))
+}
+
+# tcpdump gets a big buffer: 2 MiB would drop 60 KiB frames itself.
+start_capture td tcpdump -i "$NR_IF_B" -B 131072 -U --time-stamp-precision=nano -w "$NR_TMP/td.pcap"
+td=$CAP_PID
+start_capture nr "$NETRING" capture -i "$NR_IF_B" -q -w "$NR_TMP/nr.pcapng"
+nr=$CAP_PID
+
+# Jumbo frames of every kind, then the ordinary mix.
+send_mix --count 48 --size 9014 --seed 41 --gap 0.0003 -q
+send_mix --count 48 --seed 42 --gap 0.0003 -q
+
+# A TCP stream through the kernel's own stack: veth keeps TSO/GSO super-frames
+# whole, so frames far beyond the MTU (tens of KiB) show up on the capture.
+start_bg --err "$NR_TMP/server.err" in_b python3 -c '
+import socket, sys
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind((sys.argv[1], 5555))
+s.listen(1)
+c, _ = s.accept()
+while c.recv(1 << 20):
+    pass
+' "$NR_IP_B"
+server=$BG_PID
+n=50
+until in_b ss -ltn 2>/dev/null | grep -q ":5555 "; do
+    n=$((n - 1))
+    [ $n -gt 0 ] || fail "harness: TCP sink did not listen"
+    sleep 0.1
+done
+in_a python3 -c '
+import socket, sys
+s = socket.create_connection((sys.argv[1], 5555))
+s.sendall(b"netring" * (600 * 1024))
+s.close()
+' "$NR_IP_B" || fail "harness: TCP stream failed"
+wait_bg "$server" 10
+
+sleep 1.5
+stop_capture "$nr" INT
+[ "$BG_RC" = 0 ] || soft_fail "netring exited $BG_RC after SIGINT"
+stop_capture "$td" INT
+grep -q '^0 packets dropped by kernel' "$NR_TMP/td.err" || fail "harness: tcpdump dropped frames: $(cat "$NR_TMP/td.err")"
+
+big=$(tshark_lens "$NR_TMP/td.pcap" | awk '$1 > 9018' | wc -l)
+jumbo=$(tshark_lens "$NR_TMP/td.pcap" | awk '$1 > 1518 && $1 <= 9018' | wc -l)
+[ "$jumbo" -ge 36 ] || fail "harness: only $jumbo jumbo frames seen by tcpdump"
+[ "$big" -ge 1 ] || nr_log "note: no GSO frame above 9018 bytes this time (the kernel segmented the stream)"
+
+tshark_clean "$NR_TMP/nr.pcapng" || soft_fail "netring's file does not read cleanly"
+tshark_lens "$NR_TMP/td.pcap" >"$NR_TMP/td.lens"
+tshark_lens "$NR_TMP/nr.pcapng" >"$NR_TMP/nr.lens"
+if ! cmp -s "$NR_TMP/td.lens" "$NR_TMP/nr.lens"; then
+    show_diff "$NR_TMP/td.lens" "$NR_TMP/nr.lens" "tcpdump len caplen" "netring len caplen"
+    soft_fail "frame lengths differ from tcpdump's"
+fi
+tcpdump_dump "$NR_TMP/td.pcap" >"$NR_TMP/td.txt"
+tcpdump_dump "$NR_TMP/nr.pcapng" >"$NR_TMP/nr.txt"
+if ! cmp -s "$NR_TMP/td.txt" "$NR_TMP/nr.txt"; then
+    NR_DIFF_LINES=20 show_diff "$NR_TMP/td.txt" "$NR_TMP/nr.txt" tcpdump netring
+    soft_fail "frames differ from tcpdump's"
+fi
+captured=$(stats_captured "$NR_TMP/nr.err") || captured='(none)'
+have=$(pcap_count "$NR_TMP/nr.pcapng")
+[ "$captured" = "$have" ] || soft_fail "netring reports $captured captured, its file holds $have"
+
+[ "$failures" = 0 ] || fail "$failures checks failed"
+nr_log "$have frames identical to tcpdump's: $jumbo jumbo frames, $big GSO frames over 9018 bytes (largest $(sort -n "$NR_TMP/nr.lens" | tail -n 1 | cut -f1))"
+pass
