@@ -1,0 +1,201 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# AF_XDP capture: the XDP program in native and generic mode, kernel timestamps, cleanup after exit and SIGKILL, clashes, --xsk-map.
+#
+# Frames redirected to an AF_XDP socket never reach packet sockets on the
+# receiving interface (XDP runs first), so the reference is what the sender
+# recorded (send_frames.py --pcap) and tcpdump on the sending end.
+. "$(dirname "$0")/lib.sh"
+
+nr_require_root
+nr_require tcpdump capinfos bpftool
+nr_setup
+nr_require_netring
+
+N=200
+
+# wait_line FILE REGEX [SECONDS]: true once FILE has a line matching REGEX.
+wait_line() {
+    local f=$1 re=$2 n=$((${3:-10} * 10))
+    while [ "$n" -gt 0 ]; do
+        grep -qE -- "$re" "$f" 2>/dev/null && return 0
+        sleep 0.1
+        n=$((n - 1))
+    done
+    return 1
+}
+
+# The notice netring logs once the socket is in the XSKMAP: from then on
+# every frame on the queue reaches it.
+READY='frames received on this queue go to netring'
+
+# start_xdp NAME ARGS...: netring capture --backend xdp on NR_IF_B; waits until ready. Sets XDP_PID.
+start_xdp() {
+    local name=$1
+    shift
+    start_bg --out "$NR_TMP/$name.out" --err "$NR_TMP/$name.err" in_b "$NETRING" capture --backend xdp -i "$NR_IF_B" "$@"
+    XDP_PID=$BG_PID
+    if ! wait_line "$NR_TMP/$name.err" "$READY" 10; then
+        sed 's/^/    /' "$NR_TMP/$name.err" >&2
+        fail "$name: netring capture --backend xdp $* did not become ready"
+    fi
+}
+
+# attached_prog_id: the id of the XDP program on NR_IF_B, empty when none.
+attached_prog_id() {
+    ip -n "$NR_NS_B" -d link show "$NR_IF_B" | grep -o 'prog/xdp id [0-9]*' | awk '{ print $3 }' | head -n 1
+}
+
+# check_detached ID WHEN: no XDP program on the interface and program ID gone from the kernel.
+check_detached() {
+    local id=$1 when=$2 n=30
+    # The kernel frees the program from an RCU callback after the last fd closes.
+    while [ "$n" -gt 0 ] && bpftool prog show id "$id" >/dev/null 2>&1; do
+        sleep 0.1
+        n=$((n - 1))
+    done
+    ip -n "$NR_NS_B" link show "$NR_IF_B" | grep -q 'xdp' &&
+        fail "$when: $NR_IF_B still has an XDP program: $(ip -n "$NR_NS_B" -d link show "$NR_IF_B" | grep xdp)"
+    bpftool prog show id "$id" >/dev/null 2>&1 && fail "$when: XDP program id $id is still loaded: $(bpftool prog show id "$id")"
+    return 0
+}
+
+# capture_and_compare MODE: N frames captured in MODE are the frames sent, with kernel timestamps.
+capture_and_compare() {
+    local mode=$1
+    local dir="$NR_TMP/$mode"
+    mkdir -p "$dir"
+    start_bg --out /dev/null --err "$dir/tcpdump.err" in_a tcpdump -i "$NR_IF_A" -U --time-stamp-precision=nano -w "$dir/sender.pcap"
+    local td=$BG_PID
+    wait_capture_ready "$td" "$NR_NS_A" "$NR_IF_A" || fail "tcpdump on $NR_IF_A did not start"
+    start_xdp "$mode" --xdp-mode "$mode" -q -c "$N" -w "$dir/netring.pcapng"
+    local id
+    id=$(attached_prog_id)
+    [ -n "$id" ] || fail "$mode: no XDP program attached to $NR_IF_B while netring runs"
+    bpftool prog show id "$id" | grep -q 'name netring_xsk' || fail "$mode: program $id is not netring's: $(bpftool prog show id "$id")"
+    ip -n "$NR_NS_B" -d link show "$NR_IF_B" | grep -q "xdp$([ "$mode" = generic ] && echo generic)[ /]" ||
+        fail "$mode: not attached in $mode mode: $(ip -n "$NR_NS_B" -d link show "$NR_IF_B" | grep xdp)"
+
+    send_mix --count "$N" --seed 11 --gap 0.0003 --pcap "$dir/sent.pcap" -q
+    wait_bg "$XDP_PID" 20
+    [ "$BG_RC" = 0 ] || { sed 's/^/    /' "$NR_TMP/$mode.err" >&2; fail "$mode: netring exited $BG_RC"; }
+    wait_frames "$dir/sender.pcap" "$N" 10 >/dev/null || fail "harness: tcpdump on the sender saw fewer than $N frames"
+    stop_capture "$td" INT
+
+    tcpdump_dump "$dir/sent.pcap" >"$dir/sent.txt"
+    tcpdump_dump "$dir/netring.pcapng" >"$dir/netring.txt"
+    if ! cmp -s "$dir/sent.txt" "$dir/netring.txt"; then
+        diff "$dir/sent.txt" "$dir/netring.txt" | head -20 | sed 's/^/    /' >&2
+        fail "$mode: the frames netring captured differ from the frames sent"
+    fi
+
+    # Kernel timestamps: non-zero, never decreasing, and each frame received
+    # no earlier than the sender's tcpdump saw it leave (same skb order, same
+    # realtime clock once netring converted the program's TAI stamp).
+    tcpdump_times "$dir/sender.pcap" | head -n "$N" >"$dir/sender.times"
+    tcpdump_times "$dir/netring.pcapng" >"$dir/netring.times"
+    local bad
+    bad=$(awk '$1 == 0 || (NR > 1 && $1 < prev) { n++ } { prev = $1 } END { print n + 0 }' "$dir/netring.times")
+    [ "$bad" = 0 ] || fail "$mode: $bad timestamps are zero or go backwards"
+    bad=$(paste "$dir/sender.times" "$dir/netring.times" | awk '$2 < $1 { n++ } END { print n + 0 }')
+    [ "$bad" = 0 ] || fail "$mode: $bad frames are stamped before the sender sent them: $(paste "$dir/sender.times" "$dir/netring.times" | awk '$2 < $1' | head -3)"
+    capinfos "$dir/netring.pcapng" | grep -q "Description = AF_XDP queue 0.*$mode mode.*timestamps: kernel" ||
+        fail "$mode: the IDB does not describe an AF_XDP capture with kernel timestamps: $(capinfos "$dir/netring.pcapng" | grep Description)"
+
+    check_detached "$id" "$mode: after netring exited"
+    nr_log "$mode: $N frames identical to those sent, kernel timestamps, program $id gone after exit"
+}
+
+capture_and_compare generic
+# veth runs native XDP for frames its peer's stack sends; the peer needs no program of its own.
+capture_and_compare native
+
+# --- SIGKILL: the BPF link dies with the process, and the queue is free again.
+start_xdp killed -q -w "$NR_TMP/killed.pcapng"
+id=$(attached_prog_id)
+[ -n "$id" ] || fail "no XDP program attached before SIGKILL"
+
+# --- A second netring on the same interface meanwhile: a clear error, no damage.
+in_b "$NETRING" capture --backend xdp -i "$NR_IF_B" -c 1 -w "$NR_TMP/second.pcapng" 2>"$NR_TMP/second.err" &&
+    fail "a second netring on $NR_IF_B succeeded while the first was capturing"
+grep -q "interface $NR_IF_B already has an XDP program (id $id, \"netring_xsk\"" "$NR_TMP/second.err" ||
+    fail "second netring: unclear error: $(cat "$NR_TMP/second.err")"
+grep -q -- '--xsk-map PATH' "$NR_TMP/second.err" || fail "second netring: the error does not mention --xsk-map"
+[ "$(attached_prog_id)" = "$id" ] || fail "the failed second netring disturbed the first one's program"
+
+kill -KILL "$XDP_PID"
+wait_bg "$XDP_PID" 10
+check_detached "$id" "after SIGKILL"
+# Right away again: bind() waits out the dead socket's deferred release.
+start_xdp again -q -c 5 -w "$NR_TMP/again.pcapng"
+send_mix --count 5 --seed 3 --gap 0.001 -q
+wait_bg "$XDP_PID" 20
+[ "$BG_RC" = 0 ] || fail "netring right after a SIGKILLed one exited $BG_RC: $(cat "$NR_TMP/again.err")"
+nr_log "program gone after SIGKILL; a second netring gets a clear error; the queue is usable again at once"
+
+# --- --zero-copy on a driver without it: falls back to copy mode and says why.
+start_xdp zc --zero-copy -q -c 5 -w "$NR_TMP/zc.pcapng"
+send_mix --count 5 --seed 4 --gap 0.001 -q
+wait_bg "$XDP_PID" 20
+[ "$BG_RC" = 0 ] || fail "--zero-copy exited $BG_RC: $(cat "$NR_TMP/zc.err")"
+grep -q 'zero-copy on .* failed (.*); using copy mode' "$NR_TMP/zc.err" ||
+    fail "--zero-copy on veth: no fallback notice: $(cat "$NR_TMP/zc.err")"
+capinfos "$NR_TMP/zc.pcapng" | grep -q 'Description = .*copy mode' || fail "--zero-copy: the IDB does not say copy mode"
+
+# --- --xsk-map: the user's own program and pinned XSKMAP; netring loads nothing.
+if ! command -v clang >/dev/null 2>&1; then
+    nr_log "no clang: --xsk-map not tested (the user's XDP program is built at test time)"
+    pass
+fi
+cat >"$NR_TMP/user_prog.c" <<'EOF'
+#include <linux/bpf.h>
+#define SEC(name) __attribute__((section(name), used))
+static long (*bpf_redirect_map)(void *map, __u64 key, __u64 flags) = (void *)BPF_FUNC_redirect_map;
+struct {
+    int (*type)[BPF_MAP_TYPE_XSKMAP];
+    int (*max_entries)[4];
+    __u32 *key;
+    __u32 *value;
+} user_xsks SEC(".maps");
+SEC("xdp") int user_prog(struct xdp_md *ctx)
+{
+    return bpf_redirect_map(&user_xsks, ctx->rx_queue_index, XDP_PASS);
+}
+char _license[] SEC("license") = "GPL";
+EOF
+clang -O2 -g -target bpf -I"/usr/include/$(gcc -print-multiarch 2>/dev/null || echo x86_64-linux-gnu)" \
+    -c "$NR_TMP/user_prog.c" -o "$NR_TMP/user_prog.o" 2>"$NR_TMP/clang.err" ||
+    { nr_log "clang cannot build a BPF object here: $(head -3 "$NR_TMP/clang.err")"; pass; }
+BPFFS="$NR_TMP/bpffs"
+mkdir -p "$BPFFS"
+mount -t bpf "nr-it-$NR_TEST_NAME" "$BPFFS" || fail "cannot mount a bpffs on $BPFFS"
+NR_MOUNTS+=("$BPFFS")
+mkdir -p "$BPFFS/maps"
+# Relative paths: libbpf turns every '.' of a pin path into '_', and NR_TMP has one.
+(cd "$BPFFS" && bpftool prog load "$NR_TMP/user_prog.o" prog type xdp pinmaps maps) ||
+    fail "bpftool could not load the user's program"
+in_b bpftool net attach xdpgeneric pinned "$BPFFS/prog" dev "$NR_IF_B" || fail "bpftool could not attach the user's program"
+user_id=$(attached_prog_id)
+
+in_b "$NETRING" capture --backend xdp -i "$NR_IF_B" -c 1 -w "$NR_TMP/clash.pcapng" 2>"$NR_TMP/clash.err" &&
+    fail "netring loaded its program over the user's"
+grep -q "already has an XDP program (id $user_id, \"user_prog\", generic mode); detach it or use --xsk-map PATH" "$NR_TMP/clash.err" ||
+    fail "clash with the user's program: unclear error: $(cat "$NR_TMP/clash.err")"
+
+start_xdp xskmap --xsk-map "$BPFFS/maps/user_xsks" -q -c "$N" -w "$NR_TMP/xskmap.pcapng"
+in_b "$NETRING" capture --backend xdp -i "$NR_IF_B" --xsk-map "$BPFFS/maps/user_xsks" -c 1 -w "$NR_TMP/busy.pcapng" \
+    2>"$NR_TMP/busy.err" && fail "two sockets bound to queue 0 through the same XSKMAP"
+grep -q 'queue 0 (the queue is busy: another AF_XDP socket is bound to it' "$NR_TMP/busy.err" ||
+    fail "second socket on the queue: unclear error: $(cat "$NR_TMP/busy.err")"
+send_mix --count "$N" --seed 12 --gap 0.0003 --pcap "$NR_TMP/xskmap-sent.pcap" -q
+wait_bg "$XDP_PID" 20
+[ "$BG_RC" = 0 ] || fail "--xsk-map capture exited $BG_RC: $(cat "$NR_TMP/xskmap.err")"
+cmp -s <(tcpdump_dump "$NR_TMP/xskmap-sent.pcap") <(tcpdump_dump "$NR_TMP/xskmap.pcapng") ||
+    fail "--xsk-map: the frames captured differ from the frames sent"
+tcpdump_times "$NR_TMP/xskmap.pcapng" | awk '$1 == 0 { n++ } END { exit n > 0 }' || fail "--xsk-map: zero timestamps"
+capinfos "$NR_TMP/xskmap.pcapng" | grep -q 'timestamps: user space at read' ||
+    fail "--xsk-map: the IDB does not say the timestamps are taken in user space"
+[ "$(attached_prog_id)" = "$user_id" ] || fail "--xsk-map: the user's program is no longer attached after netring exited"
+nr_log "--xsk-map: $N frames through the user's XSKMAP; their program stays; clashes reported clearly"
+
+pass
