@@ -94,8 +94,9 @@ Result<XdpProgram> XdpProgram::attach(const std::string &ifname, unsigned ifinde
     XdpMode mode = options.mode == XdpMode::generic ? XdpMode::generic : XdpMode::native;
     auto lnk = link(p.prog_fd_.get(), ifindex, mode);
     if (!lnk && options.mode == XdpMode::automatic && lnk.error().code != EBUSY && lnk.error().code != EEXIST) {
-        spdlog::info("AF_XDP: native XDP is not available on {} ({}); using generic mode", ifname,
-                     lnk.error().message());
+        spdlog::info("AF_XDP: native XDP is not available on {} ({}{}); using generic mode", ifname,
+                     lnk.error().message(),
+                     lnk.error().code == ERANGE ? ": the MTU is too large for a single-buffer XDP program" : "");
         mode = XdpMode::generic;
         lnk = link(p.prog_fd_.get(), ifindex, mode);
     }
@@ -106,7 +107,9 @@ Result<XdpProgram> XdpProgram::attach(const std::string &ifname, unsigned ifinde
             if (auto attached = query_attached_xdp(ifindex); attached && attached->any_id() != 0)
                 return already_attached(ifname, attached.value());
         }
-        return Error::sys(err, fmt::format("attach XDP program to {} in {} mode", ifname, to_string(mode)));
+        return Error::sys(err, fmt::format("attach XDP program to {} in {} mode{}", ifname, to_string(mode),
+                                           err == ERANGE ? " (the MTU is too large for a single-buffer XDP program)"
+                                                         : ""));
     }
     p.link_fd_ = std::move(lnk.value());
     p.mode_ = mode;

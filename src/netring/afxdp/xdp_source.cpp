@@ -133,6 +133,14 @@ Result<std::unique_ptr<XdpCaptureSource>> XdpCaptureSource::open(const XdpCaptur
         src->link_base_ = base.value();
         src->have_link_base_ = true;
     }
+    // Without multi-buffer support (XDP_USE_SG) a frame must fit in one chunk
+    // after the kernel's 256 bytes of headroom; longer ones are dropped and
+    // counted (rx_dropped).
+    const std::uint32_t longest = options.chunk_size - 256;
+    if (info->mtu + 18 > longest)
+        spdlog::warn("{}: MTU {} allows frames longer than the {} bytes AF_XDP can capture here; longer frames "
+                     "are dropped and counted as dropped",
+                     options.interface, info->mtu, longest);
     spdlog::warn("{} queue {}: while netring captures it with AF_XDP, frames received on this queue go to netring "
                  "and do not reach the kernel stack",
                  options.interface, options.queue);
