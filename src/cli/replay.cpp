@@ -6,6 +6,7 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include "command.h"
 #include "errors.h"
@@ -191,9 +192,11 @@ Result<Preloaded> preload(const std::vector<std::string> &files)
 }
 
 // Every file is opened and checked before anything is sent: readable, a
-// capture, Ethernet, not empty.
+// capture, Ethernet. An empty file among others is only worth a warning;
+// nothing at all to send is an error.
 std::optional<int> check_files(const std::vector<std::string> &files)
 {
+    std::size_t empty = 0;
     for (const std::string &path : files) {
         auto reader = FileReader::open(path);
         if (!reader)
@@ -205,9 +208,14 @@ std::optional<int> check_files(const std::vector<std::string> &files)
         auto first = reader->next(f);
         if (!first)
             return usage("replay", first.error().message());
-        if (!first.value())
-            return usage("replay", fmt::format("{}: holds no frames", path));
+        if (!first.value()) {
+            ++empty;
+            spdlog::warn("{}: holds no frames", path);
+        }
     }
+    if (empty == files.size())
+        return usage("replay", files.size() == 1 ? fmt::format("{}: holds no frames", files.front())
+                                                 : std::string("none of the files holds a frame"));
     return std::nullopt;
 }
 
