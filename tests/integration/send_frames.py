@@ -7,8 +7,9 @@ what a capturer wrote against what was sent (--pcap), frame by frame.
 
 The mix: IPv4 UDP/TCP/ICMP, IPv6 UDP, ARP, 802.1Q-tagged (including a
 priority tag with VID 0 and non-zero PCP/DEI bits), 802.1ad outer + 802.1Q
-inner (QinQ), broadcast and IPv4/IPv6 multicast destinations, 802.3 length
-frames with LLC, and the local experimental ethertypes 0x88b5/0x88b6. Sizes
+inner (QinQ), broadcast and IPv4/IPv6 multicast destinations, unicast to a
+MAC that is not the peer's, 802.3 length frames with LLC, and the local
+experimental ethertypes 0x88b5/0x88b6. Sizes
 run from 60 to 1514 bytes (tagged frames may carry 4 or 8 more, as on a wire).
 
 Destination IPs are never the receiver's own address, so the receiving
@@ -47,7 +48,7 @@ KINDS = [
     "bcast_udp4", "mcast_udp4", "local_88b5", "vlan20_udp6", "udp4",
     "mcast_udp6", "arp_reply", "qinq_udp4", "llc_8023", "vlan10_udp4_port5000",
     "prio_tag_udp4", "local_88b6", "bcast_arp", "tcp4", "vlan10_arp",
-    "vlan10_icmp4", "udp4_port5000",
+    "vlan10_icmp4", "udp4_port5000", "otherhost_udp4",
 ]
 
 
@@ -213,6 +214,10 @@ class Mix:
         if kind == "arp_reply":
             body = self.arp(2, self.src_mac, self.ip4(201), self.dst_mac, self.ip4(202))
             return self.eth(self.dst_mac, ETH_P_ARP, body, 60)
+        if kind == "otherhost_udp4":
+            # Unicast to a MAC that is not the receiver's: PACKET_OTHERHOST there.
+            body = self.udp4(a, sink, sport, 5000, self.payload(room - 28))
+            return self.eth(b"\x02\x77\x00\x00\x00\x99", ETH_P_IP, body, size)
         if kind == "bcast_udp4":
             body = self.udp4(a, self.ip4(255), sport, 5000, self.payload(room - 28))
             return self.eth(BROADCAST, ETH_P_IP, body, size)
