@@ -230,7 +230,11 @@ int run_capture(const CaptureOptions &o)
                 write_error = st.error();
             last_flush = now;
         }
-        status.update(now, fmt::format("{} frames, {:.1f} MB", frames, static_cast<double>(bytes) / 1e6));
+        if (status.due(now)) {
+            const auto c = source.counters();
+            status.update(now, fmt::format("{} frames, {:.1f} MB, {} dropped", frames, static_cast<double>(bytes) / 1e6,
+                                           c ? c->dropped + c->if_dropped : 0));
+        }
     }
     status.clear();
 

@@ -11,7 +11,7 @@ StatusLine::StatusLine(bool enabled) : enabled_(enabled && ::isatty(STDERR_FILEN
 
 void StatusLine::update(std::uint64_t now_ns, const std::string &text)
 {
-    if (!enabled_ || now_ns - last_ns_ < 1'000'000'000ULL)
+    if (!due(now_ns))
         return;
     last_ns_ = now_ns;
     std::fprintf(stderr, "\r\033[K%s", text.c_str());
