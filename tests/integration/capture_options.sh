@@ -138,5 +138,35 @@ else
     nr_log "terminal: $lines lines, one per frame; e.g. $(sed -n 6p "$NR_TMP/tty.txt")"
 fi
 
+# --- a terminal on stderr while writing a file: the status line --------------
+# Redrawn in place (\r) at most once a second with frames, bytes and drops,
+# cleared before the summary; absent with -q.
+start_bg --err "$NR_TMP/status.send.err" in_a "${NR_SEND[@]}" -i "$NR_IF_A" --dst-mac "$NR_MAC_B" \
+    --net "$NR_NET" --count 0 --gap 0.0005 --seed 35 -q
+sender=$BG_PID
+for quiet in no yes; do
+    qflag=()
+    [ "$quiet" = yes ] && qflag=(-q)
+    start_bg --out "$NR_TMP/status-$quiet.out" in_b script -qfec \
+        "$NETRING capture -i $NR_IF_B ${qflag[*]} -w $NR_TMP/status-$quiet.pcapng --duration 2.5" /dev/null
+    wait_bg "$BG_PID" 15
+    # The screen as a terminal would leave it: each \r-separated redraw on its own line.
+    tr '\r' '\n' <"$NR_TMP/status-$quiet.out" | sed 's/\x1b\[K//g' | grep . >"$NR_TMP/status-$quiet.txt"
+    redraws=$(grep -vc 'packets captured' "$NR_TMP/status-$quiet.txt")
+    last=$(tail -n 1 "$NR_TMP/status-$quiet.txt")
+    grep -qE '^[0-9]+ packets captured, ' <<<"$last" || soft_fail "status ($quiet -q): the summary is not the last thing on the terminal: '$last'"
+    if [ "$quiet" = yes ]; then
+        [ "$redraws" = 0 ] || soft_fail "status with -q: $redraws status redraws on the terminal, want none"
+    elif [ "$redraws" -lt 1 ] || [ "$redraws" -gt 4 ]; then
+        soft_fail "status: $redraws redraws in 2.5 s, want 1..4 (at most one a second)"
+    else
+        status=$(grep -v 'packets captured' "$NR_TMP/status-$quiet.txt" | tail -n 1)
+        grep -qiE 'drop' <<<"$status" || soft_fail "status: '$status' does not show drops (the issue asks for frames, bytes, drops)"
+        nr_log "status line: $redraws redraws, e.g. '$status'"
+    fi
+done
+kill -TERM "$sender" 2>/dev/null
+wait_bg "$sender" 10
+
 [ "$failures" = 0 ] || fail "$failures checks failed"
 pass
