@@ -39,6 +39,7 @@ public:
     T &&value() && { return std::get<0>(std::move(v_)); }
     const T &value() const & { return std::get<0>(v_); }
     T *operator->() { return &std::get<0>(v_); }
+    const T *operator->() const { return &std::get<0>(v_); }
     T &operator*() & { return std::get<0>(v_); }
     [[nodiscard]] const Error &error() const { return std::get<1>(v_); }
 
