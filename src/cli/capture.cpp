@@ -77,8 +77,6 @@ struct OpenedSource {
 // AF_XDP on one queue; the filter runs in user space (pcap_offline_filter).
 Result<OpenedSource> open_xdp_source(const CaptureOptions &o, const Filter &filter)
 {
-    if (o.direction == "out")
-        return Error::sys(EINVAL, "--backend xdp sees received frames only (-Q out is for --backend packet)");
     xdp::XdpCaptureOptions x;
     x.interface = o.interface;
     x.queue = o.queue;
@@ -108,8 +106,6 @@ Result<OpenedSource> open_source(const CaptureOptions &o, const Filter &filter)
 {
     if (o.backend == "xdp")
         return open_xdp_source(o, filter);
-    if (o.queue != 0 || o.zero_copy || !o.xdp_mode.empty() || !o.xsk_map.empty())
-        return Error::sys(EINVAL, "--queue, --zero-copy, --xdp-mode and --xsk-map need --backend xdp");
     afpacket::RxOptions rx;
     rx.interface = o.interface;
     rx.snaplen = o.snaplen;
@@ -155,6 +151,10 @@ int run_capture(const CaptureOptions &o)
     if (o.interface.empty())
         return usage("capture", fmt::format("-i IFACE is required (interfaces here: {})",
                                             fmt::join(interface_names(), ", ")));
+    if (o.backend != "xdp" && (o.queue != 0 || o.zero_copy || !o.xdp_mode.empty() || !o.xsk_map.empty()))
+        return usage("capture", "--queue, --zero-copy, --xdp-mode and --xsk-map need --backend xdp");
+    if (o.backend == "xdp" && o.direction == "out")
+        return usage("capture", "--backend xdp sees received frames only (-Q out is for --backend packet)");
     std::string problem;
     const auto stop = parse_autostop(o.autostop, o.duration, problem);
     if (!stop)
@@ -281,7 +281,10 @@ Command register_capture(CLI::App &parent)
         ->check(CLI::IsMember({"in", "out", "inout"}));
     app->add_option("-B,--buffer-size", opts->buffer_kib, "Kernel ring size in KiB (default 32768)")
         ->check(CLI::Range(std::size_t{256}, std::size_t{4} << 20));
-    app->add_option("-a,--autostop", opts->autostop, "Stop after duration:SEC, packets:N or filesize:KB");
+    // One condition per -a, so that a filter expression may follow it.
+    app->add_option("-a,--autostop", opts->autostop, "Stop after duration:SEC, packets:N or filesize:KB")
+        ->expected(1)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
     app->add_option("--duration", opts->duration, "Stop after SEC seconds")->check(CLI::PositiveNumber);
     app->add_option("-F,--format", opts->format, "Output format: pcapng or pcap")
         ->check(CLI::IsMember({"pcapng", "pcap"}));
