@@ -25,6 +25,7 @@ int main(int argc, char **argv)
     std::vector<Command> commands;
     commands.push_back(register_capture(app));
     commands.push_back(register_replay(app));
+    commands.push_back(register_stats(app));
 
     try {
         app.parse(argc, argv);

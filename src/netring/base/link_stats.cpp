@@ -16,6 +16,25 @@
 
 namespace netring {
 
+namespace {
+
+LinkStats from_kernel(const rtnl_link_stats64 &s)
+{
+    LinkStats out;
+    out.rx_packets = s.rx_packets;
+    out.tx_packets = s.tx_packets;
+    out.rx_bytes = s.rx_bytes;
+    out.tx_bytes = s.tx_bytes;
+    out.rx_errors = s.rx_errors;
+    out.tx_errors = s.tx_errors;
+    out.rx_dropped = s.rx_dropped;
+    out.tx_dropped = s.tx_dropped;
+    out.rx_missed = s.rx_missed_errors;
+    return out;
+}
+
+}  // namespace
+
 Result<LinkStats> read_link_stats(unsigned ifindex)
 {
     UniqueFd fd(::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE));
@@ -61,20 +80,75 @@ Result<LinkStats> read_link_stats(unsigned ifindex)
                 continue;
             rtnl_link_stats64 s{};
             std::memcpy(&s, RTA_DATA(rta), sizeof(s));
-            LinkStats out;
-            out.rx_packets = s.rx_packets;
-            out.tx_packets = s.tx_packets;
-            out.rx_bytes = s.rx_bytes;
-            out.tx_bytes = s.tx_bytes;
-            out.rx_errors = s.rx_errors;
-            out.tx_errors = s.tx_errors;
-            out.rx_dropped = s.rx_dropped;
-            out.tx_dropped = s.tx_dropped;
-            out.rx_missed = s.rx_missed_errors;
-            return out;
+            return from_kernel(s);
         }
     }
     return Error::logic(fmt::format("RTM_GETLINK for interface index {} carried no IFLA_STATS64", ifindex));
+}
+
+Result<LinkStatsReader> LinkStatsReader::open()
+{
+    UniqueFd fd(::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE));
+    if (!fd.valid()) {
+        const int err = errno;
+        return Error::sys(err, "open rtnetlink socket");
+    }
+    return LinkStatsReader(std::move(fd));
+}
+
+Result<LinkStats> LinkStatsReader::read(unsigned ifindex)
+{
+    struct {
+        nlmsghdr nh;
+        if_stats_msg ifs;
+    } req{};
+    req.nh.nlmsg_len = sizeof(req);
+    req.nh.nlmsg_type = RTM_GETSTATS;
+    req.nh.nlmsg_flags = NLM_F_REQUEST;
+    req.nh.nlmsg_seq = ++seq_;
+    req.ifs.family = AF_UNSPEC;
+    req.ifs.ifindex = ifindex;
+    req.ifs.filter_mask = IFLA_STATS_FILTER_BIT(IFLA_STATS_LINK_64);
+    if (::send(fd_.get(), &req, sizeof(req), 0) < 0) {
+        const int err = errno;
+        return Error::sys(err, "send RTM_GETSTATS");
+    }
+    alignas(nlmsghdr) std::array<char, 4096> buf{};
+    // Replies to earlier requests that timed out would carry older sequence
+    // numbers: skip them rather than report stale counters.
+    for (;;) {
+        const ssize_t n = ::recv(fd_.get(), buf.data(), buf.size(), 0);
+        if (n < 0) {
+            const int err = errno;
+            if (err == EINTR)
+                continue;
+            return Error::sys(err, "receive RTM_GETSTATS reply");
+        }
+        auto *nh = reinterpret_cast<nlmsghdr *>(buf.data());
+        int len = static_cast<int>(n);
+        for (; NLMSG_OK(nh, static_cast<unsigned>(len)); nh = NLMSG_NEXT(nh, len)) {
+            if (nh->nlmsg_seq != seq_)
+                continue;
+            if (nh->nlmsg_type == NLMSG_ERROR) {
+                const auto *e = static_cast<const nlmsgerr *>(NLMSG_DATA(nh));
+                return Error::sys(-e->error, fmt::format("RTM_GETSTATS for interface index {}", ifindex));
+            }
+            if (nh->nlmsg_type != RTM_NEWSTATS)
+                continue;
+            const auto *ifs = static_cast<const if_stats_msg *>(NLMSG_DATA(nh));
+            int alen = static_cast<int>(nh->nlmsg_len) - static_cast<int>(NLMSG_LENGTH(sizeof(*ifs)));
+            const auto *rta = reinterpret_cast<const rtattr *>(reinterpret_cast<const char *>(ifs) +
+                                                               NLMSG_ALIGN(sizeof(*ifs)));
+            for (; RTA_OK(rta, alen); rta = RTA_NEXT(rta, alen)) {
+                if (rta->rta_type != IFLA_STATS_LINK_64 || RTA_PAYLOAD(rta) < sizeof(rtnl_link_stats64))
+                    continue;
+                rtnl_link_stats64 s{};
+                std::memcpy(&s, RTA_DATA(rta), sizeof(s));
+                return from_kernel(s);
+            }
+            return Error::logic(fmt::format("RTM_GETSTATS for interface index {} carried no IFLA_STATS_LINK_64", ifindex));
+        }
+    }
 }
 
 }  // namespace netring

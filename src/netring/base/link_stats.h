@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "netring/base/result.h"
+#include "netring/base/unique_fd.h"
 
 namespace netring {
 
@@ -22,5 +23,23 @@ struct LinkStats {
 
 // RTM_GETLINK for one interface index; ENODEV when it has gone away.
 Result<LinkStats> read_link_stats(unsigned ifindex);
+
+// For reading the same counters again and again (netring stats, ten times a
+// second): one rtnetlink socket kept open, and RTM_GETSTATS asking for
+// IFLA_STATS_LINK_64 alone, so each reply is a few hundred bytes instead of
+// the whole link description.
+class LinkStatsReader {
+public:
+    static Result<LinkStatsReader> open();
+
+    // ENODEV once the interface has gone away (or its index was reused by
+    // nothing); counters of the network namespace the reader was opened in.
+    Result<LinkStats> read(unsigned ifindex);
+
+private:
+    explicit LinkStatsReader(UniqueFd fd) : fd_(std::move(fd)) {}
+    UniqueFd fd_;
+    std::uint32_t seq_ = 0;
+};
 
 }  // namespace netring
