@@ -10,6 +10,7 @@
 
 #include "command.h"
 #include "errors.h"
+#include "status_line.h"
 #include "tx_backend.h"
 #include "tx_report.h"
 #include "netring/base/clock.h"
@@ -71,7 +72,7 @@ std::uint32_t link_limit(const std::uint8_t *data, std::uint32_t len, unsigned m
 class Replayer {
 public:
     Replayer(const ReplayOptions &o, FrameSender &sender, unsigned mtu, PaceConfig pace)
-        : o_(o), sender_(sender), mtu_(mtu), schedule_(pace)
+        : o_(o), sender_(sender), mtu_(mtu), schedule_(pace), status_(!o.quiet && !o.json)
     {
     }
 
@@ -93,6 +94,7 @@ private:
     FrameSender &sender_;
     unsigned mtu_;
     Schedule schedule_;
+    StatusLine status_;
     std::uint64_t start_ns_ = 0;
     std::uint64_t handled_ = 0;
     std::uint64_t since_kick_ = 0;
@@ -151,6 +153,8 @@ bool Replayer::send(const Frame &f)
         const std::uint64_t sent = monotonic_ns();
         timing_.record(sent > due ? sent - due : due - sent);
     }
+    if ((handled_ & 255) == 0 && status_.due(now))
+        status_.update(now, fmt::format("{} frames sent, {} queued", sender_.completed(), totals_.queued));
     if (schedule_.paced() || ++since_kick_ >= 64) {
         since_kick_ = 0;
         if (auto st = sender_.kick(); !st) {
@@ -164,6 +168,7 @@ bool Replayer::send(const Frame &f)
 
 Status Replayer::finish()
 {
+    status_.clear();
     Status st = sender_.flush(2000);
     totals_.completed = sender_.completed();
     totals_.elapsed_ns = monotonic_ns() - start_ns_;
