@@ -115,11 +115,12 @@ Command register_stats(CLI::App &parent)
     app->add_option("--duration", opts->duration, "Stop after SEC seconds");
     app->add_option("--format", opts->format, "Output: text, json (one object per line) or csv");
     app->add_flag("--capture", opts->capture, "Count the frames netring itself receives, with loss and latency of stamped streams");
-    app->add_option("--backend", opts->backend, "--capture with packet (AF_PACKET, default) or xdp (AF_XDP)");
-    app->add_option("--queue", opts->queue, "--capture --backend xdp: the RX queue (default 0)");
+    app->add_option("--backend", opts->backend, "With --capture: receive with packet (AF_PACKET, default) or xdp (AF_XDP)");
+    app->add_option("--queue", opts->queue, "With --backend xdp: the RX queue (default 0)");
     app->add_option("--port", opts->port,
-                    fmt::format("--capture: UDP destination port of stamped frames (default {})", traffic::default_port));
-    app->add_flag("-p,--no-promiscuous-mode", opts->no_promiscuous, "--capture: leave promiscuous mode off");
+                    fmt::format("With --capture: UDP destination port of stamped frames (default {})", traffic::default_port))
+        ->check(CLI::Range(1, 65535));
+    app->add_flag("-p,--no-promiscuous-mode", opts->no_promiscuous, "With --capture: leave promiscuous mode off");
     app->add_option("--driver-stats", opts->driver_stats,
                     "Driver counters (ethtool -S) to add: auto (per-queue and XDP ones), all or none");
     app->add_option("args", opts->args, "Capture files to summarise, or with --capture a libpcap filter expression");
