@@ -18,6 +18,7 @@
 #include "netring/base/stop_signal.h"
 #include "netring/pcap/file_reader.h"
 #include "netring/traffic/pacer.h"
+#include "netring/traffic/placer.h"
 
 namespace netring::cli {
 
@@ -52,7 +53,12 @@ struct Preloaded {
     };
     std::vector<std::uint8_t> bytes;
     std::vector<Entry> frames;
+    // With a FramePlacer (xdp backend): each frame's placed index, so that
+    // sending it copies nothing.
+    std::vector<std::uint32_t> placed;
 };
+
+constexpr std::uint32_t not_placed = UINT32_MAX;
 
 // Why a frame was not sent; every one is counted and reported.
 struct Skips {
@@ -72,13 +78,14 @@ std::uint32_t link_limit(const std::uint8_t *data, std::uint32_t len, unsigned m
 class Replayer {
 public:
     Replayer(const ReplayOptions &o, FrameSender &sender, unsigned mtu, PaceConfig pace)
-        : o_(o), sender_(sender), mtu_(mtu), schedule_(pace), status_(!o.quiet && !o.json)
+        : o_(o), sender_(sender), placer_(dynamic_cast<FramePlacer *>(&sender)), mtu_(mtu), schedule_(pace),
+          status_(!o.quiet && !o.json)
     {
     }
 
     // Sends one frame under the skip/truncate rules and the schedule; false
     // to stop (limit, duration, signal, or a fatal error in error_).
-    bool send(const Frame &f);
+    bool send(const Frame &f, std::uint32_t placed = not_placed);
     Status finish();
 
     std::optional<Error> error_;
@@ -92,6 +99,7 @@ public:
 private:
     const ReplayOptions &o_;
     FrameSender &sender_;
+    FramePlacer *placer_;
     unsigned mtu_;
     Schedule schedule_;
     StatusLine status_;
@@ -100,7 +108,7 @@ private:
     std::uint64_t since_kick_ = 0;
 };
 
-bool Replayer::send(const Frame &f)
+bool Replayer::send(const Frame &f, std::uint32_t placed)
 {
     if (stop_requested() != 0)
         return false;
@@ -138,7 +146,7 @@ bool Replayer::send(const Frame &f)
     const std::uint64_t due = start_ns_ + schedule_.next(f.ts_ns, len);
     if (schedule_.paced())
         wait_until(due);
-    while (!sender_.queue(f.data, len)) {
+    while (placed != not_placed ? !placer_->queue_placed(placed, len) : !sender_.queue(f.data, len)) {
         // Every slot is in flight: push them out and collect completions.
         if (auto st = sender_.kick(); !st) {
             error_ = st.error();
@@ -194,6 +202,32 @@ Result<Preloaded> preload(const std::vector<std::string> &files)
         }
     }
     return p;
+}
+
+// Puts every preloaded frame into the sender's own memory once (AF_XDP:
+// a UMEM chunk each), cut to what the sender can send at all; all or none,
+// so that a frame is never sent from two places.
+void place_frames(Preloaded &p, FrameSender &sender)
+{
+    auto *placer = dynamic_cast<FramePlacer *>(&sender);
+    if (placer == nullptr)
+        return;
+    if (placer->place_capacity() < p.frames.size()) {
+        if (placer->place_capacity() != 0)
+            spdlog::warn("-K: room for {} of {} frames in the sender's memory; copying each frame as it is sent",
+                         placer->place_capacity(), p.frames.size());
+        return;
+    }
+    p.placed.assign(p.frames.size(), not_placed);
+    for (std::size_t i = 0; i < p.frames.size(); ++i) {
+        const auto &e = p.frames[i];
+        const std::uint32_t len = std::min(e.caplen, sender.max_frame());
+        if (len == 0)
+            continue;  // skipped as a runt anyway
+        if (auto idx = placer->place(p.bytes.data() + e.offset, len))
+            p.placed[i] = *idx;
+    }
+    spdlog::info("-K: {} frames placed in the sender's memory", p.frames.size());
 }
 
 // Every file is opened and checked before anything is sent: readable, a
@@ -272,9 +306,14 @@ int run_replay(const ReplayOptions &o)
         return report("replay", info.error().code == ENODEV
                                     ? Error::explained(ENODEV, describe_missing_interface(o.interface))
                                     : info.error());
-    auto sender = open_tx_backend(o.interface, o.backend);
+    TxBackendOptions backend = o.backend;
+    if (loaded)
+        backend.place_frames = loaded->frames.size();
+    auto sender = open_tx_backend(o.interface, backend);
     if (!sender)
         return report("replay", sender.error());
+    if (loaded)
+        place_frames(*loaded, *sender.value());
 
     install_stop_handlers();
     Replayer r(o, *sender.value(), info->mtu, *pace);
@@ -283,13 +322,14 @@ int run_replay(const ReplayOptions &o)
     std::optional<Error> file_error = load_error;
     for (std::uint64_t loop = 0; going && (o.loops == 0 || loop < o.loops) && !file_error; ++loop) {
         if (loaded) {
-            for (const auto &e : loaded->frames) {
+            for (std::size_t i = 0; i < loaded->frames.size(); ++i) {
+                const auto &e = loaded->frames[i];
                 Frame f;
                 f.data = loaded->bytes.data() + e.offset;
                 f.caplen = e.caplen;
                 f.wirelen = e.wirelen;
                 f.ts_ns = e.ts_ns;
-                if (!(going = r.send(f)))
+                if (!(going = r.send(f, loaded->placed.empty() ? not_placed : loaded->placed[i])))
                     break;
             }
         } else {

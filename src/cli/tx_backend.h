@@ -13,15 +13,19 @@
 namespace netring::cli {
 
 struct TxBackendOptions {
-    std::string backend = "packet";  // packet or xdp
+    std::string backend = "xdp";     // xdp (AF_XDP TX ring) or packet (AF_PACKET TX ring)
     bool qdisc_bypass = false;       // packet: PACKET_QDISC_BYPASS
     std::uint32_t queue = 0;         // xdp: the queue to send on
     bool zero_copy = false;          // xdp: ask for zero-copy
     std::size_t slots = 4096;        // TX ring slots
+    // Not an option: how many frames the caller will place (replay -K), so
+    // that the xdp backend sizes its UMEM for them.
+    std::uint64_t place_frames = 0;
 };
 
 void add_tx_backend_options(CLI::App &app, TxBackendOptions &o);
 
+// Errors whose context starts with "invalid" are usage errors (report()).
 Result<std::unique_ptr<FrameSender>> open_tx_backend(const std::string &interface, const TxBackendOptions &o);
 
 }  // namespace netring::cli

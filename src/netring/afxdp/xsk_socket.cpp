@@ -83,6 +83,35 @@ bool TxBatch::push(std::span<const std::uint8_t> frame)
     return true;
 }
 
+std::span<std::uint8_t> TxBatch::emplace(std::uint32_t len)
+{
+    if (socket_ == nullptr || used_ >= token_.size() || len == 0)
+        return {};
+    if (len > socket_->frames_.chunk_size() - socket_->tx_offset_)
+        return {};
+    const auto chunk = socket_->frames_.allocate();
+    if (!chunk)
+        return {};
+    const std::uint64_t addr = *chunk + socket_->tx_offset_;
+    token_[used_] = xdp_desc{addr, len, 0};
+    ++used_;
+    return {socket_->umem_->data() + addr, len};
+}
+
+bool TxBatch::push_placed(std::uint64_t addr, std::uint32_t len)
+{
+    if (socket_ == nullptr || used_ >= token_.size() || len == 0)
+        return false;
+    const std::uint64_t chunk_size = socket_->frames_.chunk_size();
+    const std::uint64_t chunk = addr & ~(chunk_size - 1);
+    if (addr < socket_->placed_first_ || addr >= socket_->placed_end_ ||
+        addr - chunk < socket_->tx_offset_ || addr - chunk + len > chunk_size)
+        return false;
+    token_[used_] = xdp_desc{addr, len, 0};
+    ++used_;
+    return true;
+}
+
 // ---- socket -------------------------------------------------------------------------
 
 XskSocket::~XskSocket()
@@ -220,22 +249,42 @@ Result<std::uint32_t> XskSocket::send(TxBatch &&batch)
     const std::uint32_t n = tx_.submit(std::move(batch.token_), batch.used_);
     batch.used_ = 0;
     batch.socket_ = nullptr;
+    if (n == 0)
+        return n;
     // Copy mode transmits only inside sendto(); the kernel keeps the TX
     // need-wakeup flag set there, so honouring the flag covers both modes.
-    if (n != 0 && (!need_wakeup_ || tx_.needs_wakeup())) {
-        if (::sendto(fd_.get(), nullptr, 0, MSG_DONTWAIT, nullptr, 0) < 0) {
-            const int err = errno;
-            if (err != EAGAIN && err != EBUSY && err != ENOBUFS)
-                return Error::sys(err, fmt::format("sendto AF_XDP socket on {} queue {}", ifname_, queue_));
-        }
-    }
+    if (auto st = wake_tx(); !st)
+        return st.error();
     return n;
+}
+
+Status XskSocket::wake_tx()
+{
+    if (!tx_.valid() || (need_wakeup_ && !tx_.needs_wakeup()) || tx_.in_flight() == 0)
+        return {};
+    if (::sendto(fd_.get(), nullptr, 0, MSG_DONTWAIT, nullptr, 0) < 0) {
+        const int err = errno;
+        // EAGAIN: the budget of one call ran out or the Completion ring is
+        // full; EBUSY/ENOBUFS: the device or skb allocation pushed back. The
+        // frames stay in the ring for the next call.
+        if (err != EAGAIN && err != EBUSY && err != ENOBUFS && err != EINTR)
+            return Error::sys(err, fmt::format("sendto AF_XDP socket on {} queue {}", ifname_, queue_));
+    }
+    return {};
+}
+
+void XskSocket::set_placed(const FrameRange &range)
+{
+    placed_first_ = range.first_addr;
+    placed_end_ = range.first_addr + std::uint64_t{range.count} * frames_.chunk_size();
 }
 
 std::uint32_t XskSocket::complete(std::uint32_t max)
 {
     auto token = completion_.peek(std::min(max, completion_.size()));
     for (const std::uint64_t addr : token) {
+        if (addr >= placed_first_ && addr < placed_end_)
+            continue;
         const AddrCheck check = frames_.reclaim(addr);
         if (check != AddrCheck::ok) {
             ++rejected_;

@@ -85,6 +85,15 @@ public:
     // Copies one frame into a free chunk; false when the batch is full, no chunk
     // is free or the frame does not fit in a chunk.
     bool push(std::span<const std::uint8_t> frame);
+    // Takes a free chunk for a len-byte frame that the caller writes in place
+    // before send(); the chunk still holds what was last sent from it, so a
+    // generator rewrites only the bytes that change. Empty when the batch is
+    // full, no chunk is free or len does not fit in a chunk.
+    std::span<std::uint8_t> emplace(std::uint32_t len);
+    // Queues a frame that already lies in the socket's placed chunks
+    // (XskSocket::set_placed): nothing is copied or allocated. false when the
+    // batch is full or [addr, addr + len) is not inside one placed chunk.
+    bool push_placed(std::uint64_t addr, std::uint32_t len);
 
 private:
     friend class XskSocket;
@@ -139,8 +148,21 @@ public:
     // Publishes the batch and kicks the kernel when it needs it (always in copy
     // mode, where sendto() is what transmits). Returns how many were queued.
     Result<std::uint32_t> send(TxBatch &&batch);
-    // Returns completed TX chunks to the allocator; how many.
+    // Returns completed TX chunks to the allocator (placed chunks stay with
+    // the caller); how many completions were read.
     std::uint32_t complete(std::uint32_t max = UINT32_MAX);
+    // Kicks the kernel (sendto) when the TX ring holds frames it has not
+    // consumed and need-wakeup asks for it or is off. In copy mode one sendto
+    // transmits only a budget of frames, so senders call this again until the
+    // ring is drained, also when they have nothing new to queue.
+    Status wake_tx();
+    // Frames published on the TX ring that the kernel has not consumed yet.
+    std::uint32_t tx_unconsumed() { return tx_.valid() ? tx_.in_flight() : 0; }
+    // UMEM chunks outside every socket's allocator (Umem::carve) that hold
+    // frames the caller sends many times, e.g. a whole preloaded file: they
+    // go out with TxBatch::push_placed and their completions are counted but
+    // never handed to the allocator.
+    void set_placed(const FrameRange &range);
 
 private:
     friend class XskSocketBuilder;
@@ -170,6 +192,8 @@ private:
     bool owns_registration_ = false;
     std::uint32_t tx_offset_ = 0;  // TX frames start here in their chunk (after TX metadata)
     std::uint64_t rejected_ = 0;
+    std::uint64_t placed_first_ = 0;  // [placed_first_, placed_end_): set_placed()
+    std::uint64_t placed_end_ = 0;
 };
 
 class XskSocketBuilder {
