@@ -135,6 +135,9 @@ for i in "${!LABEL[@]}"; do
     editcap -A "$T0" "$NR_TMP/td$i.pcap" "$td" || fail "editcap -A failed"
     editcap -A "$T0" "$NR_TMP/nr$i.pcapng" "$nr" || fail "editcap -A failed"
     kept=$(pcap_count "$td")
+    # The warm-up only shields the comparison if tcpdump kept some of it.
+    [ $(($(pcap_count "$NR_TMP/td$i.pcap") - kept)) -gt 0 ] ||
+        fail "harness: tcpdump kept none of the warm-up frames with '$f'; its first block was not retired before the compared frames"
     # A filter that keeps nothing or everything would prove nothing.
     if [ "$kept" -eq 0 ] || [ "$kept" -ge "$N" ]; then
         fail "harness: tcpdump kept $kept of $N frames with '$f'; the mix should give some but not all"
