@@ -35,15 +35,9 @@ Result<std::unique_ptr<PacketTxRing>> PacketTxRing::open(const TxOptions &option
 
 Status PacketTxRing::setup(const TxOptions &o)
 {
-    auto info = lookup_interface(o.interface);
-    if (!info) {
-        if (info.error().code == ENODEV)
-            return Error::explained(ENODEV, describe_missing_interface(o.interface));
+    auto info = usable_interface(o.interface);
+    if (!info)
         return info.error();
-    }
-    if (!info->up())
-        return Error::explained(ENETDOWN, fmt::format("interface {} is down (bring it up: ip link set {} up)",
-                                                      o.interface, o.interface));
     interface_ = o.interface;
     mtu_ = info->mtu;
 

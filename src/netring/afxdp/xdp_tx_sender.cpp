@@ -25,15 +25,9 @@ constexpr std::uint32_t link_overhead = 14 + 4;
 
 Result<std::unique_ptr<XdpTxSender>> XdpTxSender::open(const XdpTxOptions &o)
 {
-    auto info = lookup_interface(o.interface);
-    if (!info) {
-        if (info.error().code == ENODEV)
-            return Error::explained(ENODEV, describe_missing_interface(o.interface));
+    auto info = usable_interface(o.interface);
+    if (!info)
         return info.error();
-    }
-    if (!info->up())
-        return Error::explained(ENETDOWN, fmt::format("interface {} is down (bring it up: ip link set {} up)",
-                                                      o.interface, o.interface));
 
     const std::uint32_t slots = std::bit_ceil(std::clamp<std::uint32_t>(o.slots, 64, 1U << 20));
     // Small chunks when the link's largest frame fits: half the memory, and

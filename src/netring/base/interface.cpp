@@ -67,6 +67,20 @@ Result<InterfaceInfo> lookup_interface(const std::string &name)
     return info;
 }
 
+Result<InterfaceInfo> usable_interface(const std::string &name)
+{
+    auto info = lookup_interface(name);
+    if (!info) {
+        if (info.error().code == ENODEV)
+            return Error::explained(ENODEV, describe_missing_interface(name));
+        return info.error();
+    }
+    if (!info->up())
+        return Error::explained(ENETDOWN, fmt::format("interface {} is down (bring it up: ip link set {} up)", name,
+                                                      name));
+    return info;
+}
+
 std::vector<std::string> interface_names()
 {
     std::vector<std::string> names;

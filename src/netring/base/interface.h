@@ -26,6 +26,10 @@ struct InterfaceInfo {
 // ENODEV when there is no such interface.
 Result<InterfaceInfo> lookup_interface(const std::string &name);
 
+// lookup_interface() for an interface that must exist and be up; errors say
+// what to do ("no such interface 'x' (interfaces here: ...)", "bring it up").
+Result<InterfaceInfo> usable_interface(const std::string &name);
+
 // Names of every interface in this network namespace, in index order.
 std::vector<std::string> interface_names();
 
