@@ -19,7 +19,7 @@ std::string cell_of(const Value &v)
     if (const auto *i = std::get_if<std::int64_t>(&v))
         return fmt::format("{}", *i);
     if (const auto *d = std::get_if<double>(&v))
-        return std::isfinite(*d) ? fmt::format("{:.3f}", *d) : std::string();
+        return std::isfinite(*d) ? number(*d) : std::string();
     if (const auto *s = std::get_if<std::string>(&v))
         return csv_cell(*s);
     return {};

@@ -55,7 +55,7 @@ void append_value(std::string &out, const Value &v)
         fmt::format_to(std::back_inserter(out), "{}", *i);
     else if (const auto *d = std::get_if<double>(&v))
         // JSON has no NaN or infinity.
-        out += std::isfinite(*d) ? fmt::format("{:.3f}", *d) : "null";
+        out += std::isfinite(*d) ? number(*d) : "null";
     else if (const auto *s = std::get_if<std::string>(&v))
         out += json_quote(*s);
     else

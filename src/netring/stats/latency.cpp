@@ -95,7 +95,12 @@ std::int64_t LatencyHistogram::percentile(double p) const
     if (count_ == 0)
         return 0;
     const double want = std::ceil(std::clamp(p, 0.0, 100.0) / 100.0 * static_cast<double>(count_));
-    const std::uint64_t rank = std::max<std::uint64_t>(1, static_cast<std::uint64_t>(want)) - 1;
+    const std::uint64_t rank = std::min(std::max<std::uint64_t>(1, static_cast<std::uint64_t>(want)), count_) - 1;
+    // The ends are known exactly; a bucket's midpoint is only near them.
+    if (rank == 0)
+        return min_;
+    if (rank == count_ - 1)
+        return max_;
     std::int64_t v = 0;
     if (rank < negative_count_) {
         // Ascending values start with the largest magnitudes of the negatives.

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Format names, the writer factory and line flushing.
 #include <cerrno>
+#include <cmath>
+
+#include <fmt/format.h>
 
 #include "netring/stats/writer_impl.h"
 
@@ -28,6 +31,13 @@ std::unique_ptr<RecordWriter> make_writer(Format format, std::FILE *out, Layout 
         break;
     }
     return make_text_writer(out, std::move(layout.tables));
+}
+
+std::string number(double v)
+{
+    if (std::fabs(v) < 1e15)
+        return fmt::format("{:.3f}", v);
+    return fmt::format("{}", v);
 }
 
 Status flush_line(std::FILE *out)

@@ -63,6 +63,10 @@ std::string json_quote(std::string_view s);
 // A CSV cell for s (RFC 4180: quoted when it holds a comma, quote or line break).
 std::string csv_cell(std::string_view s);
 
+// A finite double for JSON and CSV: three decimals (rates), or the shortest
+// exact form once it is too large for decimals to matter (1e+300).
+std::string number(double v);
+
 // Flushes out and turns a failure into an Error.
 Status flush_line(std::FILE *out);
 
