@@ -284,6 +284,7 @@ Command register_capture(CLI::App &parent)
     // One condition per -a, so that a filter expression may follow it.
     app->add_option("-a,--autostop", opts->autostop, "Stop after duration:SEC, packets:N or filesize:KB")
         ->expected(1)
+        ->allow_extra_args(false)
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
     app->add_option("--duration", opts->duration, "Stop after SEC seconds")->check(CLI::PositiveNumber);
     app->add_option("-F,--format", opts->format, "Output format: pcapng or pcap")
