@@ -16,5 +16,6 @@ struct Command {
 Command register_capture(CLI::App &parent);
 Command register_replay(CLI::App &parent);
 Command register_stats(CLI::App &parent);
+Command register_xdp_tx(CLI::App &parent);
 
 }  // namespace netring::cli

@@ -26,6 +26,7 @@ int main(int argc, char **argv)
     commands.push_back(register_capture(app));
     commands.push_back(register_replay(app));
     commands.push_back(register_stats(app));
+    commands.push_back(register_xdp_tx(app));
 
     try {
         app.parse(argc, argv);

@@ -22,6 +22,18 @@ public:
         if (v > max_)
             max_ = v;
     }
+    // Adds another histogram's samples (per-thread histograms into one report).
+    void merge(const Histogram &other)
+    {
+        for (std::size_t i = 0; i < bucket_count; ++i)
+            counts_[i] += other.counts_[i];
+        count_ += other.count_;
+        sum_ += other.sum_;
+        if (other.min_ < min_)
+            min_ = other.min_;
+        if (other.max_ > max_)
+            max_ = other.max_;
+    }
     [[nodiscard]] std::uint64_t count() const { return count_; }
     [[nodiscard]] double mean() const { return count_ == 0 ? 0.0 : static_cast<double>(sum_) / static_cast<double>(count_); }
     [[nodiscard]] std::uint64_t min() const { return count_ == 0 ? 0 : min_; }
