@@ -50,7 +50,8 @@ Result<FileSummary> summarise_file(const std::string &path)
     s.file_size = static_cast<std::uint64_t>(st.st_size);
     std::uint32_t magic = 0;
     const bool have_magic = std::fread(&magic, 1, sizeof(magic), fp) == sizeof(magic);
-    s.format = have_magic && magic == pcapng_magic ? "pcapng" : "pcap";
+    const bool pcapng = have_magic && magic == pcapng_magic;
+    s.format = pcapng ? "pcapng" : "pcap";
     std::rewind(fp);
 
     char errbuf[PCAP_ERRBUF_SIZE] = {};
@@ -81,8 +82,14 @@ Result<FileSummary> summarise_file(const std::string &path)
             s.problem = pcap_geterr(p.get());
             break;
         }
-        const std::uint64_t ts = static_cast<std::uint64_t>(h->ts.tv_sec) * 1'000'000'000ULL +
-                                 static_cast<std::uint64_t>(h->ts.tv_usec);
+        // pcap records hold unsigned 32-bit seconds, which libpcap 1.10 sign-extends:
+        // times from 2038 on would come out before 1970 (capinfos reads them unsigned).
+        std::int64_t sec = h->ts.tv_sec;
+        if (sec < 0 && !pcapng)
+            sec += std::int64_t{1} << 32;
+        // A damaged record may hold a negative fraction: no time before the epoch.
+        const std::int64_t signed_ns = sec * 1'000'000'000LL + static_cast<std::int64_t>(h->ts.tv_usec);
+        const std::uint64_t ts = signed_ns < 0 ? 0 : static_cast<std::uint64_t>(signed_ns);
         if (s.frames == 0) {
             s.first_ns = s.last_ns = ts;
             s.wire_min = s.wire_max = h->len;
@@ -105,7 +112,7 @@ Result<FileSummary> summarise_file(const std::string &path)
             s.stopped_at = static_cast<std::uint64_t>(pos);
     }
 
-    if (s.format == "pcapng") {
+    if (pcapng) {
         PcapngStatistics isb = read_pcapng_statistics(path);
         s.statistics = std::move(isb.blocks);
         // libpcap's own message says more about damage it ran into.
