@@ -160,7 +160,10 @@ int run_capture(const CaptureOptions &o)
     if (!stop)
         return usage("capture", problem);
     const std::string expression = join(o.filter_words);
-    auto filter = Filter::compile(expression, o.snaplen);
+    // AF_PACKET filters in the kernel, as tcpdump does; AF_XDP sees frames
+    // with their VLAN tags in place and filters them as a file reader would.
+    auto filter = o.backend == "xdp" ? Filter::compile(expression, o.snaplen)
+                                     : Filter::compile_for_interface(expression, o.snaplen, o.interface);
     if (!filter)
         return report("capture", filter.error());
 
@@ -233,7 +236,7 @@ int run_capture(const CaptureOptions &o)
         if (status.due(now)) {
             const auto c = source.counters();
             status.update(now, fmt::format("{} frames, {:.1f} MB, {} dropped", frames, static_cast<double>(bytes) / 1e6,
-                                           c ? c->dropped + c->if_dropped : 0));
+                                           c ? c->dropped : 0));
         }
     }
     status.clear();

@@ -34,7 +34,7 @@ int main(int argc, char **argv)
         if (e.get_exit_code() == 0)
             return app.exit(e);
         // CLI11 has an exit code per kind of parse error; ours is one: 2.
-        fmt::print(stderr, "netring: {}\nRun 'netring --help' or 'netring SUBCOMMAND --help'.\n", e.what());
+        fmt::print(stderr, "netring: {} (see netring --help)\n", e.what());
         return exit_usage;
     }
     // The default logger writes to stdout, which may be the capture stream (-w -).

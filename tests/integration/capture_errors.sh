@@ -37,8 +37,6 @@ expect_error() {
         [ "$RC" = "$want" ] || { soft_fail "$label: exit $RC, want $want"; ok=0; }
     fi
     local lines=$ERR_LINES
-    # A usage error may add the pointer to --help, as tcpdump's usage does.
-    [ "$lines" = 2 ] && [ "$want" = 2 ] && tail -n 1 <<<"$ERR" | grep -q "^Run 'netring --help'" && lines=1
     [ "$lines" = 1 ] || { soft_fail "$label: $ERR_LINES lines on stderr, want one:"; sed 's/^/    | /' <<<"$ERR" >&2; ok=0; }
     for re in "$@"; do
         grep -qiE -- "$re" <<<"$ERR" || { soft_fail "$label: stderr does not match /$re/: $ERR"; ok=0; }

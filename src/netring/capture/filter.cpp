@@ -44,6 +44,33 @@ Result<Filter> Filter::compile(const std::string &expression, std::uint32_t snap
     return f;
 }
 
+Result<Filter> Filter::compile_for_interface(const std::string &expression, std::uint32_t snaplen,
+                                             const std::string &interface)
+{
+    char err[PCAP_ERRBUF_SIZE] = {};
+    pcap_t *live = pcap_create(interface.c_str(), err);
+    if (live == nullptr)
+        return compile(expression, snaplen);
+    // The smallest ring libpcap accepts: the handle only lives to compile.
+    pcap_set_snaplen(live, static_cast<int>(snaplen));
+    pcap_set_buffer_size(live, 1 << 16);
+    pcap_set_immediate_mode(live, 1);
+    if (pcap_activate(live) < 0) {
+        pcap_close(live);
+        return compile(expression, snaplen);
+    }
+    Filter f;
+    f.expression_ = expression;
+    const int rc = pcap_compile(live, &f.prog_, expression.c_str(), 1, PCAP_NETMASK_UNKNOWN);
+    if (rc != 0) {
+        std::string msg = pcap_geterr(live);
+        pcap_close(live);
+        return Error::logic(fmt::format("invalid filter '{}': {}", expression, msg));
+    }
+    pcap_close(live);
+    return f;
+}
+
 Filter::Filter(Filter &&other) noexcept
     : prog_(std::exchange(other.prog_, bpf_program{})), expression_(std::move(other.expression_)),
       user_space_(other.user_space_)

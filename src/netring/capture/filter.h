@@ -17,7 +17,17 @@ namespace netring {
 class Filter {
 public:
     // An empty expression keeps every frame. Errors carry libpcap's message.
+    // The program tests frames as they are in a file: VLAN tags in the data.
     static Result<Filter> compile(const std::string &expression, std::uint32_t snaplen, int linktype = DLT_EN10MB);
+
+    // The program tcpdump would attach to a Linux packet socket on this
+    // interface: libpcap compiles VLAN tests into loads of the tag that the
+    // kernel keeps beside the frame, so the kernel can run every expression
+    // and a clause without "vlan" matches tagged frames too, as in tcpdump.
+    // That needs a live libpcap handle (CAP_NET_RAW); without one it falls
+    // back to compile(), and VLAN tests then run in user space.
+    static Result<Filter> compile_for_interface(const std::string &expression, std::uint32_t snaplen,
+                                                const std::string &interface);
 
     Filter(Filter &&other) noexcept;
     Filter &operator=(Filter &&other) noexcept;

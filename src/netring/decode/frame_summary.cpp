@@ -114,9 +114,12 @@ std::string summarize_frame(const Frame &f)
         }
         break;
     case 0x0806:
-        if (c.has(28))
-            fmt::format_to(std::back_inserter(out), " ARP {} {} tell {}", c.u16(6) == 1 ? "who-has" : "reply",
-                           address(AF_INET, c.at(24)), address(AF_INET, c.at(14)));
+        if (c.has(28) && c.u16(6) == 1)
+            fmt::format_to(std::back_inserter(out), " ARP who-has {} tell {}", address(AF_INET, c.at(24)),
+                           address(AF_INET, c.at(14)));
+        else if (c.has(28) && c.u16(6) == 2)
+            fmt::format_to(std::back_inserter(out), " ARP reply {} is-at {}", address(AF_INET, c.at(14)),
+                           mac(c.at(8)));
         else
             out += " ARP";
         break;
