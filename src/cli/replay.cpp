@@ -235,26 +235,30 @@ void place_frames(Preloaded &p, FrameSender &sender)
 // nothing at all to send is an error.
 std::optional<int> check_files(const std::vector<std::string> &files)
 {
-    std::size_t empty = 0;
+    // Warned about only once every file passed, so that a refusal stays one line.
+    std::vector<std::string> empty;
     for (const std::string &path : files) {
         auto reader = FileReader::open(path);
         if (!reader)
             return usage("replay", reader.error().message());
-        if (reader->linktype() != DLT_EN10MB)
-            return usage("replay", fmt::format("{}: link type {} cannot be sent on Ethernet; only EN10MB files can",
-                                               path, reader->linktype_name()));
+        if (reader->linktype() != DLT_EN10MB) {
+            // linktype_name() says "link type N" itself when libpcap has no name for it.
+            const std::string name = reader->linktype_name();
+            return usage("replay", fmt::format("{}: {}{} cannot be sent on Ethernet; only EN10MB files can", path,
+                                               name.starts_with("link type") ? "" : "link type ", name));
+        }
         Frame f;
         auto first = reader->next(f);
         if (!first)
             return usage("replay", first.error().message());
-        if (!first.value()) {
-            ++empty;
-            spdlog::warn("{}: holds no frames", path);
-        }
+        if (!first.value())
+            empty.push_back(path);
     }
-    if (empty == files.size())
+    if (empty.size() == files.size())
         return usage("replay", files.size() == 1 ? fmt::format("{}: holds no frames", files.front())
                                                  : std::string("none of the files holds a frame"));
+    for (const std::string &path : empty)
+        spdlog::warn("{}: holds no frames", path);
     return std::nullopt;
 }
 

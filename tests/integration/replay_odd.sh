@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# netring replay refuses every file of another link type than Ethernet
+# (/work/shared/captures/odd: 802.11, cooked, PPP, raw IP, unknown types...)
+# with one line naming the file and its link type, exit 2, and sends nothing,
+# not even the frames of good files listed before it; empty files likewise.
+. "$(dirname "$0")/lib.sh"
+nr_require python3
+: "${SHARED_CAPTURES:=$NR_LIB_DIR/../../../shared/captures}"
+[ -d "$SHARED_CAPTURES/odd" ] || skip "no odd captures at $SHARED_CAPTURES/odd"
+nr_setup
+nr_require_netring  # after nr_setup: tests its own copy of the binary
+
+rx_packets() { in_b cat "/sys/class/net/$NR_IF_B/statistics/rx_packets"; }
+good=$(ls "$SHARED_CAPTURES"/ethernet/*.pcap | head -n 1)
+: >"$NR_TMP/zero-bytes.pcap"
+# A capture with its header and no frame.
+python3 -c 'import struct, sys; open(sys.argv[1], "wb").write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))' \
+    "$NR_TMP/empty.pcap"
+
+failures=0
+# refused WANT_TEXT FILE...: exit 2, exactly one line, naming the last file.
+refused() {
+    local want=$1 rc=0 last=${*: -1}
+    shift
+    in_a "$NETRING" replay -i "$NR_IF_A" -t "$@" >"$NR_TMP/out" 2>"$NR_TMP/err" || rc=$?
+    local lines
+    lines=$(grep -c . "$NR_TMP/err")
+    if [ "$rc" != 2 ] || [ "$lines" != 1 ] || ! grep -qF "$last" "$NR_TMP/err" || ! grep -q -- "$want" "$NR_TMP/err"; then
+        sed 's/^/    /' "$NR_TMP/err" >&2
+        nr_log "FAIL: replay ${*##*/}: exit $rc, $lines line(s); want exit 2 and one line naming $last and saying '$want'"
+        failures=$((failures + 1))
+    fi
+}
+
+before=$(rx_packets)
+n=0
+for f in "$SHARED_CAPTURES"/odd/*; do
+    refused "cannot be sent on Ethernet" "$f"
+    n=$((n + 1))
+done
+nr_log "$n odd files refused; e.g. $(cat "$NR_TMP/err")"
+refused "cannot be sent on Ethernet" "$good" "$SHARED_CAPTURES/odd/LINKTYPE_RAW_ipv4.pcap"
+refused "cannot be sent on Ethernet" --backend packet "$good" "$SHARED_CAPTURES/odd/nflog.pcap"
+refused "holds no frames" "$NR_TMP/empty.pcap"
+refused "not a pcap or pcapng file" "$NR_TMP/zero-bytes.pcap"
+sleep 0.3
+sent=$(($(rx_packets) - before))
+[ "$sent" = 0 ] || { nr_log "FAIL: $sent frames reached $NR_IF_B from refused runs"; failures=$((failures + 1)); }
+[ "$failures" = 0 ] || fail "$failures checks failed"
+pass

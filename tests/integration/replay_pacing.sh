@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# netring replay -p 1000 --duration 2, with each backend: the receiver gets
+# 2000 frames (within 2%), and the median gap between their arrival times
+# (tcpdump's nanosecond timestamps) is within 10% of 1 ms. A functional check
+# of the absolute schedule with generous bounds, not a benchmark: a loaded
+# machine delays single frames, which moves neither the count nor the median.
+. "$(dirname "$0")/lib.sh"
+nr_require tcpdump python3
+nr_setup
+nr_require_netring  # after nr_setup: tests its own copy of the binary
+
+# 3000 UDP frames to B's MAC: more than two seconds' worth at 1000 pps.
+python3 - "$NR_TMP/frames.pcap" "$NR_MAC_A" "$NR_MAC_B" <<'PY' || fail "cannot write the frames"
+import struct, sys
+out, src, dst = sys.argv[1], bytes.fromhex(sys.argv[2].replace(":", "")), bytes.fromhex(sys.argv[3].replace(":", ""))
+recs = [struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1)]
+for i in range(3000):
+    frame = dst + src + b"\x88\xb5" + i.to_bytes(4, "big") + bytes(42)
+    recs.append(struct.pack("<IIII", 1_700_000_000 + i // 100, (i % 100) * 10_000, len(frame), len(frame)) + frame)
+open(out, "wb").write(b"".join(recs))
+PY
+
+failures=0
+for backend in ${REPLAY_BACKENDS:-xdp packet}; do
+    got=$NR_TMP/got-$backend.pcap
+    NR_CAPTURE_FILTER=0 start_capture "tcpdump-$backend" tcpdump -i "$NR_IF_B" -Q in -B 16384 -U \
+        --time-stamp-precision=nano -w "$got"
+    pid=$CAP_PID
+    rc=0
+    in_a "$NETRING" replay -i "$NR_IF_A" --backend "$backend" -p 1000 --duration 2 --json "$NR_TMP/frames.pcap" \
+        >"$NR_TMP/report-$backend.json" 2>"$NR_TMP/replay-$backend.err" || rc=$?
+    [ "$rc" = 0 ] || { cat "$NR_TMP/replay-$backend.err" >&2; fail "replay --backend $backend exited $rc"; }
+    wait_frames "$got" 1960 10 >/dev/null || true
+    sleep 0.2
+    stop_capture "$pid"
+    tcpdump_times "$got" >"$NR_TMP/times-$backend.txt"
+    python3 - "$NR_TMP/times-$backend.txt" "$backend" <<'PY' || failures=$((failures + 1))
+import statistics, sys
+from decimal import Decimal
+times = [Decimal(l) for l in open(sys.argv[1]) if l.strip()]
+backend = sys.argv[2]
+n = len(times)
+gaps = sorted(float(b - a) for a, b in zip(times, times[1:]))
+median = statistics.median(gaps) if gaps else 0.0
+p10, p90 = (gaps[len(gaps) // 10], gaps[len(gaps) * 9 // 10]) if gaps else (0, 0)
+print(f"[replay_pacing] {backend}: {n} frames, median gap {median * 1e3:.4f} ms "
+      f"(10%: {p10 * 1e3:.4f} ms, 90%: {p90 * 1e3:.4f} ms)", file=sys.stderr)
+ok = True
+if not 1960 <= n <= 2040:
+    print(f"[replay_pacing] FAIL: {backend}: {n} frames arrived, want 2000 +- 2%", file=sys.stderr)
+    ok = False
+if not 0.0009 <= median <= 0.0011:
+    print(f"[replay_pacing] FAIL: {backend}: median gap {median * 1e3:.4f} ms, want 1 ms +- 10%", file=sys.stderr)
+    ok = False
+sys.exit(0 if ok else 1)
+PY
+    nr_log "$backend: report $(cat "$NR_TMP/report-$backend.json")"
+done
+[ "$failures" = 0 ] || fail "$failures backends missed the schedule"
+pass

@@ -1,0 +1,172 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# netring xdp-tx --count N delivers exactly N frames across a veth pair that
+# tshark decodes as valid UDP over IPv4/IPv6 (checksums verified) or bare
+# Ethernet, in the sizes asked for, each with its stamp (sequence 0..N-1 in
+# order, stream id, a send time from this run); bad input is one line, exit
+# 2 (usage) or 1 (runtime), and nothing reaches the wire.
+. "$(dirname "$0")/lib.sh"
+nr_require tcpdump tshark python3 setpriv
+nr_setup
+nr_require_netring  # after nr_setup: tests its own copy of the binary
+"$NETRING" xdp-tx --help >/dev/null 2>&1 || fail "netring has no xdp-tx subcommand"
+
+failures=0
+soft_fail() {
+    nr_log "FAIL: $*"
+    failures=$((failures + 1))
+}
+
+# capture NAME: tcpdump on the receiving end, incoming frames only.
+capture() {
+    NR_CAPTURE_FILTER=0 start_capture "$1" tcpdump -i "$NR_IF_B" -Q in -B 65536 -U -w "$NR_TMP/$1.pcap"
+}
+
+# check_frames PCAP N PROTO SIZES STREAMS: every frame valid and stamped;
+# the python below prints what is wrong, one line per problem.
+check_frames() {
+    local pcap=$1 n=$2 proto=$3 sizes=$4 streams=$5
+    tshark -r "$pcap" -o ip.check_checksum:TRUE -o udp.check_checksum:TRUE -T fields -E separator=/t \
+        -e frame.len -e eth.dst -e eth.type -e ip.checksum.status -e udp.checksum.status -e udp.srcport \
+        -e udp.dstport -e udp.payload -e data.data -e _ws.expert.message >"$NR_TMP/fields.tsv" 2>/dev/null ||
+        { soft_fail "tshark cannot read $pcap"; return; }
+    python3 - "$NR_TMP/fields.tsv" "$n" "$proto" "$sizes" "$streams" "$NR_MAC_B" "$RUN_START" <<'PY' || soft_fail "$proto: frames are not what was asked for (see above)"
+import sys, time
+path, n, proto, sizes, streams, mac, start = sys.argv[1:]
+n, streams, start = int(n), int(streams), int(start)
+sizes = [int(s) for s in sizes.split(",")]
+rows = [l.rstrip("\n").split("\t") for l in open(path)]
+bad = []
+if len(rows) != n:
+    bad.append(f"{len(rows)} frames arrived, {n} sent")
+seqs = {}
+now = time.time_ns()
+for i, r in enumerate(rows):
+    r += [""] * (10 - len(r))
+    flen, dst, etype, ipck, udpck, sport, dport, upay, data, expert = r[:10]
+    if dst != mac:
+        bad.append(f"frame {i}: eth.dst {dst}, want {mac}")
+    if "checksum" in expert.lower() or "malformed" in expert.lower():
+        bad.append(f"frame {i}: tshark says '{expert}'")
+    if proto == "eth":
+        if etype != "0x88b5":
+            bad.append(f"frame {i}: EtherType {etype}")
+        payload = data
+    else:
+        # tshark: 1 = good, 0 = bad, 2 = not verified.
+        if proto == "udp4" and ipck != "1":
+            bad.append(f"frame {i}: IPv4 header checksum status {ipck!r}")
+        if udpck != "1":
+            bad.append(f"frame {i}: UDP checksum status {udpck!r}")
+        if dport != "9":
+            bad.append(f"frame {i}: UDP destination port {dport}")
+        payload = upay
+    p = bytes.fromhex(payload.replace(":", ""))
+    if len(p) < 18:
+        bad.append(f"frame {i}: payload of {len(p)} bytes cannot hold the stamp")
+        continue
+    seq, sent, stream = int.from_bytes(p[0:8], "big"), int.from_bytes(p[8:16], "big"), int.from_bytes(p[16:18], "big")
+    if any(p[18:]):
+        bad.append(f"frame {i}: padding after the stamp is not zero")
+    if not start - 5_000_000_000 <= sent <= now:
+        bad.append(f"frame {i}: send time {sent} outside this run")
+    if streams == 1:
+        want = sizes[seq % len(sizes)]
+        if int(flen) != want:
+            bad.append(f"frame {i} (seq {seq}): {flen} bytes, want {want}")
+    seqs.setdefault(stream, []).append(seq)
+if sorted(seqs) != list(range(streams)):
+    bad.append(f"streams {sorted(seqs)}, want 0..{streams - 1}")
+for s, got in seqs.items():
+    if got != list(range(len(got))):
+        bad.append(f"stream {s}: sequence numbers are not 0..{len(got) - 1} in order")
+for b in bad[:15]:
+    print("  " + b, file=sys.stderr)
+sys.exit(1 if bad else 0)
+PY
+}
+
+# run_case NAME N PROTO SIZES STREAMS XDP-TX-ARGS...
+run_case() {
+    local name=$1 n=$2 proto=$3 sizes=$4 streams=$5
+    shift 5
+    capture "$name"
+    local pid=$CAP_PID rc=0
+    RUN_START=$(date +%s%N)
+    in_a "$NETRING" xdp-tx -i "${XTX_IF:-$NR_IF_A}" --json -q --count "$n" "$@" >"$NR_TMP/$name.json" 2>"$NR_TMP/$name.err" || rc=$?
+    local got
+    got=$(wait_frames "$NR_TMP/$name.pcap" "$n" 15) || true
+    stop_capture "$pid"
+    if [ "$rc" != 0 ]; then
+        sed 's/^/    /' "$NR_TMP/$name.err" >&2
+        soft_fail "$name: xdp-tx $* exited $rc"
+        return
+    fi
+    python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); sys.exit(0 if r["frames_sent"]==int(sys.argv[2])==r["frames_queued"] else 1)' \
+        "$NR_TMP/$name.json" "$n" || soft_fail "$name: report $(cat "$NR_TMP/$name.json") does not say $n frames sent"
+    check_frames "$NR_TMP/$name.pcap" "$n" "$proto" "$sizes" "$streams"
+    nr_log "$name: $got frames arrived; report $(cat "$NR_TMP/$name.json")"
+}
+
+# Paced: the receiving veth's backlog (1000 frames) must not overflow.
+run_case udp4 1000 udp4 60 1 --dst-ip "$NR_IP_B" --rate 20000
+run_case udp4-range 1455 udp4 "$(seq -s, 60 1514)" 1 --dst-ip "$NR_IP_B" --size 60-1514 --flows 5 --rate 20000
+run_case udp4-list 600 udp4 64,512,1514 1 --dst-ip "$NR_IP_B" --size 64,512,1514 --rate 20000
+run_case udp6 600 udp6 80,81,1000,1514 1 --proto udp6 --src-ip 2001:db8::1 --dst-ip 2001:db8::2 \
+    --dst-mac "$NR_MAC_B" --size 80,81,1000,1514 --flows 3 --rate 20000
+run_case udp6-range 1435 udp6 "$(seq -s, 80 1514)" 1 --proto udp6 --dst-mac "$NR_MAC_B" --size 80-1514 --rate 20000
+run_case eth 300 eth 60,1514 1 --proto eth --dst-mac "$NR_MAC_B" --size 60,1514 --rate 20000
+run_case topspeed 500 udp4 60 1 --dst-ip "$NR_IP_B"
+
+# --queues 2: a veth pair of our own with two queues, inside our namespaces.
+QA="${NR_IF_A}q" QB="${NR_IF_B}q"
+ip -n "$NR_NS_A" link add "$QA" numtxqueues 2 numrxqueues 2 address "$NR_MAC_A" type veth \
+    peer name "$QB" netns "$NR_NS_B" numtxqueues 2 numrxqueues 2 address "$NR_MAC_B" || fail "cannot create $QA/$QB"
+ip -n "$NR_NS_A" link set "$QA" up
+ip -n "$NR_NS_B" link set "$QB" up
+saved_b=$NR_IF_B
+NR_IF_B=$QB
+n=0
+until in_b cat "/sys/class/net/$QB/carrier" 2>/dev/null | grep -qx 1; do
+    n=$((n + 1)); [ $n -lt 50 ] || fail "$QB has no carrier"; sleep 0.1
+done
+XTX_IF=$QA run_case queues 1000 udp4 60 2 --queues 2 --dst-mac "$NR_MAC_B" --rate 20000
+NR_IF_B=$saved_b
+
+# --- bad input: one line, the right exit code, nothing sent ------------------
+capture bad
+bad_pid=$CAP_PID
+ip -n "$NR_NS_A" link add "${NR_IF_A}d" type veth peer name "${NR_IF_A}e"  # stays down
+expect_error() {
+    local want_rc=$1 want_text=$2
+    shift 2
+    local rc=0
+    "$@" >"$NR_TMP/bad.out" 2>"$NR_TMP/bad.err" || rc=$?
+    local lines
+    lines=$(grep -vc '^netring: warning:' "$NR_TMP/bad.err")
+    if [ "$rc" != "$want_rc" ] || [ "$lines" != 1 ] || ! grep -q -- "$want_text" "$NR_TMP/bad.err"; then
+        sed 's/^/    /' "$NR_TMP/bad.err" >&2
+        soft_fail "'$*': exit $rc with $lines line(s), want exit $want_rc and one line saying '$want_text'"
+    else
+        nr_log "bad input ok: $(head -n 1 "$NR_TMP/bad.err")"
+    fi
+}
+expect_error 2 "-i IFACE is required" in_a "$NETRING" xdp-tx --count 5
+expect_error 2 "no such interface" in_a "$NETRING" xdp-tx -i nosuch0 --count 5
+expect_error 2 "outside 60..1514" in_a "$NETRING" xdp-tx -i "$NR_IF_A" --count 5 --size 59
+expect_error 2 "outside 60..1514" in_a "$NETRING" xdp-tx -i "$NR_IF_A" --count 5 --size 64-1515
+expect_error 2 "outside 80..1514" in_a "$NETRING" xdp-tx -i "$NR_IF_A" --count 5 --proto udp6 --size 79
+expect_error 2 "invalid --size" in_a "$NETRING" xdp-tx -i "$NR_IF_A" --count 5 --size 64-
+expect_error 2 "more than zero" in_a "$NETRING" xdp-tx -i "$NR_IF_A" --count 5 --rate 0
+expect_error 2 "more than zero" in_a "$NETRING" xdp-tx -i "$NR_IF_A" --count 5 --bitrate 0M
+expect_error 2 "not an IPv6 address" in_a "$NETRING" xdp-tx -i "$NR_IF_A" --count 5 --proto udp6 --dst-ip 10.0.0.1
+expect_error 1 "is down" in_a "$NETRING" xdp-tx -i "${NR_IF_A}d" --count 5
+expect_error 1 "CAP_NET_RAW" in_a setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
+    "$NETRING" xdp-tx -i "$NR_IF_A" --count 5 --dst-mac "$NR_MAC_B"
+sleep 0.5
+stop_capture "$bad_pid"
+n=$(tcpdump -r "$NR_TMP/bad.pcap" 2>/dev/null | wc -l)
+[ "$n" = 0 ] || soft_fail "$n frames reached $NR_IF_B from runs that should have sent nothing"
+
+[ "$failures" = 0 ] || fail "$failures checks failed"
+pass
