@@ -43,7 +43,7 @@ std::optional<std::string> check(StatsOptions &o)
         return fmt::format("--interval '{}': expected seconds, a number from {} to {} (e.g. 1 or 0.1)", o.interval,
                            min_interval_s, max_seconds);
     o.interval_ns = *interval;
-    if (!o.duration.empty()) {
+    if (o.duration_given) {
         const auto duration = parse_seconds(o.duration, 0.001);
         if (!duration)
             return fmt::format("--duration '{}': expected seconds, a positive number (e.g. 10 or 2.5)", o.duration);
@@ -65,10 +65,10 @@ std::optional<std::string> check(StatsOptions &o)
         return fmt::format("--backend '{}': expected packet or xdp", o.backend);
 
     if (o.interfaces.empty()) {
-        if (o.args.empty())
-            return std::string("nothing to measure: give -i IFACE[,IFACE...] for live counters or capture FILEs to summarise");
         if (o.capture)
             return std::string("--capture needs -i IFACE");
+        if (o.args.empty())
+            return std::string("nothing to measure: give -i IFACE[,IFACE...] for live counters or capture FILEs to summarise");
         return std::nullopt;
     }
     if (!o.capture) {
@@ -104,19 +104,30 @@ bool sleep_until(std::uint64_t deadline_ns)
     return false;
 }
 
+// Digits only: strtoull, under CLI11's conversion, would take "-3" for 2^64 - 3.
+const CLI::Validator whole_number(
+    [](const std::string &text) {
+        return !text.empty() && text.find_first_not_of("0123456789") == std::string::npos
+                   ? std::string()
+                   : fmt::format("'{}' is not a whole number (0, 1, 2, ...)", text);
+    },
+    "", "whole number");
+
 Command register_stats(CLI::App &parent)
 {
     auto opts = std::make_shared<StatsOptions>();
     CLI::App *app = parent.add_subcommand(
         "stats", "Throughput of interfaces, what a capture receives (loss, reordering, latency), or capture file summaries");
-    app->add_option("-i,--interface", opts->interfaces, "Interfaces to measure, IFACE[,IFACE...]")->delimiter(',');
+    app->add_option("-i,--interface", opts->interfaces, "Interfaces to measure, IFACE[,IFACE...]")
+        ->delimiter(',')
+        ->allow_extra_args(false);
     app->add_option("--interval", opts->interval, "Seconds between lines, fractions allowed (default 1)");
-    app->add_option("-c,--count", opts->count, "Stop after COUNT intervals");
-    app->add_option("--duration", opts->duration, "Stop after SEC seconds");
+    app->add_option("-c,--count", opts->count, "Stop after COUNT intervals")->check(whole_number);
+    CLI::Option *duration = app->add_option("--duration", opts->duration, "Stop after SEC seconds");
     app->add_option("--format", opts->format, "Output: text, json (one object per line) or csv");
     app->add_flag("--capture", opts->capture, "Count the frames netring itself receives, with loss and latency of stamped streams");
     app->add_option("--backend", opts->backend, "With --capture: receive with packet (AF_PACKET, default) or xdp (AF_XDP)");
-    app->add_option("--queue", opts->queue, "With --backend xdp: the RX queue (default 0)");
+    app->add_option("--queue", opts->queue, "With --backend xdp: the RX queue (default 0)")->check(whole_number);
     app->add_option("--port", opts->port,
                     fmt::format("With --capture: UDP destination port of stamped frames (default {})", traffic::default_port))
         ->check(CLI::Range(1, 65535));
@@ -124,7 +135,8 @@ Command register_stats(CLI::App &parent)
     app->add_option("--driver-stats", opts->driver_stats,
                     "Driver counters (ethtool -S) to add: auto (per-queue and XDP ones), all or none");
     app->add_option("args", opts->args, "Capture files to summarise, or with --capture a libpcap filter expression");
-    return Command{app, [opts] {
+    return Command{app, [opts, duration] {
+                       opts->duration_given = duration->count() != 0;
                        if (auto problem = check(*opts))
                            return usage("stats", *problem);
                        if (opts->capture)

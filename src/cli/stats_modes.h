@@ -16,6 +16,7 @@ struct StatsOptions {
     std::vector<std::string> interfaces;
     std::string interval = "1";
     std::string duration;
+    bool duration_given = false;
     std::uint64_t count = 0;
     std::string format = "text";
     bool capture = false;

@@ -1,0 +1,123 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# netring stats with bad input: one clear line and exit 2 for usage errors, 1 for run-time failures.
+. "$(dirname "$0")/lib.sh"
+
+nr_require_root
+nr_require setpriv python3
+nr_setup
+nr_require_netring
+
+failures=0
+soft_fail() {
+    nr_log "FAIL: $*"
+    failures=$((failures + 1))
+}
+
+# run_nr LABEL CMD...: runs CMD in NR_NS_B to completion (20 s at most); sets RC, ERR, ERR_LINES.
+run_nr() {
+    local label=$1
+    shift
+    start_bg --out "$NR_TMP/$label.out" --err "$NR_TMP/$label.err" in_b "$@"
+    wait_bg "$BG_PID" 20
+    RC=$BG_RC
+    ERR=$(cat "$NR_TMP/$label.err")
+    ERR_LINES=$(grep -c . "$NR_TMP/$label.err")
+}
+
+# expect_error LABEL WANT_RC REGEX...: one stderr line matching every REGEX, exit WANT_RC.
+expect_error() {
+    local label=$1 want=$2 re ok=1
+    shift 2
+    [ "$RC" = "$want" ] || { soft_fail "$label: exit $RC, want $want"; ok=0; }
+    local lines=$ERR_LINES
+    # CLI11's own parse errors add the pointer to --help, as in every subcommand.
+    [ "$lines" = 2 ] && [ "$want" = 2 ] && tail -n 1 <<<"$ERR" | grep -q "^Run 'netring --help'" && lines=1
+    [ "$lines" = 1 ] || { soft_fail "$label: $ERR_LINES lines on stderr, want one:"; sed 's/^/    | /' <<<"$ERR" >&2; ok=0; }
+    for re in "$@"; do
+        grep -qiE -- "$re" <<<"$ERR" || { soft_fail "$label: stderr does not match /$re/: $ERR"; ok=0; }
+    done
+    [ -s "$NR_TMP/$label.out" ] && { soft_fail "$label: wrote to stdout: $(head -c 200 "$NR_TMP/$label.out")"; ok=0; }
+    [ "$ok" = 1 ] && nr_log "$label: exit $RC: $(head -n 1 <<<"$ERR")"
+}
+
+S=("$NETRING" stats)
+
+# --- usage errors: exit 2 before measuring anything ---------------------------
+run_nr nosuch "${S[@]}" -i nrnosuch0
+expect_error "no such interface" 2 'nrnosuch0' "$NR_IF_B" '(^|[^a-z])lo([^a-z]|$)'
+run_nr nosuch2 "${S[@]}" -i "lo,nrnosuch1" --format json
+expect_error "no such interface in a list" 2 'nrnosuch1'
+run_nr nosuchcap "${S[@]}" -i nrnosuch2 --capture
+expect_error "no such interface (--capture)" 2 'nrnosuch2'
+
+i=0
+for bad in abc 0 -1 0.001 1e9 nan inf '' 1,5 0x; do
+    i=$((i + 1))
+    run_nr "interval$i" "${S[@]}" -i lo --interval "$bad" --count 1
+    expect_error "--interval '$bad'" 2 -- '--interval' 'seconds'
+done
+for bad in abc 0 -2 ''; do
+    i=$((i + 1))
+    run_nr "duration$i" "${S[@]}" -i lo --duration "$bad"
+    expect_error "--duration '$bad'" 2 -- '--duration'
+done
+run_nr format "${S[@]}" -i lo --format xml
+expect_error "--format xml" 2 -- '--format' 'text, json or csv'
+run_nr driver "${S[@]}" -i lo --driver-stats some
+expect_error "--driver-stats some" 2 -- '--driver-stats'
+run_nr backend "${S[@]}" -i "$NR_IF_B" --capture --backend dpdk
+expect_error "--backend dpdk" 2 -- '--backend'
+run_nr two "${S[@]}" -i "$NR_IF_B,lo" --capture
+expect_error "--capture with two interfaces" 2 'one interface'
+run_nr noiface "${S[@]}" --capture
+expect_error "--capture without -i" 2 -- '-i'
+run_nr mixed "${S[@]}" -i lo /dev/null
+expect_error "files with -i" 2 'files|filter'
+run_nr queue "${S[@]}" -i "$NR_IF_B" --capture --queue 1
+expect_error "--queue without --backend xdp" 2 -- '--queue'
+run_nr port "${S[@]}" -i "$NR_IF_B" --capture --port 0
+expect_error "--port 0" 2 -- '--port'
+run_nr portlink "${S[@]}" -i lo --port 7
+expect_error "--port without --capture" 2 -- '--capture'
+run_nr nothing "${S[@]}"
+expect_error "nothing to measure" 2 'nothing to measure'
+run_nr filter "${S[@]}" -i "$NR_IF_B" --capture -- udp and and
+expect_error "bad filter expression" 2 'syntax|filter|expression'
+run_nr count "${S[@]}" -i lo --count -3
+expect_error "--count -3" 2 -- '--count|count'
+
+# --- run-time failures: exit 1 --------------------------------------------------
+# No CAP_NET_RAW: the capture socket is refused; the advice names the capability.
+if in_b setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all true 2>/dev/null &&
+    in_b setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all test -x "$NETRING"; then
+    run_nr noperm setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all "${S[@]}" -i "$NR_IF_B" --capture
+    expect_error "--capture without CAP_NET_RAW" 1 'CAP_NET_RAW'
+    # Live counters need no privilege at all.
+    run_nr unpriv setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all "${S[@]}" -i "$NR_IF_B" --interval 0.1 --count 1 --format json
+    [ "$RC" = 0 ] && grep -q '"type":"summary"' "$NR_TMP/unpriv.out" || soft_fail "unprivileged live counters: exit $RC: $ERR"
+else
+    nr_log "note: $NETRING is not executable by nobody here: the missing-capability check is skipped"
+fi
+
+run_nr missing "${S[@]}" "$NR_TMP/missing.pcapng"
+expect_error "missing file" 1 'missing.pcapng' 'No such file'
+
+# An interface that disappears under --capture ends the run: a "gone" line, exit 1.
+GONE="${NR_IF_B}g"
+in_b ip link add "$GONE" type veth peer name "${NR_IF_B}h" || fail "cannot add a veth pair in $NR_NS_B"
+in_b ip link set "$GONE" up
+in_b ip link set "${NR_IF_B}h" up
+start_bg --out "$NR_TMP/capgone.out" --err "$NR_TMP/capgone.err" in_b "${S[@]}" -i "$GONE" --capture --format json
+CPID=$BG_PID
+wait_capture_ready "$CPID" "$NR_NS_B" "$GONE" || fail "stats --capture did not start on $GONE: $(cat "$NR_TMP/capgone.err")"
+in_b ip link del "$GONE"
+wait_bg "$CPID" 20
+[ "$BG_RC" = 1 ] || soft_fail "--capture on a vanished interface: exit $BG_RC, want 1"
+grep -q '"type":"gone"' "$NR_TMP/capgone.out" && grep -q '"type":"summary"' "$NR_TMP/capgone.out" ||
+    soft_fail "--capture on a vanished interface: no gone line and summary: $(cat "$NR_TMP/capgone.out")"
+[ "$(grep -c . "$NR_TMP/capgone.err")" = 1 ] || soft_fail "--capture on a vanished interface: stderr: $(cat "$NR_TMP/capgone.err")"
+nr_log "vanished under --capture: exit $BG_RC: $(cat "$NR_TMP/capgone.err")"
+
+[ "$failures" = 0 ] || fail "$failures check(s) failed"
+pass
