@@ -14,6 +14,7 @@
 #include "autostop.h"
 #include "command.h"
 #include "config.h"
+#include "drop_privileges.h"
 #include "errors.h"
 #include "status_line.h"
 #include "netring/afpacket/rx_ring.h"
@@ -51,6 +52,7 @@ struct CaptureOptions {
     bool zero_copy = false;
     std::string xdp_mode;
     std::string xsk_map;
+    std::string user;  // -Z
 };
 
 std::string join(const std::vector<std::string> &words)
@@ -167,6 +169,14 @@ int run_capture(const CaptureOptions &o)
     if (!filter)
         return report("capture", filter.error());
 
+    std::optional<TargetUser> target;
+    if (!o.user.empty()) {
+        auto u = lookup_user(o.user);
+        if (!u)
+            return report("capture", u.error());
+        target = u.value();
+    }
+
     install_stop_handlers();
     auto opened = open_source(o, filter.value());
     if (!opened)
@@ -184,6 +194,12 @@ int run_capture(const CaptureOptions &o)
     if (!sink_or)
         return report("capture", sink_or.error());
     FrameSink &sink = *sink_or.value();
+    // Everything privileged is open now: the ring, the XDP program and the file.
+    if (target) {
+        if (auto st = drop_privileges(*target); !st)
+            return report("capture", st.error());
+        spdlog::info("running as {} (uid {}, gid {}) with no capabilities", target->name, target->uid, target->gid);
+    }
 
     const std::uint64_t start_ns = realtime_ns();
     const std::uint64_t start_mono = monotonic_ns();
@@ -302,6 +318,8 @@ Command register_capture(CLI::App &parent)
     app->add_flag("--zero-copy", opts->zero_copy, "xdp: try zero-copy, fall back to copy mode");
     app->add_option("--xdp-mode", opts->xdp_mode, "xdp: attach natively or generically (default: native if possible)")
         ->check(CLI::IsMember({"native", "generic"}));
+    app->add_option("-Z,--relinquish-privileges", opts->user,
+                    "Become USER (no capabilities) once the socket and output file are open");
     app->add_option("--xsk-map", opts->xsk_map, "xdp: join the XSKMAP pinned at PATH and load no XDP program");
     return Command{app, [opts] {
                        if (opts->snaplen == 0)

@@ -56,6 +56,8 @@ std::string grant_hint()
 
 std::string permission_advice(const Error &e)
 {
+    if (mentions(e, "(needs "))
+        return "";  // the step said what it needs
     const std::vector<int> needed = needed_for(e);
     if (needed.empty())
         return " (permission denied: check the path's owner and mode)";

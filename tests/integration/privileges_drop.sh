@@ -1,0 +1,103 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# capture -Z USER: the process becomes USER with no capability once its socket and file are open, and the capture completes.
+. "$(dirname "$0")/lib.sh"
+
+nr_require capinfos tshark tcpdump setpriv setcap
+nr_setup
+nr_require_netring
+
+USER_NAME=nobody
+id "$USER_NAME" >/dev/null 2>&1 || skip "no user $USER_NAME"
+USER_ID=$(id -u "$USER_NAME")
+GROUP_ID=$(id -g "$USER_NAME")
+# A directory only root may write: the file must be opened before the switch.
+OUT="$NR_TMP/rootonly"
+mkdir -m 0755 "$OUT"
+
+# wait_dropped PID: true once PID runs as USER_NAME (real, effective, saved, fs ids) with no capabilities.
+wait_dropped() {
+    local pid=$1 n=100 st
+    while [ "$n" -gt 0 ]; do
+        st=$(cat "/proc/$pid/status" 2>/dev/null) || return 1
+        if printf '%s\n' "$st" | grep -qx "Uid:[[:space:]]*$USER_ID[[:space:]]*$USER_ID[[:space:]]*$USER_ID[[:space:]]*$USER_ID" &&
+            printf '%s\n' "$st" | grep -qx "Gid:[[:space:]]*$GROUP_ID[[:space:]]*$GROUP_ID[[:space:]]*$GROUP_ID[[:space:]]*$GROUP_ID"; then
+            return 0
+        fi
+        sleep 0.1
+        n=$((n - 1))
+    done
+    return 1
+}
+
+# check_no_caps PID: every capability set but the bounding set is empty.
+check_no_caps() {
+    local set val
+    for set in CapInh CapPrm CapEff CapAmb; do
+        val=$(awk -v s="$set:" '$1 == s { print $2 }' "/proc/$1/status")
+        [ "$((16#$val))" = 0 ] || fail "$set of the process after -Z is $val, not empty"
+    done
+}
+
+run_case() {
+    local name=$1 n=$2
+    shift 2
+    start_capture "$name" "$NETRING" capture -Z "$USER_NAME" -i "$NR_IF_B" -c "$n" -q -w "$OUT/$name.pcapng" "$@"
+    wait_dropped "$CAP_PID" || fail "$name: netring -Z $USER_NAME still runs as: $(grep -E '^(Uid|Gid):' "/proc/$CAP_PID/status" | tr '\n' ' ')"
+    check_no_caps "$CAP_PID"
+    local groups
+    groups=$(awk '$1 == "Groups:" { $1 = ""; print }' "/proc/$CAP_PID/status")
+    for g in $groups; do
+        id -G "$USER_NAME" | tr ' ' '\n' | grep -qx "$g" || fail "$name: the process keeps group $g, which $USER_NAME is not in"
+    done
+    nr_log "$name: running as $(grep -E '^Uid:' "/proc/$CAP_PID/status" | tr -s '\t ' ' '), groups:$groups, no capabilities"
+    send_mix -q -c "$n" --seed 3 --kinds udp4,udp6,mcast_udp4
+    wait_bg "$CAP_PID" 20
+    [ "$BG_RC" = 0 ] || { sed 's/^/    /' "$NR_TMP/$name.err" >&2; fail "$name: netring -Z exited $BG_RC"; }
+    tshark_clean "$OUT/$name.pcapng" || fail "$name: the file written after -Z is not clean"
+    local got
+    got=$(pcap_count "$OUT/$name.pcapng")
+    [ "$got" = "$n" ] || fail "$name: the file holds $got frames, expected $n"
+    # Opened as root before the switch, in a directory the user cannot write.
+    [ "$(stat -c %u "$OUT/$name.pcapng")" = 0 ] || fail "$name: the file is not root's: opened after the switch?"
+    nr_log "$name: $got frames, file valid"
+}
+
+run_case packet 30
+NR_CAPTURE_FILTER=1 run_case filtered 20 udp
+# AF_XDP: the program is attached before the switch, and detached at exit by closing its link.
+start_bg --out "$NR_TMP/xdp.out" --err "$NR_TMP/xdp.err" in_b "$NETRING" --log-level info capture -Z "$USER_NAME" \
+    --backend xdp --xdp-mode generic -i "$NR_IF_B" -c 50 -q -w "$OUT/xdp.pcapng"
+XDP_PID=$BG_PID
+wait_dropped "$XDP_PID" || { sed 's/^/    /' "$NR_TMP/xdp.err" >&2; fail "xdp: netring -Z did not become $USER_NAME"; }
+check_no_caps "$XDP_PID"
+n=100
+until grep -q 'frames received on this queue go to netring' "$NR_TMP/xdp.err" 2>/dev/null; do
+    n=$((n - 1))
+    [ "$n" -gt 0 ] || fail "xdp: capture did not become ready"
+    sleep 0.1
+done
+send_mix -q -c 50 --seed 5
+wait_bg "$XDP_PID" 20
+[ "$BG_RC" = 0 ] || { sed 's/^/    /' "$NR_TMP/xdp.err" >&2; fail "xdp: netring -Z exited $BG_RC"; }
+got=$(pcap_count "$OUT/xdp.pcapng")
+[ "$got" = 50 ] || fail "xdp: the file holds $got frames, expected 50"
+ip -n "$NR_NS_B" link show "$NR_IF_B" | grep -q 'xdp' && fail "xdp: the XDP program stayed attached after netring -Z exited"
+nr_log "xdp: 50 frames as $USER_NAME, program detached at exit"
+
+# Errors: an unknown user is a usage error, caught before anything is opened.
+rc=0
+in_b "$NETRING" capture -Z no-such-user-nr -i "$NR_IF_B" -c 1 -w "$OUT/never.pcapng" 2>"$NR_TMP/nouser.err" || rc=$?
+[ "$rc" = 2 ] && grep -q "no user 'no-such-user-nr'" "$NR_TMP/nouser.err" || fail "-Z unknown user: exit $rc: $(cat "$NR_TMP/nouser.err")"
+[ ! -e "$OUT/never.pcapng" ] || fail "-Z unknown user: the output file was created anyway"
+# A non-root user with file capabilities may not switch users without CAP_SETUID/CAP_SETGID.
+mkdir -p "$NR_TMP/bin" "$NR_TMP/userout"
+cp "$NETRING" "$NR_TMP/bin/netring"
+chown "$USER_NAME" "$NR_TMP/userout"
+setcap cap_net_raw+ep "$NR_TMP/bin/netring" || skip "setcap failed"
+rc=0
+in_b setpriv --reuid="$USER_ID" --regid="$GROUP_ID" --clear-groups "$NR_TMP/bin/netring" capture -Z root -i "$NR_IF_B" -c 1 \
+    -w "$NR_TMP/userout/x.pcapng" 2>"$NR_TMP/nosetuid.err" || rc=$?
+[ "$rc" = 1 ] && grep -q "CAP_SETGID" "$NR_TMP/nosetuid.err" || fail "-Z without CAP_SETGID: exit $rc: $(cat "$NR_TMP/nosetuid.err")"
+nr_log "errors: unknown user exit 2; no CAP_SETGID: $(head -n1 "$NR_TMP/nosetuid.err")"
+pass
