@@ -24,15 +24,6 @@ LatencyHistogram &LatencyHistogram::operator=(const LatencyHistogram &other)
     return *this;
 }
 
-std::size_t LatencyHistogram::bucket_of(std::uint64_t v)
-{
-    if (v < 128)
-        return static_cast<std::size_t>(v);
-    const unsigned e = static_cast<unsigned>(std::bit_width(v)) - 1;  // 7..63
-    const std::uint64_t m = v >> (e - 6);                              // 64..127
-    return 128 + (e - 7) * 64 + static_cast<std::size_t>(m - 64);
-}
-
 std::uint64_t LatencyHistogram::bucket_low(std::size_t b)
 {
     if (b < 128)
@@ -52,20 +43,31 @@ std::uint64_t LatencyHistogram::bucket_high(std::size_t b)
     return bucket_low(b) + ((std::uint64_t{1} << (e - 6)) - 1);
 }
 
-void LatencyHistogram::record(std::int64_t ns)
+void LatencyHistogram::record_negative(std::int64_t ns)
 {
-    if (ns >= 0) {
-        ++(*positive_)[bucket_of(static_cast<std::uint64_t>(ns))];
-    } else {
+    if (!negative_)
+        negative_ = std::make_unique<Counts>();
+    // -(ns + 1) + 1 is |ns| even for INT64_MIN.
+    ++(*negative_)[bucket_of(static_cast<std::uint64_t>(-(ns + 1)) + 1)];
+    ++negative_count_;
+}
+
+void LatencyHistogram::merge(const LatencyHistogram &other)
+{
+    if (other.count_ == 0)
+        return;
+    for (std::size_t b = 0; b < bucket_count; ++b)
+        (*positive_)[b] += (*other.positive_)[b];
+    if (other.negative_) {
         if (!negative_)
             negative_ = std::make_unique<Counts>();
-        // -(ns + 1) + 1 is |ns| even for INT64_MIN.
-        ++(*negative_)[bucket_of(static_cast<std::uint64_t>(-(ns + 1)) + 1)];
-        ++negative_count_;
+        for (std::size_t b = 0; b < bucket_count; ++b)
+            (*negative_)[b] += (*other.negative_)[b];
     }
-    ++count_;
-    min_ = std::min(min_, ns);
-    max_ = std::max(max_, ns);
+    count_ += other.count_;
+    negative_count_ += other.negative_count_;
+    min_ = std::min(min_, other.min_);
+    max_ = std::max(max_, other.max_);
 }
 
 void LatencyHistogram::clear()

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <array>
+#include <bit>
 #include <cstdint>
 #include <limits>
 #include <memory>
@@ -23,7 +24,19 @@ public:
     LatencyHistogram &operator=(LatencyHistogram &&) noexcept = default;
     ~LatencyHistogram() = default;
 
-    void record(std::int64_t ns);
+    // Inline: it runs once per stamped frame.
+    void record(std::int64_t ns)
+    {
+        if (ns >= 0) [[likely]]
+            ++(*positive_)[bucket_of(static_cast<std::uint64_t>(ns))];
+        else
+            record_negative(ns);
+        ++count_;
+        min_ = ns < min_ ? ns : min_;
+        max_ = ns > max_ ? ns : max_;
+    }
+    // Adds every sample of other, as if each had been recorded here.
+    void merge(const LatencyHistogram &other);
     void clear();
 
     [[nodiscard]] std::uint64_t count() const { return count_; }
@@ -35,12 +48,20 @@ public:
     [[nodiscard]] std::int64_t percentile(double p) const;
 
     static constexpr std::size_t bucket_count = 128 + 57 * 64;
-    static std::size_t bucket_of(std::uint64_t v);
+    static std::size_t bucket_of(std::uint64_t v)
+    {
+        if (v < 128)
+            return static_cast<std::size_t>(v);
+        const unsigned e = static_cast<unsigned>(std::bit_width(v)) - 1;  // 7..63
+        const std::uint64_t m = v >> (e - 6);                              // 64..127
+        return 128 + (e - 7) * 64 + static_cast<std::size_t>(m - 64);
+    }
     static std::uint64_t bucket_low(std::size_t b);
     static std::uint64_t bucket_high(std::size_t b);
 
 private:
     using Counts = std::array<std::uint64_t, bucket_count>;
+    void record_negative(std::int64_t ns);
     // The magnitude of the value of rank `rank` (0-based) in `counts`.
     static std::uint64_t magnitude_at(const Counts &counts, std::uint64_t rank, bool from_top);
 

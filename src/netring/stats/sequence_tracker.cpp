@@ -15,10 +15,6 @@ std::int64_t serial_diff(std::uint64_t b, std::uint64_t a) { return static_cast<
 
 SequenceTracker::SequenceTracker() : bits_(window / 64, 0) {}
 
-bool SequenceTracker::seen(std::uint64_t s) const { return (bits_[(s % window) / 64] >> (s % 64)) & 1U; }
-
-void SequenceTracker::mark(std::uint64_t s) { bits_[(s % window) / 64] |= std::uint64_t{1} << (s % 64); }
-
 void SequenceTracker::begin_run(std::uint64_t s)
 {
     std::fill(bits_.begin(), bits_.end(), 0);
@@ -51,7 +47,7 @@ void SequenceTracker::advance_to(std::uint64_t s, std::uint64_t distance)
     span_ += distance;
 }
 
-void SequenceTracker::add(std::uint64_t s)
+void SequenceTracker::add_slow(std::uint64_t s)
 {
     ++counts_.received;
     if (!started_) {

@@ -31,14 +31,31 @@ public:
     static constexpr std::size_t restart_run = 64;
 
     SequenceTracker();
-    void add(std::uint64_t sequence);
+
+    // The common case inline (the next number, or one seen before just
+    // behind the highest); everything else out of line.
+    void add(std::uint64_t sequence)
+    {
+        if (started_ && sequence == highest_ + 1) [[likely]] {
+            ++counts_.received;
+            late_run_.clear();
+            // Entering the window, the number's bit is cleared and set again: set.
+            mark(sequence);
+            highest_ = sequence;
+            ++span_;
+            ++unique_;
+            return;
+        }
+        add_slow(sequence);
+    }
     [[nodiscard]] SequenceCounts counts() const;
 
 private:
+    void add_slow(std::uint64_t sequence);
     void begin_run(std::uint64_t sequence);
     void advance_to(std::uint64_t sequence, std::uint64_t distance);
-    [[nodiscard]] bool seen(std::uint64_t sequence) const;
-    void mark(std::uint64_t sequence);
+    [[nodiscard]] bool seen(std::uint64_t s) const { return (bits_[(s % window) / 64] >> (s % 64)) & 1U; }
+    void mark(std::uint64_t s) { bits_[(s % window) / 64] |= std::uint64_t{1} << (s % 64); }
     void handle_late(std::uint64_t sequence);
 
     std::vector<std::uint64_t> bits_;  // bit (s % window): s was seen, for s in (highest - window, highest]

@@ -23,7 +23,6 @@ bool StreamMeter::add(const std::uint8_t *data, std::uint32_t caplen, std::uint6
     s.sequence.add(stamp->sequence);
     // Two's complement difference: negative when the sender's clock is ahead.
     const auto latency = static_cast<std::int64_t>(received_ns - stamp->sent_ns);
-    s.latency.record(latency);
     s.interval_latency.record(latency);
     ++s.frames;
     ++s.interval_frames;
@@ -33,6 +32,7 @@ bool StreamMeter::add(const std::uint8_t *data, std::uint32_t caplen, std::uint6
 void StreamMeter::end_interval()
 {
     for (auto &[id, s] : streams_) {
+        s->latency.merge(s->interval_latency);
         s->interval_latency.clear();
         s->interval_frames = 0;
     }

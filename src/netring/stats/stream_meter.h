@@ -13,7 +13,9 @@ namespace netring::stats {
 
 struct StreamStats {
     SequenceTracker sequence;
-    LatencyHistogram latency;           // since the start
+    // Each frame is recorded once, into the interval's histogram, which
+    // end_interval() folds into the total: one record per frame, not two.
+    LatencyHistogram latency;           // from the start to the last end_interval()
     LatencyHistogram interval_latency;  // since the last end_interval()
     std::uint64_t frames = 0;
     std::uint64_t interval_frames = 0;
@@ -27,7 +29,8 @@ public:
     // (CLOCK_REALTIME), the other end of the latency. True if it had one.
     bool add(const std::uint8_t *data, std::uint32_t caplen, std::uint64_t received_ns);
 
-    // Starts a new interval: interval counts and latencies start from zero.
+    // Starts a new interval: adds the interval's latencies to the totals,
+    // then interval counts and latencies start from zero.
     void end_interval();
 
     [[nodiscard]] const std::map<std::uint16_t, std::unique_ptr<StreamStats>> &streams() const { return streams_; }

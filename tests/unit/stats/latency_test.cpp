@@ -125,3 +125,23 @@ TEST_CASE("clear() starts over, copies are independent")
     CHECK(copy.percentile(50) == -5);
     CHECK(copy.percentile(100) == 7);
 }
+
+TEST_CASE("merge() gives what recording everything in one histogram gives")
+{
+    LatencyHistogram a, b, all;
+    for (std::int64_t v = -300; v < 5000; v += 7) {
+        (v % 3 == 0 ? a : b).record(v * 11);
+        all.record(v * 11);
+    }
+    a.merge(b);
+    CHECK(a.count() == all.count());
+    CHECK(a.min() == all.min());
+    CHECK(a.max() == all.max());
+    for (double p : {1.0, 5.0, 50.0, 90.0, 99.0})
+        CHECK(a.percentile(p) == all.percentile(p));
+    LatencyHistogram empty;
+    a.merge(empty);
+    CHECK(a.count() == all.count());
+    empty.merge(all);
+    CHECK(empty.percentile(50) == all.percentile(50));
+}

@@ -195,12 +195,21 @@ TEST_CASE("StreamMeter sorts stamped frames into streams with latency")
     REQUIRE(m.streams().size() == 2);
     const auto &s1 = *m.streams().at(1);
     CHECK(s1.frames == 2);
+    CHECK(s1.interval_frames == 2);
     CHECK(s1.sequence.counts().lost == 1);
-    CHECK(s1.latency.min() == 1000);
-    CHECK(s1.latency.max() == 3000);
-    CHECK(m.streams().at(2)->latency.min() == -500);
+    CHECK(s1.interval_latency.min() == 1000);
+    CHECK(s1.interval_latency.max() == 3000);
+    CHECK(m.streams().at(2)->interval_latency.min() == -500);
     m.end_interval();
     CHECK(s1.interval_frames == 0);
     CHECK(s1.interval_latency.count() == 0);
     CHECK(s1.latency.count() == 2);
+    CHECK(s1.latency.min() == 1000);
+    CHECK(m.streams().at(2)->latency.min() == -500);
+    a.stamp.sequence = 3;
+    CHECK(m.add(make_frame(a).data(), 60, some_time + 500));
+    m.end_interval();
+    CHECK(s1.latency.count() == 3);
+    CHECK(s1.latency.min() == 500);
+    CHECK(s1.latency.max() == 3000);
 }

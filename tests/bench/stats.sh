@@ -1,0 +1,235 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# netring stats benchmark: CPU of `stats -i` at --interval 0.1, and CPU per frame of `stats --capture` against `netring capture -w /dev/null` on the same trafgen flood.
+#
+# Usage: sudo tests/bench/stats.sh [--quick] [--help]
+# Environment (all optional):
+#   NR_BENCH_IDLE_SECONDS  how long `stats -i` runs (default 10; --quick: 3)
+#   NR_BENCH_FRAMES        frames per capture run (default 1000000; --quick: 200000)
+#   NR_BENCH_REPEAT        runs per capturer, alternating; the median is shown (default 3; --quick: 1)
+#   NR_BENCH_CAPTURE_CPU   CPU for the capturer (default 1; the sender runs on CPU 0)
+#   NR_BENCH_SENDER        xdp-tx (default when netring has it: stamped frames with increasing
+#                          sequence numbers) or trafgen (a 1-byte sequence counter, so most
+#                          frames count as duplicates)
+#   NETRING                the binary (default build/src/cli/netring beside this tree)
+# Needs root, trafgen (netsniff-ng) and python3. Runs in two namespaces of its
+# own joined by a veth pair, removed on exit.
+
+set -u
+set -o pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+: "${NETRING:=$HERE/../../build/src/cli/netring}"
+
+QUICK=0
+for arg in "$@"; do
+    case $arg in
+        --quick) QUICK=1 ;;
+        -h | --help)
+            sed -n '3,17p' "$0" | sed 's/^# \{0,1\}//'
+            exit 0
+            ;;
+        *)
+            echo "stats.sh: unknown argument $arg (try --help)" >&2
+            exit 2
+            ;;
+    esac
+done
+if [ "$QUICK" = 1 ]; then
+    IDLE=${NR_BENCH_IDLE_SECONDS:-3} FRAMES=${NR_BENCH_FRAMES:-200000} REPEAT=${NR_BENCH_REPEAT:-1}
+else
+    IDLE=${NR_BENCH_IDLE_SECONDS:-10} FRAMES=${NR_BENCH_FRAMES:-1000000} REPEAT=${NR_BENCH_REPEAT:-3}
+fi
+CAPTURE_CPU=${NR_BENCH_CAPTURE_CPU:-1}
+SENDER_CPU=0
+if [ -z "${NR_BENCH_SENDER:-}" ]; then
+    NR_BENCH_SENDER=trafgen
+    "$NETRING" xdp-tx --help >/dev/null 2>&1 && NR_BENCH_SENDER=xdp-tx
+fi
+
+log() { printf '[bench] %s\n' "$*" >&2; }
+die() {
+    log "ERROR: $*"
+    exit 1
+}
+skip() {
+    log "SKIP: $*"
+    exit 77
+}
+
+[ "$(id -u)" = 0 ] || skip "needs root (namespaces, veth, AF_PACKET)"
+for t in python3 ip taskset ss; do
+    command -v "$t" >/dev/null || skip "missing tool: $t"
+done
+[ -x "$NETRING" ] || die "no netring binary at $NETRING"
+[ "$NR_BENCH_SENDER" = xdp-tx ] || command -v trafgen >/dev/null || skip "missing tool: trafgen"
+
+NS_TX='' NS_RX='' TMP=''
+PIDS=()
+cleanup() {
+    local rc=$? pid ns
+    trap - EXIT INT TERM HUP
+    for pid in "${PIDS[@]}"; do kill -KILL "$pid" 2>/dev/null; done
+    for ns in "$NS_TX" "$NS_RX"; do
+        [ -n "$ns" ] || continue
+        for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null; done
+    done
+    wait 2>/dev/null
+    for ns in "$NS_TX" "$NS_RX"; do [ -n "$ns" ] && ip netns del "$ns" 2>/dev/null; done
+    [ -n "$TMP" ] && rm -rf "$TMP"
+    exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
+
+while :; do
+    id=$(printf '%04x%02x' $RANDOM $((RANDOM % 256)))
+    ip netns list 2>/dev/null | grep -q "^nrs$id" || break
+done
+NS_TX="nrs${id}t" NS_RX="nrs${id}r" IF_TX="nrs${id}t" IF_RX="nrs${id}r"
+MAC_TX=02:77:00:00:02:0a MAC_RX=02:77:00:00:02:0b
+MAC_NOBODY=02:77:00:00:02:0c  # the receiver's stack drops frames to it at once
+NET="10.77.$((RANDOM % 256))"
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/nr-bench-stats.XXXXXX") || die "mktemp failed"
+ip netns add "$NS_TX" && ip netns add "$NS_RX" || die "ip netns add failed"
+for ns in "$NS_TX" "$NS_RX"; do
+    ip netns exec "$ns" sysctl -qw net.ipv6.conf.default.disable_ipv6=1 net.ipv6.conf.all.disable_ipv6=1 >/dev/null 2>&1
+    ip -n "$ns" link set lo up
+done
+ip link add "$IF_TX" netns "$NS_TX" address "$MAC_TX" type veth peer name "$IF_RX" netns "$NS_RX" address "$MAC_RX" ||
+    die "creating veth pair failed"
+ip -n "$NS_TX" link set "$IF_TX" up
+ip -n "$NS_RX" link set "$IF_RX" up
+sleep 0.5
+
+# Runs argv, writes its pid to PIDFILE, and after it exits "user_us sys_us exit" from wait4() to RUFILE.
+RUSAGE_PY='
+import os, signal, sys
+pidfile, rufile, argv = sys.argv[1], sys.argv[2], sys.argv[3:]
+pid = os.fork()
+if pid == 0:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    os.execvp(argv[0], argv)
+with open(pidfile + ".tmp", "w") as f:
+    f.write(str(pid))
+os.rename(pidfile + ".tmp", pidfile)
+signal.signal(signal.SIGINT, signal.SIG_IGN)
+_, status, ru = os.wait4(pid, 0)
+with open(rufile, "w") as f:
+    f.write("%d %d %d\n" % (round(ru.ru_utime * 1e6), round(ru.ru_stime * 1e6), os.waitstatus_to_exitcode(status)))
+'
+
+# --- 1. stats -i at --interval 0.1: CPU share of one core ----------------------
+for format in text json; do
+    rm -f "$TMP/idle".{pid,pid.tmp,ru}
+    t0=$(date +%s%N)
+    taskset -c "$CAPTURE_CPU" python3 -c "$RUSAGE_PY" "$TMP/idle.pid" "$TMP/idle.ru" \
+        ip netns exec "$NS_RX" "$NETRING" stats -i "$IF_RX,lo" --interval 0.1 --duration "$IDLE" --format "$format" \
+        >"$TMP/idle.out" 2>"$TMP/idle.err" || die "stats -i failed: $(cat "$TMP/idle.err")"
+    t1=$(date +%s%N)
+    read -r user sys rc <"$TMP/idle.ru"
+    lines=$(grep -c . "$TMP/idle.out")
+    IDLE_RESULT+=("$(awk -v u="$user" -v s="$sys" -v w=$((t1 - t0)) -v f="$format" -v l="$lines" 'BEGIN {
+        printf "stats -i (2 interfaces, --interval 0.1, %s): %d output lines in %.1f s, CPU %.1f ms = %.3f%% of a core (%.0f us per sample)",
+            f, l, w / 1e9, (u + s) / 1e3, (u + s) / (w / 1e3) * 100, (u + s) / (w / 1e8) }')")
+    log "${IDLE_RESULT[-1]}"
+done
+
+# --- 2. stats --capture vs capture -w /dev/null on one trafgen flood ----------
+# 60 bytes: 14 + 20 + 8 + the 18-byte stamp (src/netring/traffic/stamp.h):
+# sequence (low byte counting), a fixed plausible send time, stream 1.
+now_ns=$(date +%s%N)
+stamp_time=$(printf '%016x' "$now_ns" | sed 's/../0x&, /g; s/, $//')
+cat >"$TMP/udp60.cfg" <<CFG
+{
+  eth(da=$MAC_NOBODY, sa=$MAC_TX, type=0x0800),
+  ipv4(saddr=$NET.1, daddr=$NET.3, ttl=64),
+  udp(sp=40000, dp=9),
+  0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, dinc(0, 255, 1),
+  $stamp_time,
+  0x00, 0x01
+}
+CFG
+
+cpu_of() { read -r u s rc <"$1"; echo $((u + s)); }
+
+run_capturer() {
+    local tool=$1 pid n cmd=()
+    case $tool in
+        stats) cmd=("$NETRING" stats -i "$IF_RX" --capture --format json --interval 1) ;;
+        capture) cmd=("$NETRING" capture -i "$IF_RX" -Q in -w /dev/null -q) ;;
+    esac
+    rm -f "$TMP/$tool".{pid,pid.tmp,ru,out,err}
+    taskset -c "$CAPTURE_CPU" python3 -c "$RUSAGE_PY" "$TMP/$tool.pid" "$TMP/$tool.ru" \
+        ip netns exec "$NS_RX" "${cmd[@]}" </dev/null >"$TMP/$tool.out" 2>"$TMP/$tool.err" &
+    PIDS+=($!)
+    n=100
+    until [ -s "$TMP/$tool.pid" ]; do n=$((n - 1)); [ $n -gt 0 ] || die "$tool did not start"; sleep 0.05; done
+    pid=$(cat "$TMP/$tool.pid")
+    n=100
+    until ip netns exec "$NS_RX" ss -0 -n -p 2>/dev/null | grep "pid=$pid," | grep -q "\*:$IF_RX[[:space:]]"; do
+        n=$((n - 1))
+        [ $n -gt 0 ] && kill -0 "$pid" 2>/dev/null || die "$tool did not bind to $IF_RX: $(cat "$TMP/$tool.err")"
+        sleep 0.1
+    done
+    local t0 t1
+    t0=$(date +%s%N)
+    if [ "$NR_BENCH_SENDER" = xdp-tx ]; then
+        taskset -c "$SENDER_CPU" ip netns exec "$NS_TX" "$NETRING" xdp-tx -i "$IF_TX" --dst-mac "$MAC_NOBODY" \
+            --src-ip "$NET.1" --dst-ip "$NET.3" --stream 1 --count "$FRAMES" -q >"$TMP/sender.log" 2>&1 ||
+            die "xdp-tx failed: $(tail -n 3 "$TMP/sender.log")"
+    else
+        # trafgen's worker pins itself to CPU 0 (--cpus 1).
+        ip netns exec "$NS_TX" trafgen -i "$TMP/udp60.cfg" -o "$IF_TX" --cpus 1 -n "$FRAMES" -Q >"$TMP/sender.log" 2>&1 ||
+            die "trafgen failed: $(tail -n 3 "$TMP/sender.log")"
+    fi
+    t1=$(date +%s%N)
+    sleep 1
+    kill -INT "$pid"
+    wait "${PIDS[-1]}"
+    local got drops
+    if [ "$tool" = stats ]; then
+        read -r got drops stamped lost < <(python3 -c '
+import json, sys
+recs = [r for r in map(json.loads, open(sys.argv[1]))]
+s = [r for r in recs if r["type"] == "summary"][0]
+lost = sum(r["lost"] for r in recs if r["type"] == "stream_summary")
+print(s["rx_packets"], s["rx_dropped"], s["stamped"], lost)' "$TMP/stats.out")
+        log "stats: $stamped stamped frames, $lost lost by sequence numbers"
+    else
+        read -r got drops < <(sed -nE 's/^([0-9]+) packets captured, [0-9]+ received by filter, ([0-9]+) dropped by kernel.*/\1 \2/p' "$TMP/capture.err")
+    fi
+    local cpu
+    cpu=$(cpu_of "$TMP/$tool.ru")
+    printf '%s %s %s %s %s\n' "$tool" "$got" "$drops" "$cpu" $((t1 - t0)) >>"$TMP/results"
+    log "$(awk -v t="$tool" -v g="$got" -v d="$drops" -v c="$cpu" -v w=$((t1 - t0)) -v n="$FRAMES" 'BEGIN {
+        printf "%-8s %d of %d frames, %d dropped, CPU %.3f s = %.4f us/frame (sender %.2f Mframes/s)", t, g, n, d, c / 1e6, (g > 0 ? c / g : 0), n / (w / 1e9) / 1e6 }')"
+}
+
+: >"$TMP/results"
+for ((r = 1; r <= REPEAT; r++)); do
+    run_capturer capture
+    run_capturer stats
+done
+
+echo
+echo "netring stats benchmark ($(nproc) CPUs; capturer on CPU $CAPTURE_CPU; sender $NR_BENCH_SENDER)"
+for line in "${IDLE_RESULT[@]}"; do echo "  $line"; done
+awk -v frames="$FRAMES" -v repeat="$REPEAT" '
+{ t = $1; k = ++n[t]; got[t, k] = $2; drop[t, k] = $3; per[t, k] = $2 > 0 ? $4 / $2 : 1e9 }
+END {
+    printf "  %d 60-byte stamped frames per run, median of %d run(s) by CPU per frame:\n", frames, repeat
+    split("capture stats", tools, " ")
+    for (i = 1; i <= 2; i++) {
+        t = tools[i]; m = n[t]
+        for (a = 1; a <= m; a++) idx[a] = a
+        for (a = 1; a <= m; a++) for (b = a + 1; b <= m; b++) if (per[t, idx[b]] < per[t, idx[a]]) { x = idx[a]; idx[a] = idx[b]; idx[b] = x }
+        k = idx[int((m + 1) / 2)]
+        med[t] = per[t, k]
+        printf "    %-36s %9d received %7d dropped  %.4f us/frame\n", t == "stats" ? "netring stats --capture" : "netring capture -Q in -w /dev/null", got[t, k], drop[t, k], per[t, k]
+    }
+    if (med["capture"] > 0)
+        printf "  stats --capture / capture CPU per frame: %.2f (target <= 1.00: %s)\n", med["stats"] / med["capture"], med["stats"] <= med["capture"] ? "met" : "MISSED"
+}' "$TMP/results"
