@@ -17,5 +17,6 @@ Command register_capture(CLI::App &parent);
 Command register_replay(CLI::App &parent);
 Command register_stats(CLI::App &parent);
 Command register_xdp_tx(CLI::App &parent);
+Command register_info(CLI::App &parent);
 
 }  // namespace netring::cli

@@ -27,6 +27,7 @@ int main(int argc, char **argv)
     commands.push_back(register_replay(app));
     commands.push_back(register_stats(app));
     commands.push_back(register_xdp_tx(app));
+    commands.push_back(register_info(app));
 
     try {
         app.parse(argc, argv);
