@@ -6,7 +6,7 @@
 
 namespace netring::cli {
 
-// Version, git describe, and the kernel it runs on.
+// Version, git describe, the kernel it runs on and the AF_XDP features it has.
 std::string version_text();
 
 }  // namespace netring::cli
