@@ -186,16 +186,31 @@ int run_capture_stats(const StatsOptions &o)
         interval = Counts{};
     };
 
+    // Frames the kernel took before the end still count: a part-filled
+    // TPACKET_V3 block is handed over when its timeout (50 ms) expires.
+    auto drain = [&] {
+        for (int i = 0; i < 4; ++i) {
+            auto got = source.poll(60, handler);
+            if (!got || got.value() == 0)
+                break;
+        }
+    };
+
     stats::Ticker ticker(start_mono, o.interval_ns, o.duration_ns);
     std::uint64_t intervals = 0;
+    bool ended = false;
     while (stop_requested() == 0 && !write_error) {
         const std::uint64_t now = monotonic_ns();
         if (now >= ticker.next()) {
-            const bool final = ticker.final();
+            const bool last = ticker.final() || (o.count != 0 && intervals + 1 >= o.count);
+            if (last)
+                drain();
             tick();
             ++intervals;
-            if (final || (o.count != 0 && intervals >= o.count))
+            if (last) {
+                ended = true;
                 break;
+            }
             ticker.advance(monotonic_ns());
             continue;
         }
@@ -205,15 +220,11 @@ int run_capture_stats(const StatsOptions &o)
             break;
         }
     }
-    if (stop_requested() != 0 && !source_error) {
-        // Frames the kernel took before the signal still count: a part-filled
-        // TPACKET_V3 block is handed over when its timeout (50 ms) expires.
-        for (int i = 0; i < 4; ++i) {
-            auto got = source.poll(60, handler);
-            if (!got || got.value() == 0)
-                break;
-        }
+    if (!ended && !source_error && !write_error) {
+        // Stopped by a signal: the time since the last tick is a last, shorter interval.
+        drain();
         tick();
+        ++intervals;
     }
     if (source_error) {
         tick();

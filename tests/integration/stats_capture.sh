@@ -141,6 +141,19 @@ s = [r for r in map(json.loads, open(sys.argv[1])) if r["type"] == "summary"][0]
 assert s["rx_packets"] == 50 and s["stamped"] == 0, s
 PY
 
+# --- --duration ends --capture by itself, with every frame of the run ----------
+start_capture timed "$NETRING" stats -i "$NR_IF_B" --capture --interval 1 --duration 4 --format json
+send --stream 10 -c 500 --rate 2000
+wait_bg "$CAP_PID" 20
+[ "$BG_RC" = 0 ] || soft_fail "--capture --duration 4 ended with $BG_RC: $(cat "$NR_TMP/timed.err")"
+python3 - "$NR_TMP/timed.out" <<'PY' || soft_fail "--capture --duration 4"
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+s = [r for r in recs if r["type"] == "summary"][0]
+assert s["rx_packets"] == 500 and s["intervals"] == 4, s
+assert len([r for r in recs if r["type"] == "capture"]) == 4
+PY
+
 # --- --backend xdp: the same counts through an AF_XDP socket -------------------
 start_bg --out "$NR_TMP/xdp.out" --err "$NR_TMP/xdp.err" in_b "$NETRING" stats -i "$NR_IF_B" --capture --backend xdp --format json
 XPID=$BG_PID
