@@ -346,6 +346,7 @@ int run_xdp_tx(const XdpTxCliOptions &o)
         x.zero_copy = o.zero_copy;
         x.slots = o.slots;
         x.batch = o.batch;
+        x.warn_mtu_over_chunk = false;  // plan_run() held the sizes to the chunk
         auto sender = xdp::XdpTxSender::open(x);
         if (!sender)
             return report(cmd, sender.error());

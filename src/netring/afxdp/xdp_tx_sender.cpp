@@ -33,7 +33,7 @@ Result<std::unique_ptr<XdpTxSender>> XdpTxSender::open(const XdpTxOptions &o)
     // Small chunks when the link's largest frame fits: half the memory, and
     // twice the preloaded frames within the same limit.
     const std::uint32_t chunk = info->mtu + link_overhead <= 2048 ? 2048 : 4096;
-    if (info->mtu + link_overhead > chunk)
+    if (o.warn_mtu_over_chunk && info->mtu + link_overhead > chunk)
         spdlog::warn("AF_XDP: {} has MTU {}, but a frame must fit one {}-byte UMEM chunk (no multi-buffer): "
                      "larger frames cannot be sent with --backend xdp",
                      o.interface, info->mtu, chunk);

@@ -31,6 +31,9 @@ struct XdpTxOptions {
     // Frames one sendto() may transmit in copy mode (XDP_MAX_TX_SKB_BUDGET,
     // Linux 6.17; older kernels keep their 32). 0: the kernel's default.
     std::uint32_t tx_budget = 256;
+    // Warn at open when the MTU allows frames larger than a chunk (callers
+    // that checked their frame sizes already turn it off).
+    bool warn_mtu_over_chunk = true;
 };
 
 // A frame is queued into a UMEM chunk (copied, written in place, or already
