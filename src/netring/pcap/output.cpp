@@ -46,7 +46,7 @@ Output Output::adopt(UniqueFd fd, std::string name, std::size_t buffer)
     return Output(std::move(fd), std::move(name), std::max<std::size_t>(buffer, 4096), seekable);
 }
 
-std::uint8_t *Output::reserve(std::size_t n)
+std::uint8_t *Output::reserve_slow(std::size_t n)
 {
     if (failed_)
         return nullptr;

@@ -31,8 +31,14 @@ public:
     ~Output() = default;
 
     // Room for n bytes at the end of the buffer, flushing first when needed.
-    // nullptr once the output has failed.
-    std::uint8_t *reserve(std::size_t n);
+    // nullptr once the output has failed. Inline because writers ask once per
+    // frame and the buffer nearly always has room.
+    std::uint8_t *reserve(std::size_t n)
+    {
+        if (used_ + n <= cap_ && !failed_) [[likely]]
+            return buf_.get() + used_;
+        return reserve_slow(n);
+    }
     // Ends a record of n bytes (written into what reserve() returned).
     void commit(std::size_t n, bool is_frame)
     {
@@ -59,6 +65,7 @@ private:
         std::uint64_t frames;
     };
     Output(UniqueFd fd, std::string name, std::size_t buffer, bool seekable);
+    std::uint8_t *reserve_slow(std::size_t n);
     Status fail(int err, std::size_t written);
 
     UniqueFd fd_;

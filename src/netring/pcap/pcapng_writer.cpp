@@ -73,6 +73,12 @@ std::string os_name()
     return fmt::format("{} {}", u.sysname, u.release);
 }
 
+// pcapng is written in host byte order (the SHB's magic says which).
+inline void store_u32(std::uint8_t *p, std::uint32_t v)
+{
+    std::memcpy(p, &v, sizeof(v));
+}
+
 std::uint64_t to_resolution(std::uint64_t ts_ns, std::uint8_t tsresol)
 {
     return tsresol == 6 ? ts_ns / 1000 : ts_ns;
@@ -124,7 +130,9 @@ Status PcapngWriter::fail_status() const
     return out_.failure() ? Status(*out_.failure()) : Status(Error::logic("pcapng writer used after finish"));
 }
 
-// The hot path: one reserve, a fixed header, the bytes, a few options.
+// The hot path: one reserve, a fixed header, the bytes, a few options, all
+// stored straight into the output buffer (a header assembled on the stack
+// and copied costs a store-forwarding stall per frame).
 Status PcapngWriter::write(const Frame &f)
 {
     const std::uint32_t padded = pad4(f.caplen);
@@ -142,21 +150,23 @@ Status PcapngWriter::write(const Frame &f)
     if (p == nullptr)
         return fail_status();
     const std::uint64_t ts = to_resolution(f.ts_ns, f.interface < tsresol_.size() ? tsresol_[f.interface] : 9);
-    const std::uint32_t head[7] = {block_epb,
-                                   total,
-                                   f.interface,
-                                   static_cast<std::uint32_t>(ts >> 32),
-                                   static_cast<std::uint32_t>(ts),
-                                   f.caplen,
-                                   f.wirelen};
-    std::memcpy(p, head, sizeof(head));
-    p += sizeof(head);
+    store_u32(p, block_epb);
+    store_u32(p + 4, total);
+    store_u32(p + 8, f.interface);
+    store_u32(p + 12, static_cast<std::uint32_t>(ts >> 32));
+    store_u32(p + 16, static_cast<std::uint32_t>(ts));
+    store_u32(p + 20, f.caplen);
+    store_u32(p + 24, f.wirelen);
+    p += 28;
+    // Zero the last word first and let the data overwrite its head: the
+    // 1-3 pad bytes then need no memset call.
+    if (padded != f.caplen)
+        store_u32(p + padded - 4, 0);
     std::memcpy(p, f.data, f.caplen);
-    std::memset(p + f.caplen, 0, padded - f.caplen);
     p += padded;
     auto put_option = [&p](std::uint16_t code, std::uint16_t len, const void *value) {
-        const std::uint16_t h[2] = {code, len};
-        std::memcpy(p, h, 4);
+        std::memcpy(p, &code, 2);
+        std::memcpy(p + 2, &len, 2);
         std::memcpy(p + 4, value, len);
         const std::uint32_t padded_len = pad4(len);
         std::memset(p + 4 + len, 0, padded_len - len);
@@ -177,8 +187,8 @@ Status PcapngWriter::write(const Frame &f)
     if (f.drops_before != 0)
         put_option(epb_dropcount, 8, &f.drops_before);
     if (opts != 0)
-        put_option(opt_endofopt, 0, nullptr);
-    std::memcpy(p, &total, 4);
+        store_u32(p, 0);  // opt_endofopt, length 0
+    store_u32(p + (opts != 0 ? 4 : 0), total);
     out_.commit(total, true);
     return {};
 }

@@ -111,6 +111,29 @@ TEST_CASE("pcapng blocks are laid out as the specification says")
     CHECK(u32_at(bytes, 8) == pcapng::byte_order_magic);
 }
 
+TEST_CASE("the bytes padding each frame are zero, whatever the buffer held before")
+{
+    // The 4 KiB buffer is refilled many times over, so stale frame bytes sit
+    // wherever the writer leaves a pad byte unwritten.
+    test::TempFile file(".pcapng");
+    const Written w = write_sample(file.path(), 9);
+    const auto bytes = slurp(file.path());
+    std::size_t off = 0;
+    std::size_t frames = 0;
+    while (off + 8 <= bytes.size()) {
+        const std::uint32_t len = u32_at(bytes, off + 4);
+        REQUIRE(len >= 12);
+        if (u32_at(bytes, off) == pcapng::block_epb) {
+            const std::uint32_t caplen = u32_at(bytes, off + 20);
+            for (std::uint32_t i = caplen; i < pcapng::pad4(caplen); ++i)
+                CHECK(bytes[off + 28 + i] == 0);
+            ++frames;
+        }
+        off += len;
+    }
+    CHECK(frames == w.frames.size());
+}
+
 TEST_CASE("libpcap reads back every frame, byte for byte, with ns timestamps")
 {
     for (std::uint8_t tsresol : {std::uint8_t{9}, std::uint8_t{6}}) {
