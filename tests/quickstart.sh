@@ -20,13 +20,15 @@ if [ "$what" = demo ]; then
   exec tests/demo.sh build/src/cli/netring
 fi
 
+# The sanitizer build first: the unit tests run again under AddressSanitizer
+# and UBSan, and replay_fuzz sends damaged files through its netring too.
+[ -f build-asan/build.ninja ] || meson setup build-asan -Db_sanitize=address,undefined -Db_lundef=false
+ninja -C build-asan
+
 status=0
 # Every suite in one run (unit, integration, docs): meson keeps the
 # integration tests, which share the machine's network setup, to themselves.
 meson test -C build --print-errorlogs || status=1
-# The unit tests again under AddressSanitizer and UBSan.
-[ -f build-asan/build.ninja ] || meson setup build-asan -Db_sanitize=address,undefined -Db_lundef=false
-ninja -C build-asan
 meson test -C build-asan --suite unit --print-errorlogs || status=1
 
 # One closing line over every run, in the form CI reads.
