@@ -8,12 +8,6 @@ nr_require tshark capinfos tcpdump ss setpriv mount umount
 nr_setup
 nr_require_netring
 
-failures=0
-soft_fail() {
-    nr_log "FAIL: $*"
-    failures=$((failures + 1))
-}
-
 # run_nr LABEL CMD...: runs CMD (in NR_NS_B) to completion, at most 20 s;
 # sets RC, ERR (stderr text) and ERR_LINES (non-empty stderr lines).
 run_nr() {

@@ -40,12 +40,6 @@ FILTERS=(
 SNAP_FILTERS=('100:udp and port 5000' '100:vlan' '100:not vlan' '20:vlan and udp' '40:vlan and udp port 5000'
     '20:udp and port 5000')
 
-failures=0
-soft_fail() {
-    nr_log "FAIL: $*"
-    failures=$((failures + 1))
-}
-
 # --- the invalid filters first: cheap, and no traffic needed ---------------
 for bad in 'udp and port' 'port 99999' 'vlan 5000' 'ether host zz:zz' 'nosuchkeyword'; do
     out="$NR_TMP/bad.pcapng"

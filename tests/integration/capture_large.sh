@@ -8,12 +8,6 @@ nr_require tcpdump tshark capinfos ss
 nr_setup --mtu 9000
 nr_require_netring
 
-failures=0
-soft_fail() {
-    nr_log "FAIL: $*"
-    failures=$((failures + 1))
-}
-
 # tcpdump gets a big buffer: 2 MiB would drop 60 KiB frames itself.
 start_capture td tcpdump -i "$NR_IF_B" -B 131072 -U --time-stamp-precision=nano -w "$NR_TMP/td.pcap"
 td=$CAP_PID

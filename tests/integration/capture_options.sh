@@ -8,12 +8,6 @@ nr_require tcpdump tshark capinfos ss script
 nr_setup
 nr_require_netring
 
-failures=0
-soft_fail() {
-    nr_log "FAIL: $*"
-    failures=$((failures + 1))
-}
-
 # --- -Q: capture on A while A sends and B sends back --------------------------
 # start_capture watches NR_NS_B/NR_IF_B; here the captures sit on A's end.
 start_on_a() {

@@ -8,12 +8,6 @@ nr_require tshark capinfos tcpdump ss
 nr_setup
 nr_require_netring
 
-failures=0
-soft_fail() {
-    nr_log "FAIL: $*"
-    failures=$((failures + 1))
-}
-
 start_traffic() {
     start_bg --err "$NR_TMP/traffic.err" in_a "${NR_SEND[@]}" -i "$NR_IF_A" --dst-mac "$NR_MAC_B" \
         --net "$NR_NET" --count 0 --gap 0.0005 --seed "$1"

@@ -8,12 +8,6 @@ nr_require tcpdump tshark capinfos editcap ss
 nr_setup
 nr_require_netring
 
-failures=0
-soft_fail() {
-    nr_log "FAIL: $*"
-    failures=$((failures + 1))
-}
-
 # sent_fields PCAP [COUNT]: what tshark reads from the sender's own record.
 fields() { tshark -r "$@" -T fields -e frame.len -e frame.cap_len -e eth.src -e eth.dst -e eth.type -e vlan.id 2>/dev/null; }
 

@@ -56,12 +56,6 @@ export UBSAN_OPTIONS=halt_on_error=1:exitcode=67:print_stacktrace=1
 
 rx_packets() { in_b cat "/sys/class/net/$NR_IF_B/statistics/rx_packets"; }
 
-failures=0
-soft_fail() {
-    nr_log "FAIL: $*"
-    failures=$((failures + 1))
-}
-
 for bin in "${binaries[@]}"; do
     label=$(basename "$bin")
     rx_before=$(rx_packets)

@@ -9,12 +9,6 @@ nr_setup
 nr_require_netring
 CHECK=(python3 "$NR_LIB_DIR/stats_check.py")
 
-failures=0
-soft_fail() {
-    nr_log "FAIL: $*"
-    failures=$((failures + 1))
-}
-
 # send ARGS...: stamped frames from A to B's MAC and an address nobody has.
 send() {
     in_a python3 "$NR_LIB_DIR/stamp_sender.py" -i "$NR_IF_A" --dst-mac "$NR_MAC_B" --src-ip "$NR_IP_A" \

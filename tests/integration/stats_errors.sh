@@ -8,12 +8,6 @@ nr_require setpriv python3
 nr_setup
 nr_require_netring
 
-failures=0
-soft_fail() {
-    nr_log "FAIL: $*"
-    failures=$((failures + 1))
-}
-
 # run_nr LABEL CMD...: runs CMD in NR_NS_B to completion (20 s at most); sets RC, ERR, ERR_LINES.
 run_nr() {
     local label=$1

@@ -12,12 +12,6 @@ CORPUS=${SHARED_CAPTURES:-$NR_LIB_DIR/../../../shared/captures}
 [ -f "$CORPUS/ethernet.tsv" ] || skip "no corpus at $CORPUS (set SHARED_CAPTURES)"
 CHECK=(python3 "$NR_LIB_DIR/stats_check.py")
 
-failures=0
-soft_fail() {
-    nr_log "FAIL: $*"
-    failures=$((failures + 1))
-}
-
 # --- the corpus: every file, one invocation, JSON lines ------------------------
 rc=0
 (cd "$CORPUS/ethernet" && "$NETRING" stats --format json -- *) >"$NR_TMP/corpus.ndjson" 2>"$NR_TMP/corpus.err" || rc=$?

@@ -9,12 +9,6 @@ nr_setup
 nr_require_netring
 CHECK=(python3 "$NR_LIB_DIR/stats_check.py")
 
-failures=0
-soft_fail() {
-    nr_log "FAIL: $*"
-    failures=$((failures + 1))
-}
-
 sysfs() { in_b cat "/sys/class/net/$NR_IF_B/statistics/$1"; }
 
 # send N RATE: stamped 60-byte frames from A to B (to an address nobody has, so B stays silent).

@@ -11,12 +11,6 @@ nr_setup
 nr_require_netring  # after nr_setup: tests its own copy of the binary
 "$NETRING" xdp-tx --help >/dev/null 2>&1 || fail "netring has no xdp-tx subcommand"
 
-failures=0
-soft_fail() {
-    nr_log "FAIL: $*"
-    failures=$((failures + 1))
-}
-
 # capture NAME: tcpdump on the receiving end, incoming frames only.
 capture() {
     NR_CAPTURE_FILTER=0 start_capture "$1" tcpdump -i "$NR_IF_B" -Q in -B 65536 -U -w "$NR_TMP/$1.pcap"
