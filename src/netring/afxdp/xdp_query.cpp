@@ -2,6 +2,8 @@
 // RTM_GETLINK and the nested IFLA_XDP attributes.
 #include "netring/afxdp/xdp_query.h"
 
+#include "netring/base/rtnetlink.h"
+
 #include <array>
 #include <cerrno>
 #include <cstring>
@@ -67,49 +69,14 @@ void parse_xdp(const rtattr *nest, AttachedXdp &out)
 
 Result<AttachedXdp> query_attached_xdp(unsigned ifindex)
 {
-    UniqueFd fd(::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE));
-    if (!fd.valid()) {
-        const int err = errno;
-        return Error::sys(err, "open rtnetlink socket");
-    }
-    struct {
-        nlmsghdr nh;
-        ifinfomsg ifi;
-    } req{};
-    req.nh.nlmsg_len = sizeof(req);
-    req.nh.nlmsg_type = RTM_GETLINK;
-    req.nh.nlmsg_flags = NLM_F_REQUEST;
-    req.nh.nlmsg_seq = 1;
-    req.ifi.ifi_family = AF_UNSPEC;
-    req.ifi.ifi_index = static_cast<int>(ifindex);
-    if (::send(fd.get(), &req, sizeof(req), 0) < 0) {
-        const int err = errno;
-        return Error::sys(err, "send RTM_GETLINK");
-    }
-    alignas(nlmsghdr) std::array<char, 32768> buf{};
-    const ssize_t n = ::recv(fd.get(), buf.data(), buf.size(), 0);
-    if (n < 0) {
-        const int err = errno;
-        return Error::sys(err, "receive RTM_GETLINK reply");
-    }
-    int len = static_cast<int>(n);
-    for (auto *nh = reinterpret_cast<nlmsghdr *>(buf.data()); NLMSG_OK(nh, static_cast<unsigned>(len));
-         nh = NLMSG_NEXT(nh, len)) {
-        if (nh->nlmsg_type == NLMSG_ERROR) {
-            const auto *e = static_cast<const nlmsgerr *>(NLMSG_DATA(nh));
-            return Error::sys(-e->error, fmt::format("RTM_GETLINK for interface index {}", ifindex));
-        }
-        if (nh->nlmsg_type != RTM_NEWLINK)
-            continue;
-        auto *ifi = static_cast<ifinfomsg *>(NLMSG_DATA(nh));
-        int alen = static_cast<int>(IFLA_PAYLOAD(nh));
-        AttachedXdp out;
-        for (auto *rta = IFLA_RTA(ifi); RTA_OK(rta, alen); rta = RTA_NEXT(rta, alen))
-            if ((rta->rta_type & NLA_TYPE_MASK) == IFLA_XDP)
-                parse_xdp(rta, out);
-        return out;
-    }
-    return Error::logic(fmt::format("no RTM_NEWLINK reply for interface index {}", ifindex));
+    AttachedXdp out;
+    Status st = for_each_link_attribute(ifindex, [&out](const rtattr &rta) {
+        if ((rta.rta_type & NLA_TYPE_MASK) == IFLA_XDP)
+            parse_xdp(&rta, out);
+    });
+    if (!st)
+        return st.error();
+    return out;
 }
 
 std::string describe_xdp_program(std::uint32_t id, const AttachedXdp &where)

@@ -2,6 +2,8 @@
 // RTM_GETLINK request and IFLA_STATS64 decoding.
 #include "netring/base/link_stats.h"
 
+#include <optional>
+
 #include <array>
 #include <cerrno>
 #include <cstring>
@@ -12,6 +14,7 @@
 
 #include <fmt/format.h>
 
+#include "netring/base/rtnetlink.h"
 #include "netring/base/unique_fd.h"
 
 namespace netring {
@@ -37,63 +40,27 @@ LinkStats from_kernel(const rtnl_link_stats64 &s)
 
 Result<LinkStats> read_link_stats(unsigned ifindex)
 {
-    UniqueFd fd(::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE));
-    if (!fd.valid()) {
-        const int err = errno;
-        return Error::sys(err, "open rtnetlink socket");
-    }
-    struct {
-        nlmsghdr nh;
-        ifinfomsg ifi;
-    } req{};
-    req.nh.nlmsg_len = sizeof(req);
-    req.nh.nlmsg_type = RTM_GETLINK;
-    req.nh.nlmsg_flags = NLM_F_REQUEST;
-    req.nh.nlmsg_seq = 1;
-    req.ifi.ifi_family = AF_UNSPEC;
-    req.ifi.ifi_index = static_cast<int>(ifindex);
-    if (::send(fd.get(), &req, sizeof(req), 0) < 0) {
-        const int err = errno;
-        return Error::sys(err, "send RTM_GETLINK");
-    }
-    // One link's attributes fit easily; a larger reply is truncated (MSG_TRUNC)
-    // and then the stats attribute may be missing, which is reported below.
-    alignas(nlmsghdr) std::array<char, 32768> buf{};
-    const ssize_t n = ::recv(fd.get(), buf.data(), buf.size(), 0);
-    if (n < 0) {
-        const int err = errno;
-        return Error::sys(err, "receive RTM_GETLINK reply");
-    }
-    auto *nh = reinterpret_cast<nlmsghdr *>(buf.data());
-    int len = static_cast<int>(n);
-    for (; NLMSG_OK(nh, static_cast<unsigned>(len)); nh = NLMSG_NEXT(nh, len)) {
-        if (nh->nlmsg_type == NLMSG_ERROR) {
-            const auto *e = static_cast<const nlmsgerr *>(NLMSG_DATA(nh));
-            return Error::sys(-e->error, fmt::format("RTM_GETLINK for interface index {}", ifindex));
-        }
-        if (nh->nlmsg_type != RTM_NEWLINK)
-            continue;
-        auto *ifi = static_cast<ifinfomsg *>(NLMSG_DATA(nh));
-        int alen = static_cast<int>(IFLA_PAYLOAD(nh));
-        for (auto *rta = IFLA_RTA(ifi); RTA_OK(rta, alen); rta = RTA_NEXT(rta, alen)) {
-            if (rta->rta_type != IFLA_STATS64 || RTA_PAYLOAD(rta) < sizeof(rtnl_link_stats64))
-                continue;
-            rtnl_link_stats64 s{};
-            std::memcpy(&s, RTA_DATA(rta), sizeof(s));
-            return from_kernel(s);
-        }
-    }
-    return Error::logic(fmt::format("RTM_GETLINK for interface index {} carried no IFLA_STATS64", ifindex));
+    std::optional<LinkStats> found;
+    Status st = for_each_link_attribute(ifindex, [&found](const rtattr &rta) {
+        if (rta.rta_type != IFLA_STATS64 || RTA_PAYLOAD(&rta) < sizeof(rtnl_link_stats64))
+            return;
+        rtnl_link_stats64 s{};
+        std::memcpy(&s, RTA_DATA(&rta), sizeof(s));
+        found = from_kernel(s);
+    });
+    if (!st)
+        return st.error();
+    if (!found)
+        return Error::logic(fmt::format("RTM_GETLINK for interface index {} carried no IFLA_STATS64", ifindex));
+    return *found;
 }
 
 Result<LinkStatsReader> LinkStatsReader::open()
 {
-    UniqueFd fd(::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE));
-    if (!fd.valid()) {
-        const int err = errno;
-        return Error::sys(err, "open rtnetlink socket");
-    }
-    return LinkStatsReader(std::move(fd));
+    auto fd = open_rtnetlink();
+    if (!fd)
+        return fd.error();
+    return LinkStatsReader(std::move(fd.value()));
 }
 
 Result<LinkStats> LinkStatsReader::read(unsigned ifindex)

@@ -2,6 +2,8 @@
 // rtnetlink dumps of the neighbour table (RTM_GETNEIGH) and interface addresses (RTM_GETADDR).
 #include "netring/base/neighbour.h"
 
+#include "netring/base/rtnetlink.h"
+
 #include <cerrno>
 #include <cstring>
 #include <functional>
@@ -27,11 +29,10 @@ using DumpVisitor = std::function<void(const nlmsghdr &, const std::uint8_t *, s
 template <typename Req>
 Status dump(std::uint16_t type, const Req &req, const char *what, const DumpVisitor &visit)
 {
-    UniqueFd fd(::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE));
-    if (!fd.valid()) {
-        const int err = errno;
-        return Error::sys(err, "open rtnetlink socket");
-    }
+    auto opened = open_rtnetlink();
+    if (!opened)
+        return opened.error();
+    UniqueFd fd = std::move(opened.value());
     struct {
         nlmsghdr h;
         Req r;
