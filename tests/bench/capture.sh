@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# Capture benchmark: CPU per frame and drops of netring, tcpdump and dumpcap on the same trafgen flood, and the tmpfs write floor.
+# Capture benchmark: CPU per frame and drops of netring (AF_PACKET and AF_XDP), tcpdump and dumpcap on the same trafgen flood, and the tmpfs write floor.
 #
 # Usage: sudo tests/bench/capture.sh [--quick] [--help]
 # Environment (all optional):
 #   NR_BENCH_FRAMES        frames per tool run (default 2000000; --quick: NR_BENCH_QUICK_FRAMES, default 200000)
 #   NR_BENCH_REPEAT        runs per tool; the table shows the median (default 1)
-#   NR_BENCH_TOOLS         which capturers, in order (default "netring tcpdump dumpcap")
+#   NR_BENCH_TOOLS         which capturers, in order (default "netring tcpdump dumpcap"); also
+#                          netring-xdp-generic and netring-xdp-native: netring capture --backend xdp
+#                          with --xdp-mode generic or native (queue 0, copy mode on veth)
 #   NR_BENCH_DRAIN         seconds between the end of sending and SIGINT (default 2)
 #   NR_BENCH_CAPTURE_CPU   CPU for the capture process (default 1; trafgen's worker always pins itself to CPU 0)
 #   NR_BENCH_PERF=DIR      also record a perf profile of each capturer while traffic flows (DIR/TOOL.perf.data;
@@ -208,6 +210,39 @@ capturer_bound() {
     ip netns exec "$NS_RX" ss -0 -n -p 2>/dev/null | grep "pid=$1," | grep -q "\*:$IF_RX[[:space:]]"
 }
 
+# True once netring's AF_XDP socket is in the XSKMAP: frames redirected to
+# AF_XDP never reach a packet socket, so ss has nothing to show; netring
+# logs this line right after the socket is inserted into the map.
+xsk_ready() { grep -q "frames received on this queue go to netring" "$1"; }
+
+# The drop counters of the last Interface Statistics Block of a pcapng file
+# as "osdrop+ifdrop" ("-" for a pcap file or no ISB): the file's own record,
+# to check the tool's summary line against.
+ISB_PY='
+import struct, sys
+with open(sys.argv[1], "rb") as f:
+    head = f.read(12)
+    if len(head) < 12 or struct.unpack("<I", head[:4])[0] != 0x0A0D0D0A:
+        print("-"); sys.exit()
+    e = "<" if struct.unpack("<I", head[8:12])[0] == 0x1A2B3C4D else ">"
+    f.seek(-4, 2)
+    size = struct.unpack(e + "I", f.read(4))[0]
+    f.seek(-size, 2)
+    block = f.read(size)
+if struct.unpack(e + "I", block[:4])[0] != 5:
+    print("-"); sys.exit()
+opts, pos = {}, 20
+while pos + 4 <= size - 4:
+    code, length = struct.unpack(e + "HH", block[pos:pos + 4])
+    if code == 0:
+        break
+    if length == 8:
+        opts[code] = struct.unpack(e + "Q", block[pos + 4:pos + 12])[0]
+    pos += 4 + (length + 3) // 4 * 4
+print("%s+%s" % (opts.get(7, "?"), opts.get(5, "?")))
+'
+isb_drops() { python3 -c "$ISB_PY" "$1" 2>/dev/null || echo '?'; }
+
 wait_gone() {
     local pid=$1 n=$2
     while [ "$n" -gt 0 ]; do
@@ -224,7 +259,7 @@ frames_in() { capinfos -M -c -T -r "$1" 2>/dev/null | awk -F'\t' 'NR == 1 { prin
 reported_drops() {
     local tool=$1 err=$2
     case $tool in
-        netring) sed -nE 's/.* ([0-9]+) dropped by kernel, ([0-9]+) dropped by interface$/\1+\2/p' "$err" | tail -n 1 ;;
+        netring*) sed -nE 's/.* ([0-9]+) dropped by kernel, ([0-9]+) dropped by interface$/\1+\2/p' "$err" | tail -n 1 ;;
         tcpdump) sed -nE 's/^([0-9]+) packets? dropped by kernel$/\1/p' "$err" | tail -n 1 ;;
         dumpcap) sed -nE 's/^Packets received\/dropped on interface .*: [0-9]+\/([0-9]+) .*/\1/p' "$err" | tail -n 1 ;;
     esac
@@ -232,7 +267,7 @@ reported_drops() {
 
 us_per_frame() { awk -v cpu="$1" -v n="$2" 'BEGIN { if (n > 0) printf "%.4f", cpu / n; else print "n/a" }'; }
 
-# Results, one line per run: tool sent arrived captured reported cpu_us traffic_us bytes rate
+# Results, one line per run: tool sent arrived captured reported cpu_us traffic_us bytes rate isb_drops
 RESULTS="$TMP/results"
 : >"$RESULTS"
 NETRING_BYTES=''
@@ -243,7 +278,10 @@ tool_command() {
         netring) CMD=("$NETRING" capture -i "$IF_RX" -w "$2" -q) ;;
         tcpdump) CMD=(tcpdump -i "$IF_RX" -w "$2" -B 65536 -n) ;;
         dumpcap) CMD=(dumpcap -i "$IF_RX" -w "$2" -B 64) ;;
-        *) die "unknown tool $1 (netring, tcpdump or dumpcap)" ;;
+        netring-xdp-generic | netring-xdp-native)
+            CMD=("$NETRING" capture -i "$IF_RX" -w "$2" -q --backend xdp --xdp-mode "${1#netring-xdp-}")
+            ;;
+        *) die "unknown tool $1 (netring, netring-xdp-generic, netring-xdp-native, tcpdump or dumpcap)" ;;
     esac
 }
 
@@ -265,10 +303,13 @@ start_capturer() {
     done
     CAP_PID=$(cat "$TMP/$name.pid")
     BG_PIDS+=("$CAP_PID")
-    # Ready: the output file exists (all three create it after binding) and
-    # the packet socket is bound to our interface.
+    # Ready: the output file exists (every tool creates it after binding) and
+    # the packet socket is bound to our interface, or for AF_XDP the socket
+    # is in the XSKMAP.
+    local ready=(capturer_bound "$CAP_PID")
+    [[ $name == netring-xdp-* ]] && ready=(xsk_ready "$TMP/$name.err")
     n=200
-    until [ -e "$out" ] && capturer_bound "$CAP_PID"; do
+    until [ -e "$out" ] && "${ready[@]}"; do
         n=$((n - 1))
         if [ $n -le 0 ] || ! kill -0 "$CAP_PID" 2>/dev/null; then
             sed 's/^/    /' "$TMP/$name.err" >&2
@@ -294,9 +335,8 @@ stop_capturer() {
 run_one() {
     local tool=$1 out
     case $tool in
-        netring) out="$MNT/netring.pcapng" ;;
         tcpdump) out="$MNT/tcpdump.pcap" ;;
-        dumpcap) out="$MNT/dumpcap.pcapng" ;;
+        *) out="$MNT/$tool.pcapng" ;;
     esac
     # An idle start and stop first: the measured run then gets the ring
     # memory this one touched and freed, and finds the binary and its
@@ -313,6 +353,17 @@ run_one() {
     tool_command "$tool" "$out"
     start_capturer "$tool" "$out" "${CMD[@]}"
     pid=$CAP_PID
+    if [[ $tool == netring-xdp-* ]]; then
+        # What the kernel reports attached: xdpgeneric, or xdp for native.
+        local attached want=xdp
+        [ "$tool" = netring-xdp-generic ] && want=xdpgeneric
+        attached=$(ip -n "$NS_RX" link show dev "$IF_RX" | awk '
+            NR == 1 { for (i = 1; i < NF; i++) if ($i == "mtu" && $(i + 2) ~ /^xdp/) mode = $(i + 2) }
+            / prog\/xdp id / { id = $3 }
+            END { if (mode != "") print mode " (program id " id ")" }')
+        log "$tool: $IF_RX has ${attached:-no XDP program attached}"
+        [ "${attached%% *}" = "$want" ] || log "warning: $tool: expected $want attached, found '${attached:-none}'"
+    fi
 
     local c0 c1 t0 t1 perf_pid=''
     if [ -n "${NR_BENCH_PERF:-}" ]; then
@@ -350,20 +401,23 @@ run_one() {
         sed 's/^/    /' "$TMP/$tool.err" >&2
         die "$tool exited with status $rc"
     }
-    local captured bytes reported
+    local captured bytes reported isb
     captured=$(frames_in "$out")
     [ -n "$captured" ] || die "capinfos cannot read $out"
     bytes=$(stat -c %s "$out")
     reported=$(reported_drops "$tool" "$TMP/$tool.err")
+    isb=$(isb_drops "$out")
+    [[ $tool != netring* ]] || [ "$isb" = "${reported:-?}" ] ||
+        log "warning: $tool: its summary line says $reported dropped (kernel+interface), its ISB $isb"
     [ "$tool" = netring ] && NETRING_BYTES=$bytes
     local sent=$((tx1 - tx0)) arrived=$((rx1 - rx0))
     [ "$sent" = "$FRAMES" ] || log "warning: trafgen was asked for $FRAMES frames, $IF_TX sent $sent"
     local rate
     rate=$(awk -v n="$sent" -v ns=$((t1 - t0)) 'BEGIN { printf "%.0f", n / (ns / 1e9) }')
-    printf '%s %s %s %s %s %s %s %s %s\n' "$tool" "$sent" "$arrived" "$captured" "${reported:-?}" \
-        $((user + sys)) $(((c1 - c0) / 1000)) "$bytes" "$rate" >>"$RESULTS"
-    log "$(printf '%-8s sent %s, arrived %s, captured %s, dropped %s (tool says %s), CPU %.3f s = %s us/frame (%s us/frame while traffic flowed), sender %s frames/s' \
-        "$tool" "$sent" "$arrived" "$captured" $((sent - captured)) "${reported:-?}" \
+    printf '%s %s %s %s %s %s %s %s %s %s\n' "$tool" "$sent" "$arrived" "$captured" "${reported:-?}" \
+        $((user + sys)) $(((c1 - c0) / 1000)) "$bytes" "$rate" "$isb" >>"$RESULTS"
+    log "$(printf '%-8s sent %s, arrived %s, captured %s, dropped %s (tool says %s, ISB %s), CPU %.3f s = %s us/frame (%s us/frame while traffic flowed), sender %s frames/s' \
+        "$tool" "$sent" "$arrived" "$captured" $((sent - captured)) "${reported:-?}" "$isb" \
         "$(awk -v u=$((user + sys)) 'BEGIN { print u / 1e6 }')" "$(us_per_frame $((user + sys)) "$captured")" \
         "$(us_per_frame $(((c1 - c0) / 1000)) "$captured")" "$rate")"
     if [ -n "${NR_BENCH_SAVE:-}" ]; then
@@ -393,7 +447,7 @@ run_floor() {
     read -r user sys rc <"$TMP/floor.ru" || die "dd: no resource usage recorded"
     [ "$rc" = 0 ] || die "dd exited with status $rc"
     rm -f "$MNT/floor.bin"
-    printf 'floor - - %s - %s %s %s -\n' "$FRAMES" $((user + sys)) $((user + sys)) "$bytes" \
+    printf 'floor - - %s - %s %s %s - -\n' "$FRAMES" $((user + sys)) $((user + sys)) "$bytes" \
         >>"$RESULTS"
     log "$(printf 'floor    dd wrote %s bytes in 1 MiB writes: CPU %.3f s = %s us/frame' "$bytes" \
         "$(awk -v u=$((user + sys)) 'BEGIN { print u / 1e6 }')" "$(us_per_frame $((user + sys)) "$FRAMES")")"
@@ -415,15 +469,17 @@ function usf(cpu, n) { return n > 0 ? cpu / n : -1 }
 {
     t = $1; k = ++runs[t]
     sent[t, k] = $2; arrived[t, k] = $3; captured[t, k] = $4; reported[t, k] = $5
-    cpu[t, k] = $6; traffic[t, k] = $7; bytes[t, k] = $8; rate[t, k] = $9
+    cpu[t, k] = $6; traffic[t, k] = $7; bytes[t, k] = $8; rate[t, k] = $9; isb[t, k] = $10
     per[t, k] = usf($6, $4)
 }
 END {
-    fmt = "%-8s %-7s %9s %9s %9s %8s %9s %7s %9s %10s %8s %8s\n"
+    w = 8
+    for (t in runs) if (length(t) > w) w = length(t)
+    fmt = "%-" w "s %-7s %9s %9s %9s %8s %9s %8s %7s %9s %10s %8s %8s\n"
     printf "\nCapture of %d 60-byte frames (median of %d run%s, load average %s);\n", \
         frames, repeat, (repeat > 1 ? "s" : ""), load
     printf "CPU is user+sys of the capture process alone.\n\n"
-    printf fmt, "tool", "format", "sent", "arrived", "captured", "dropped", "tool-drop", "CPU s", "us/frame", \
+    printf fmt, "tool", "format", "sent", "arrived", "captured", "dropped", "tool-drop", "isb-drop", "CPU s", "us/frame", \
         "us/f(flow)", "file MB", "send Mf/s"
     n = split(order, tools, " ")
     for (i = 1; i <= n; i++) {
@@ -435,12 +491,13 @@ END {
         for (a = 1; a <= m; a++) for (b = a + 1; b <= m; b++) if (per[t, idx[b]] < per[t, idx[a]]) { x = idx[a]; idx[a] = idx[b]; idx[b] = x }
         k = idx[int((m + 1) / 2)]
         med[t] = per[t, k]
-        format = t == "netring" ? "pcapng" : t == "tcpdump" ? "pcap" : t == "dumpcap" ? "pcapng" : "dd 1M"
+        format = t == "tcpdump" ? "pcap" : t == "floor" ? "dd 1M" : "pcapng"
         dropped = t == "floor" ? "-" : sent[t, k] - captured[t, k]
-        printf fmt, t, format, sent[t, k], arrived[t, k], captured[t, k], dropped, reported[t, k], \
+        printf fmt, t, format, sent[t, k], arrived[t, k], captured[t, k], dropped, reported[t, k], isb[t, k], \
             sprintf("%.3f", cpu[t, k] / 1e6), sprintf("%.4f", per[t, k]), sprintf("%.4f", usf(traffic[t, k], captured[t, k])), \
             sprintf("%.1f", bytes[t, k] / 1e6), t == "floor" ? "-" : sprintf("%.2f", rate[t, k] / 1e6)
         if (t == "netring") nr_drop = dropped
+        drop[t] = dropped; mrate[t] = rate[t, k]
     }
     printf "\nTargets (issue 3): zero drops with the default ring; netring CPU/frame <= 0.5x tcpdump, <= 0.1x dumpcap, <= 1.5x floor.\n"
     if ("netring" in runs) {
@@ -451,6 +508,20 @@ END {
             if (!(kv[1] in med) || med[kv[1]] <= 0) continue
             ratio = med["netring"] / med[kv[1]]
             printf "  %-22s %10.3f   target <= %s: %s\n", "netring/" kv[1], ratio, kv[2], (ratio <= kv[2] ? "met" : "MISSED")
+        }
+    }
+    split("netring-xdp-generic netring-xdp-native", xdp, " ")
+    if (("netring-xdp-generic" in runs) || ("netring-xdp-native" in runs)) {
+        printf "\nTargets (issue 4): AF_XDP capture with zero drops at the sender'"'"'s top rate; AF_XDP CPU/frame <= the AF_PACKET path'"'"'s (netring).\n"
+        for (g = 1; g <= 2; g++) {
+            t = xdp[g]
+            if (!(t in runs)) continue
+            printf "  %-22s %10s   sender at %.2f Mf/s%s: %s\n", t " drops", drop[t], mrate[t] / 1e6, \
+                ("netring" in mrate ? sprintf(" (%.2f with netring AF_PACKET)", mrate["netring"] / 1e6) : ""), \
+                (drop[t] == 0 ? "met" : "MISSED")
+            if (!("netring" in med) || med["netring"] <= 0) continue
+            ratio = med[t] / med["netring"]
+            printf "  %-22s %10.3f   target <= 1: %s\n", t "/netring", ratio, (ratio <= 1 ? "met" : "MISSED")
         }
     }
 }' "$RESULTS"
