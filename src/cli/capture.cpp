@@ -16,6 +16,8 @@
 #include "config.h"
 #include "drop_privileges.h"
 #include "errors.h"
+#include "post_rotate.h"
+#include "rotation_options.h"
 #include "status_line.h"
 #include "netring/afpacket/rx_ring.h"
 #include "netring/afxdp/xdp_source.h"
@@ -26,6 +28,7 @@
 #include "netring/decode/text_sink.h"
 #include "netring/pcap/pcap_writer.h"
 #include "netring/pcap/pcapng_writer.h"
+#include "netring/pcap/rotating_sink.h"
 
 namespace netring::cli {
 
@@ -53,6 +56,7 @@ struct CaptureOptions {
     std::string xdp_mode;
     std::string xsk_map;
     std::string user;  // -Z
+    RotationOptions rotation;
 };
 
 std::string join(const std::vector<std::string> &words)
@@ -128,6 +132,26 @@ Result<OpenedSource> open_source(const CaptureOptions &o, const Filter &filter)
     return opened;
 }
 
+Result<RotatedWriter> make_writer(Output out, const CaptureOptions &o, const InterfaceDescription &idb)
+{
+    RotatedWriter made;
+    if (o.format == "pcap") {
+        auto w = PcapWriter::create(std::move(out), idb);
+        if (!w)
+            return w.error();
+        made.output = &w.value()->output();
+        made.sink = std::move(w.value());
+        return made;
+    }
+    auto w = PcapngWriter::create(std::move(out), std::span(&idb, 1), fmt::format("netring {}", NETRING_VERSION));
+    if (!w)
+        return w.error();
+    made.output = &w.value()->output();
+    made.pcapng = w.value().get();
+    made.sink = std::move(w.value());
+    return made;
+}
+
 Result<std::unique_ptr<FrameSink>> open_sink(const CaptureOptions &o, const InterfaceDescription &idb)
 {
     // No -w: a terminal gets lines, anything else gets a pcapng stream.
@@ -136,16 +160,26 @@ Result<std::unique_ptr<FrameSink>> open_sink(const CaptureOptions &o, const Inte
     auto out = Output::open(o.write_to.empty() ? "-" : o.write_to);
     if (!out)
         return out.error();
-    if (o.format == "pcap") {
-        auto w = PcapWriter::create(std::move(out.value()), idb);
-        if (!w)
-            return w.error();
-        return std::unique_ptr<FrameSink>(std::move(w.value()));
-    }
-    auto w = PcapngWriter::create(std::move(out.value()), std::span(&idb, 1), fmt::format("netring {}", NETRING_VERSION));
+    auto w = make_writer(std::move(out.value()), o, idb);
     if (!w)
         return w.error();
-    return std::unique_ptr<FrameSink>(std::move(w.value()));
+    return std::move(w.value().sink);
+}
+
+// The counters of the capture so far, for ISBs written before the end.
+InterfaceCounters counters_now(CaptureSource &source, std::uint64_t start_ns, std::uint64_t delivered)
+{
+    InterfaceCounters c;
+    c.start_ns = start_ns;
+    c.end_ns = realtime_ns();
+    c.usrdeliv = delivered;
+    if (auto k = source.counters()) {
+        c.ifrecv = k->if_received;
+        c.ifdrop = k->if_dropped;
+        c.filteraccept = k->received;
+        c.osdrop = k->dropped;
+    }
+    return c;
 }
 
 int run_capture(const CaptureOptions &o)
@@ -161,6 +195,11 @@ int run_capture(const CaptureOptions &o)
     const auto stop = parse_autostop(o.autostop, o.duration, problem);
     if (!stop)
         return usage("capture", problem);
+    const auto policy = rotation_policy(o.rotation, o.write_to, problem);
+    if (!policy)
+        return usage("capture", problem);
+    if (o.rotation.stats_interval != 0 && (o.format != "pcapng" || o.write_to.empty() || o.write_to == "-"))
+        return usage("capture", "--stats-interval needs -w FILE in pcapng format");
     const std::string expression = join(o.filter_words);
     // AF_PACKET filters in the kernel, as tcpdump does; AF_XDP sees frames
     // with their VLAN tags in place and filters them as a file reader would.
@@ -190,10 +229,37 @@ int run_capture(const CaptureOptions &o)
     idb.filter = expression;
     idb.snaplen = o.snaplen;
     idb.tsresol = o.precision == "micro" ? 6 : 9;
-    auto sink_or = open_sink(o, idb);
+    const std::uint64_t start_ns = realtime_ns();
+    std::uint64_t frames = 0;
+    std::optional<PostRotate> post;
+    if (!o.rotation.postrotate.empty())
+        post.emplace(o.rotation.postrotate);
+    RotatingSink *rotating = nullptr;
+    Result<std::unique_ptr<FrameSink>> sink_or = Error::logic("no sink");
+    if (policy->rotates()) {
+        RotatingSinkOptions ro;
+        ro.path = o.write_to;
+        ro.policy = *policy;
+        ro.make_writer = [&o, &idb](Output out) { return make_writer(std::move(out), o, idb); };
+        ro.counters = [&source, start_ns, &frames] { return counters_now(source, start_ns, frames); };
+        ro.file_done = [&post](const std::string &name) {
+            if (post)
+                post->run(name);
+        };
+        auto r = RotatingSink::open(std::move(ro), start_ns);
+        if (r) {
+            rotating = r.value().get();
+            sink_or = std::unique_ptr<FrameSink>(std::move(r.value()));
+        } else {
+            sink_or = r.error();
+        }
+    } else {
+        sink_or = open_sink(o, idb);
+    }
     if (!sink_or)
         return report("capture", sink_or.error());
     FrameSink &sink = *sink_or.value();
+    auto *plain_pcapng = dynamic_cast<PcapngWriter *>(&sink);
     // Everything privileged is open now: the ring, the XDP program and the file.
     if (target) {
         if (auto st = drop_privileges(*target); !st)
@@ -201,7 +267,6 @@ int run_capture(const CaptureOptions &o)
         spdlog::info("running as {} (uid {}, gid {}) with no capabilities", target->name, target->uid, target->gid);
     }
 
-    const std::uint64_t start_ns = realtime_ns();
     const std::uint64_t start_mono = monotonic_ns();
     const std::uint64_t deadline =
         stop->seconds > 0 ? start_mono + static_cast<std::uint64_t>(stop->seconds * 1e9) : 0;
@@ -209,12 +274,15 @@ int run_capture(const CaptureOptions &o)
     const std::uint64_t max_bytes = stop->kilobytes * 1000;
     const bool to_pipe = o.write_to.empty() || o.write_to == "-";
 
-    std::uint64_t frames = 0;
     std::uint64_t bytes = 0;
     std::optional<Error> write_error;
     const FrameHandler handler = [&](const Frame &f) {
         if (auto st = sink.write(f); !st) {
             write_error = st.error();
+            return false;
+        }
+        if (rotating != nullptr && rotating->exhausted()) {
+            request_stop(-1);  // -W N with -G: the last file has ended
             return false;
         }
         ++frames;
@@ -229,6 +297,8 @@ int run_capture(const CaptureOptions &o)
     StatusLine status(!o.quiet && !o.write_to.empty() && o.write_to != "-");
     std::optional<Error> source_error;
     std::uint64_t last_flush = start_mono;
+    std::uint64_t last_stats = start_mono;
+    const auto stats_every = static_cast<std::uint64_t>(o.rotation.stats_interval * 1e9);
     while (stop_requested() == 0 && !write_error) {
         std::uint64_t now = monotonic_ns();
         if (deadline != 0 && now >= deadline)
@@ -249,6 +319,29 @@ int run_capture(const CaptureOptions &o)
                 write_error = st.error();
             last_flush = now;
         }
+        // Time limits end files even when nothing arrives.
+        if (rotating != nullptr && !write_error) {
+            if (auto st = rotating->tick(realtime_ns()); !st)
+                write_error = st.error();
+            else if (rotating->exhausted())
+                break;
+        }
+        if (stats_every != 0 && now - last_stats >= stats_every && !write_error) {
+            last_stats = now;
+            Status st;
+            if (rotating != nullptr) {
+                st = rotating->write_statistics(realtime_ns());
+            } else if (plain_pcapng != nullptr) {
+                const InterfaceCounters c = counters_now(source, start_ns, frames);
+                st = plain_pcapng->write_statistics(std::span(&c, 1), c.end_ns);
+                if (st)
+                    st = plain_pcapng->flush();
+            }
+            if (!st)
+                write_error = st.error();
+        }
+        if (post)
+            post->reap();
         if (status.due(now)) {
             const auto c = source.counters();
             status.update(now, fmt::format("{} frames, {:.1f} MB, {} dropped", frames, static_cast<double>(bytes) / 1e6,
@@ -271,6 +364,8 @@ int run_capture(const CaptureOptions &o)
     Status finished = sink.finish(std::span(&counters, 1));
     if (!write_error && !finished)
         write_error = finished.error();
+    if (post)
+        post->wait_all();
 
     fmt::print(stderr, "{} packets captured, {} received by filter, {} dropped by kernel, {} dropped by interface\n",
                sink.frames_written(), counters.filteraccept, counters.osdrop, counters.ifdrop);
@@ -321,6 +416,19 @@ Command register_capture(CLI::App &parent)
     app->add_option("-Z,--relinquish-privileges", opts->user,
                     "Become USER (no capabilities) once the socket and output file are open");
     app->add_option("--xsk-map", opts->xsk_map, "xdp: join the XSKMAP pinned at PATH and load no XDP program");
+    RotationOptions &r = opts->rotation;
+    app->add_option("-C,--file-size", r.file_size_mb, "Start a new file after MB millions of bytes");
+    app->add_option("-G,--rotate-seconds", r.rotate_seconds, "Start a new file every SEC seconds");
+    app->add_option("-W,--file-count", r.file_count, "Keep the last N files with -C; stop after N files with -G");
+    // One condition per -b, so that a filter expression may follow it.
+    app->add_option("-b,--ring-buffer", r.ring,
+                    "Rotate on filesize:KB, duration:SEC, interval:SEC or packets:N; keep files:N")
+        ->expected(1)
+        ->allow_extra_args(false)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    app->add_option("-z,--postrotate-command", r.postrotate, "Run CMD FILE on each finished file");
+    app->add_option("--stats-interval", r.stats_interval, "Write pcapng statistics every SEC seconds")
+        ->check(CLI::PositiveNumber);
     return Command{app, [opts] {
                        if (opts->snaplen == 0)
                            opts->snaplen = max_snaplen;

@@ -27,6 +27,7 @@ public:
     Status flush() override { return out_.flush(); }
     Status finish(std::span<const InterfaceCounters> counters) override;
     [[nodiscard]] std::uint64_t frames_written() const override { return out_.frames_written(); }
+    Output &output() { return out_; }
 
 private:
     explicit PcapWriter(Output out) : out_(std::move(out)) {}

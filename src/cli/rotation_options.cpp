@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Checks the rotation options together and builds the policy.
+#include "rotation_options.h"
+
+#include <cmath>
+
+namespace netring::cli {
+
+std::optional<RotationPolicy> rotation_policy(const RotationOptions &r, const std::string &write_to,
+                                              std::string &problem)
+{
+    RotationPolicy p;
+    if (r.file_size_mb < 0 || std::isnan(r.file_size_mb)) {
+        problem = "-C takes a positive size in millions of bytes";
+        return std::nullopt;
+    }
+    p.max_bytes = static_cast<std::uint64_t>(r.file_size_mb * 1e6);
+    if (r.file_size_mb > 0 && p.max_bytes == 0)
+        p.max_bytes = 1;
+    p.duration_s = r.rotate_seconds;
+    for (const std::string &b : r.ring) {
+        if (auto st = apply_ring_buffer_option(b, p); !st) {
+            problem = st.error().context;
+            return std::nullopt;
+        }
+    }
+    if (r.file_count != 0) {
+        if (r.file_size_mb > 0)
+            p.ring_files = r.file_count;
+        else if (r.rotate_seconds != 0)
+            p.max_files = r.file_count;
+        else {
+            problem = "-W needs -C or -G";
+            return std::nullopt;
+        }
+    }
+    p.strftime_names = r.rotate_seconds != 0 && write_to.find('%') != std::string::npos;
+    const bool asked = p.rotates() || p.ring_files != 0 || p.max_files != 0 || !r.postrotate.empty();
+    if (asked && !p.rotates()) {
+        problem = "-W, -z and -b files:N need a rotation limit (-C, -G or -b filesize/duration/interval/packets)";
+        return std::nullopt;
+    }
+    if (asked && (write_to.empty() || write_to == "-")) {
+        problem = "file rotation needs -w FILE";
+        return std::nullopt;
+    }
+    return p;
+}
+
+}  // namespace netring::cli

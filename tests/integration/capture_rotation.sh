@@ -1,0 +1,175 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# netring capture -C/-G/-W/-b/-z: every finished file is valid on its own and together they hold exactly one unrotated capture.
+. "$(dirname "$0")/lib.sh"
+
+nr_require_root
+nr_require tcpdump tshark capinfos ss python3
+nr_setup
+nr_require_netring
+
+N=480
+
+# finished DIR PREFIX: the renamed (complete) files of a run, in rotation order.
+finished() {
+    find "$1" -maxdepth 1 -name "$2_*" ! -name '*.part' | sort
+}
+
+# rotated_run LABEL SEND_COUNT NETRING_ARGS...: netring with rotation and
+# tcpdump without, on the same traffic; leaves $NR_TMP/LABEL/{tcpdump.pcap,rot_*}.
+rotated_run() {
+    local label=$1 count=$2
+    shift 2
+    local dir="$NR_TMP/$label" td nr got
+    mkdir -p "$dir"
+    nr_log "--- $label: netring capture $*"
+    start_capture "$label.tcpdump" tcpdump -i "$NR_IF_B" -U --time-stamp-precision=nano -w "$dir/tcpdump.pcap"
+    td=$CAP_PID
+    start_capture "$label.netring" "$NETRING" capture -i "$NR_IF_B" -q "$@"
+    nr=$CAP_PID
+    send_mix --count "$count" --seed 11 --gap 0.0002 -q
+    got=$(wait_frames "$dir/tcpdump.pcap" "$count" 15) || fail "harness: tcpdump saw only $got of $count frames"
+    sleep 1  # netring's ring block timeout hands the last frames over
+    stop_capture "$nr" INT
+    [ "$BG_RC" = 0 ] || soft_fail "$label: netring exited $BG_RC after SIGINT"
+    stop_capture "$td" INT
+}
+
+# same_frames LABEL WANT FILE...: the files, concatenated, hold the frames of WANT (a tcpdump dump file).
+same_frames() {
+    local label=$1 want=$2 f
+    shift 2
+    for f in "$@"; do tcpdump_dump "$f"; done >"$NR_TMP/$label.rot.txt"
+    if ! cmp -s "$want" "$NR_TMP/$label.rot.txt"; then
+        show_diff "$want" "$NR_TMP/$label.rot.txt" unrotated rotated
+        soft_fail "$label: the rotated files together differ from the unrotated capture"
+    fi
+}
+
+all_clean() {
+    local label=$1 f
+    shift
+    for f in "$@"; do
+        tshark_clean "$f" || soft_fail "$label: $f is not a clean capture file"
+    done
+}
+
+no_part() {
+    local left
+    left=$(find "$1" -name '*.part')
+    [ -z "$left" ] || soft_fail "$2: .part files left after a clean stop: $left"
+}
+
+# --- by packets, with -z and periodic statistics ---
+dir="$NR_TMP/packets"
+mkdir -p "$dir"
+cat >"$dir/marker.sh" <<'SH'
+#!/bin/sh
+echo "$1" >>"$(dirname "$1")/markers"
+SH
+chmod +x "$dir/marker.sh"
+rotated_run packets "$N" -w "$dir/rot.pcapng" -b packets:100 -z "$dir/marker.sh" --stats-interval 1
+mapfile -t files < <(finished "$dir" rot)
+[ "${#files[@]}" = 5 ] || soft_fail "packets: ${#files[@]} files for $N frames at 100 per file (want 5): ${files[*]}"
+for f in "${files[@]}"; do
+    [[ $(basename "$f") =~ ^rot_[0-9]{5}_[0-9]{14}\.pcapng$ ]] || soft_fail "packets: name $(basename "$f") is not PREFIX_NNNNN_YYYYMMDDHHMMSS.pcapng"
+done
+all_clean packets "${files[@]}"
+for i in 0 1 2 3; do
+    n=$(pcap_count "${files[$i]}")
+    [ "$n" = 100 ] || soft_fail "packets: ${files[$i]} holds $n frames (want 100)"
+done
+tcpdump_dump "$dir/tcpdump.pcap" >"$dir/want.txt"
+same_frames packets "$dir/want.txt" "${files[@]}"
+no_part "$dir" packets
+# -z: once per finished file, with its final name.
+sort "$dir/markers" >"$dir/markers.sorted" 2>/dev/null
+printf '%s\n' "${files[@]}" | sort >"$dir/files.sorted"
+cmp -s "$dir/markers.sorted" "$dir/files.sorted" || {
+    show_diff "$dir/files.sorted" "$dir/markers.sorted" files "-z runs"
+    soft_fail "packets: -z did not run exactly once per finished file"
+}
+# Each file closes with an ISB (and --stats-interval adds more on the way).
+for f in "${files[@]}"; do
+    isb=$(tshark -r "$f" -T fields -e frame.number 2>/dev/null | wc -l)
+    python3 -c 'import sys,struct
+d=open(sys.argv[1],"rb").read(); o=0; last=None
+while o+8<=len(d):
+    t,l=struct.unpack("<II",d[o:o+8]); last=t; o+=l
+sys.exit(0 if last==5 else 1)' "$f" || soft_fail "packets: $f does not end with an Interface Statistics Block"
+done
+
+# --- by size (pcap format): each file closes at the first frame that reaches 100 kB ---
+dir="$NR_TMP/size"
+mkdir -p "$dir"
+rotated_run size "$N" -w "$dir/rot.pcap" -F pcap -C 0.1
+mapfile -t files < <(finished "$dir" rot)
+[ "${#files[@]}" -ge 3 ] || soft_fail "size: only ${#files[@]} files for about 350 kB at 100 kB per file"
+all_clean size "${files[@]}"
+python3 "$NR_LIB_DIR/rotation_sizes.py" 100000 "${files[@]}" || soft_fail "size: a file did not end at the frame that reached 100000 bytes"
+tcpdump_dump "$dir/tcpdump.pcap" >"$dir/want.txt"
+same_frames size "$dir/want.txt" "${files[@]}"
+no_part "$dir" size
+
+# --- a ring of 3 files: only the newest 3 remain, holding the last frames ---
+dir="$NR_TMP/ring"
+mkdir -p "$dir"
+rotated_run ring "$N" -w "$dir/rot.pcapng" -b packets:50 -b files:3
+mapfile -t files < <(finished "$dir" rot)
+names=$(for f in "${files[@]}"; do basename "$f" | cut -d_ -f2; done | tr '\n' ' ')
+[ "$names" = "00008 00009 00010 " ] || soft_fail "ring: files left are numbered '$names' (want 00008 00009 00010)"
+all_clean ring "${files[@]}"
+tcpdump_dump "$dir/tcpdump.pcap" | awk -v skip=$((N - 130)) '/^[^\t ]/ { n++ } n > skip' >"$dir/want.txt"
+same_frames ring "$dir/want.txt" "${files[@]}"
+no_part "$dir" ring
+
+# --- SIGKILL between rotations: every renamed file is valid ---
+dir="$NR_TMP/kill"
+mkdir -p "$dir"
+start_capture kill "$NETRING" capture -i "$NR_IF_B" -q -w "$dir/rot.pcapng" -b packets:60
+nr=$CAP_PID
+send_mix --count 150 --seed 3 --gap 0.0002 -q
+# The third file is opened (so two are complete) once the 121st frame is written: within a ring block timeout.
+for _ in $(seq 50); do
+    [ "$(finished "$dir" rot | wc -l)" -ge 2 ] && break
+    sleep 0.2
+done
+kill -KILL "$nr"
+wait_bg "$nr" 10
+mapfile -t files < <(finished "$dir" rot)
+[ "${#files[@]}" -ge 2 ] || soft_fail "kill: ${#files[@]} finished files before SIGKILL (want 2)"
+all_clean kill "${files[@]}"
+for f in "${files[@]}"; do
+    n=$(pcap_count "$f")
+    [ "$n" = 60 ] || soft_fail "kill: $f holds $n frames (want 60)"
+done
+
+# --- -G with a strftime name and -W 2: two files, then netring stops by itself ---
+dir="$NR_TMP/time"
+mkdir -p "$dir"
+start_bg --out "$dir/out" --err "$dir/err" in_b "$NETRING" capture -i "$NR_IF_B" -q -G 1 -W 2 -w "$dir/t_%Y%m%d_%H%M%S.pcapng"
+wait_bg "$BG_PID" 20
+[ "$BG_RC" = 0 ] || soft_fail "time: -G 1 -W 2 exited $BG_RC (want 0 after two files)"
+mapfile -t files < <(find "$dir" -name 't_*' ! -name '*.part' | sort)
+[ "${#files[@]}" = 2 ] || soft_fail "time: ${#files[@]} files (want 2): ${files[*]}"
+for f in "${files[@]}"; do
+    [[ $(basename "$f") =~ ^t_[0-9]{8}_[0-9]{6}\.pcapng$ ]] || soft_fail "time: name $(basename "$f") is not the strftime pattern"
+done
+all_clean time "${files[@]}"
+no_part "$dir" time
+
+# --- usage errors (exit 2) ---
+usage_case() {
+    local rc=0
+    in_b "$NETRING" capture -i "$NR_IF_B" "$@" >/dev/null 2>"$NR_TMP/usage.err" </dev/null || rc=$?
+    [ "$rc" = 2 ] || soft_fail "usage: capture $* exited $rc (want 2)"
+}
+usage_case -C 1
+usage_case -C 1 -w -
+usage_case -W 3 -w "$NR_TMP/x.pcapng"
+usage_case -z /bin/true -w "$NR_TMP/x.pcapng"
+usage_case -b size:3 -w "$NR_TMP/x.pcapng"
+usage_case --stats-interval 1 -F pcap -w "$NR_TMP/x.pcap"
+
+[ "$failures" = 0 ] || fail "$failures check(s) failed"
+pass
