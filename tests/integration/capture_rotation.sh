@@ -144,6 +144,21 @@ for f in "${files[@]}"; do
     [ "$n" = 60 ] || soft_fail "kill: $f holds $n frames (want 60)"
 done
 
+# --- a full disk: a clear error, and every file left is valid with whole frames ---
+dir="$NR_TMP/full"
+mkdir -p "$dir"
+nr_mount_tmpfs "$dir" 160k
+start_capture full "$NETRING" capture -i "$NR_IF_B" -q -w "$dir/rot.pcapng" -b packets:100
+nr=$CAP_PID
+send_mix --count "$N" --seed 5 --gap 0.0002 -q
+wait_bg "$nr" 20
+[ "$BG_RC" = 1 ] || soft_fail "full: netring exited $BG_RC on a full disk (want 1)"
+grep -q 'disk full' "$NR_TMP/full.err" || soft_fail "full: no 'disk full' error: $(cat "$NR_TMP/full.err")"
+mapfile -t files < <(finished "$dir" rot)
+[ "${#files[@]}" -ge 2 ] || soft_fail "full: ${#files[@]} files left on a full disk (want 2 or more)"
+all_clean full "${files[@]}"
+no_part "$dir" full
+
 # --- -G with a strftime name and -W 2: two files, then netring stops by itself ---
 dir="$NR_TMP/time"
 mkdir -p "$dir"
