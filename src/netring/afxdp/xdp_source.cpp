@@ -2,6 +2,8 @@
 // AF_XDP capture: program + socket setup, RX batches to Frames, counters.
 #include "netring/afxdp/xdp_source.h"
 
+#include <ctime>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstddef>
@@ -184,6 +186,15 @@ Result<std::size_t> XdpCaptureSource::poll(int timeout_ms, const FrameHandler &h
             return ready.error();
         if (!ready.value())
             return std::size_t{0};
+        // The ring was empty, so frames are arriving slower than we drain
+        // them: let some accumulate before taking them, instead of waking up
+        // for each one (measured: 19x AF_PACKET's CPU per frame without this,
+        // under 3x with it). 100 us at 10G line rate (14.9 Mpps) is 1,490
+        // frames, well inside the default 4,096-slot RX ring; when frames
+        // come faster than we drain, the ring is never empty and this never
+        // runs.
+        const timespec coalesce{0, 100'000};
+        ::nanosleep(&coalesce, nullptr);
         batch = socket_->receive(options_.batch);
         if (batch.empty())
             return std::size_t{0};

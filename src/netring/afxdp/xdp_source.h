@@ -34,7 +34,7 @@ struct XdpCaptureOptions {
     bool zero_copy = false;          // try zero-copy, fall back to copy (logged)
     XdpMode mode = XdpMode::automatic;
     std::string xsk_map_path;         // non-empty: join this pinned XSKMAP and load nothing
-    std::uint32_t ring_size = 2048;   // RX ring; Fill ring and UMEM frames are twice this
+    std::uint32_t ring_size = 4096;   // RX ring (32 MiB of UMEM, as AF_PACKET's default ring); Fill ring and UMEM frames are twice this
     std::uint32_t chunk_size = 4096;  // 2048 or 4096: the largest frame is this minus 256
     bool hugepages = false;
     bool need_wakeup = true;
