@@ -52,15 +52,7 @@ DRAIN=${NR_BENCH_DRAIN:-2}
 SENDER_CPU=0
 CAPTURE_CPU=${NR_BENCH_CAPTURE_CPU:-1}
 
-log() { printf '[bench] %s\n' "$*" >&2; }
-die() {
-    log "ERROR: $*"
-    exit 1
-}
-skip() {
-    log "SKIP: $*"
-    exit 77
-}
+. "$(dirname "$0")/lib.sh"
 
 [[ $FRAMES =~ ^[0-9]+$ ]] && [ "$FRAMES" -gt 0 ] || die "frame count must be a positive integer, got '$FRAMES'"
 [[ $REPEAT =~ ^[0-9]+$ ]] && [ "$REPEAT" -gt 0 ] || die "NR_BENCH_REPEAT must be a positive integer"
@@ -172,26 +164,6 @@ log "$FRAMES frames of 60 bytes per run, $REPEAT run(s) per tool; sender on CPU 
 
 # --- measuring helpers ---
 
-# Runs argv as a child, writes the child's pid to PIDFILE as soon as it
-# exists, and after it exits writes "user_us sys_us exit_code" from wait4()
-# to RUFILE: exact CPU time of that process alone, not of this wrapper.
-RUSAGE_PY='
-import os, signal, sys
-pidfile, rufile, argv = sys.argv[1], sys.argv[2], sys.argv[3:]
-pid = os.fork()
-if pid == 0:
-    # A background job of a non-interactive shell ignores SIGINT; the tool must not.
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-    os.execvp(argv[0], argv)
-with open(pidfile + ".tmp", "w") as f:
-    f.write(str(pid))
-os.rename(pidfile + ".tmp", pidfile)
-signal.signal(signal.SIGINT, signal.SIG_IGN)
-_, status, ru = os.wait4(pid, 0)
-with open(rufile, "w") as f:
-    f.write("%d %d %d\n" % (round(ru.ru_utime * 1e6), round(ru.ru_stime * 1e6), os.waitstatus_to_exitcode(status)))
-'
-
 rx_stat() { ip netns exec "$1" cat "/sys/class/net/$2/statistics/$3"; }
 
 # CPU nanoseconds used so far by PID (all its threads), from schedstat.
@@ -291,7 +263,7 @@ start_capturer() {
     local name=$1 out=$2
     shift 2
     rm -f "$out" "$TMP/$name".{pid,pid.tmp,ru,err,out}
-    taskset -c "$CAPTURE_CPU" python3 -c "$RUSAGE_PY" "$TMP/$name.pid" "$TMP/$name.ru" \
+    taskset -c "$CAPTURE_CPU" python3 "$RUSAGE" "$TMP/$name.pid" "$TMP/$name.ru" \
         ip netns exec "$NS_RX" "$@" </dev/null >"$TMP/$name.out" 2>"$TMP/$name.err" &
     WRAPPER=$!
     BG_PIDS+=("$WRAPPER")
@@ -441,7 +413,7 @@ run_floor() {
     local bytes=$1 user sys rc
     rm -f "$TMP/floor".{pid,pid.tmp,ru}
     warm_up
-    taskset -c "$CAPTURE_CPU" python3 -c "$RUSAGE_PY" "$TMP/floor.pid" "$TMP/floor.ru" \
+    taskset -c "$CAPTURE_CPU" python3 "$RUSAGE" "$TMP/floor.pid" "$TMP/floor.ru" \
         dd if=/dev/zero of="$MNT/floor.bin" bs=1M count="$bytes" iflag=count_bytes status=none ||
         die "dd to the tmpfs failed"
     read -r user sys rc <"$TMP/floor.ru" || die "dd: no resource usage recorded"

@@ -47,15 +47,7 @@ if [ -z "${NR_BENCH_SENDER:-}" ]; then
     "$NETRING" xdp-tx --help >/dev/null 2>&1 && NR_BENCH_SENDER=xdp-tx
 fi
 
-log() { printf '[bench] %s\n' "$*" >&2; }
-die() {
-    log "ERROR: $*"
-    exit 1
-}
-skip() {
-    log "SKIP: $*"
-    exit 77
-}
+. "$(dirname "$0")/lib.sh"
 
 [ "$(id -u)" = 0 ] || skip "needs root (namespaces, veth, AF_PACKET)"
 for t in python3 ip taskset ss; do
@@ -104,28 +96,11 @@ ip -n "$NS_TX" link set "$IF_TX" up
 ip -n "$NS_RX" link set "$IF_RX" up
 sleep 0.5
 
-# Runs argv, writes its pid to PIDFILE, and after it exits "user_us sys_us exit" from wait4() to RUFILE.
-RUSAGE_PY='
-import os, signal, sys
-pidfile, rufile, argv = sys.argv[1], sys.argv[2], sys.argv[3:]
-pid = os.fork()
-if pid == 0:
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-    os.execvp(argv[0], argv)
-with open(pidfile + ".tmp", "w") as f:
-    f.write(str(pid))
-os.rename(pidfile + ".tmp", pidfile)
-signal.signal(signal.SIGINT, signal.SIG_IGN)
-_, status, ru = os.wait4(pid, 0)
-with open(rufile, "w") as f:
-    f.write("%d %d %d\n" % (round(ru.ru_utime * 1e6), round(ru.ru_stime * 1e6), os.waitstatus_to_exitcode(status)))
-'
-
 # --- 1. stats -i at --interval 0.1: CPU share of one core ----------------------
 for format in text json; do
     rm -f "$TMP/idle".{pid,pid.tmp,ru}
     t0=$(date +%s%N)
-    taskset -c "$CAPTURE_CPU" python3 -c "$RUSAGE_PY" "$TMP/idle.pid" "$TMP/idle.ru" \
+    taskset -c "$CAPTURE_CPU" python3 "$RUSAGE" "$TMP/idle.pid" "$TMP/idle.ru" \
         ip netns exec "$NS_RX" "$NETRING" stats -i "$IF_RX,lo" --interval 0.1 --duration "$IDLE" --format "$format" \
         >"$TMP/idle.out" 2>"$TMP/idle.err" || die "stats -i failed: $(cat "$TMP/idle.err")"
     t1=$(date +%s%N)
@@ -173,7 +148,7 @@ run_capturer() {
         capture) cmd=("$NETRING" capture -i "$IF_RX" -Q in -w /dev/null -q) ;;
     esac
     rm -f "$TMP/$tool".{pid,pid.tmp,ru,out,err}
-    taskset -c "$CAPTURE_CPU" python3 -c "$RUSAGE_PY" "$TMP/$tool.pid" "$TMP/$tool.ru" \
+    taskset -c "$CAPTURE_CPU" python3 "$RUSAGE" "$TMP/$tool.pid" "$TMP/$tool.ru" \
         ip netns exec "$NS_RX" "${cmd[@]}" </dev/null >"$TMP/$tool.out" 2>"$TMP/$tool.err" &
     PIDS+=($!)
     n=100

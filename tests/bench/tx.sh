@@ -46,15 +46,7 @@ done
 TOOLS=${NR_BENCH_TOOLS:-xdp-tx replay-xdp replay-packet trafgen tcpreplay}
 CPU=${NR_BENCH_CPU:-0}
 
-log() { printf '[bench] %s\n' "$*" >&2; }
-die() {
-    log "ERROR: $*"
-    exit 1
-}
-skip() {
-    log "SKIP: $*"
-    exit 77
-}
+. "$(dirname "$0")/lib.sh"
 
 [[ $SECONDS_PER_TOOL =~ ^[0-9]+$ ]] && [ "$SECONDS_PER_TOOL" -ge 3 ] ||
     die "NR_BENCH_SECONDS must be an integer of at least 3, got '$SECONDS_PER_TOOL'"
