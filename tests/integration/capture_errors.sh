@@ -8,36 +8,6 @@ nr_require tshark capinfos tcpdump ss setpriv mount umount
 nr_setup
 nr_require_netring
 
-# run_nr LABEL CMD...: runs CMD (in NR_NS_B) to completion, at most 20 s;
-# sets RC, ERR (stderr text) and ERR_LINES (non-empty stderr lines).
-run_nr() {
-    local label=$1
-    shift
-    start_bg --out "$NR_TMP/$label.out" --err "$NR_TMP/$label.err" in_b "$@"
-    wait_bg "$BG_PID" 20
-    RC=$BG_RC
-    ERR=$(cat "$NR_TMP/$label.err")
-    ERR_LINES=$(grep -c . "$NR_TMP/$label.err")
-}
-
-# expect_error LABEL WANT_RC REGEX...: one stderr line matching every REGEX
-# (case-insensitive, extended), exit status WANT_RC ("nonzero" for any but 0).
-expect_error() {
-    local label=$1 want=$2 re ok=1
-    shift 2
-    if [ "$want" = nonzero ]; then
-        [ "$RC" != 0 ] || { soft_fail "$label: exit 0, want an error status"; ok=0; }
-    else
-        [ "$RC" = "$want" ] || { soft_fail "$label: exit $RC, want $want"; ok=0; }
-    fi
-    local lines=$ERR_LINES
-    [ "$lines" = 1 ] || { soft_fail "$label: $ERR_LINES lines on stderr, want one:"; sed 's/^/    | /' <<<"$ERR" >&2; ok=0; }
-    for re in "$@"; do
-        grep -qiE -- "$re" <<<"$ERR" || { soft_fail "$label: stderr does not match /$re/: $ERR"; ok=0; }
-    done
-    [ "$ok" = 1 ] && nr_log "$label: exit $RC: $ERR"
-}
-
 # --- no such interface: exit 2, and the interfaces that do exist -----------
 run_nr nosuch "$NETRING" capture -i nrnosuch0 -w "$NR_TMP/nosuch.pcapng"
 # In our namespace there are exactly two interfaces: lo and our veth end.

@@ -8,33 +8,6 @@ nr_require setpriv python3
 nr_setup
 nr_require_netring
 
-# run_nr LABEL CMD...: runs CMD in NR_NS_B to completion (20 s at most); sets RC, ERR, ERR_LINES.
-run_nr() {
-    local label=$1
-    shift
-    start_bg --out "$NR_TMP/$label.out" --err "$NR_TMP/$label.err" in_b "$@"
-    wait_bg "$BG_PID" 20
-    RC=$BG_RC
-    ERR=$(cat "$NR_TMP/$label.err")
-    ERR_LINES=$(grep -c . "$NR_TMP/$label.err")
-}
-
-# expect_error LABEL WANT_RC REGEX...: one stderr line matching every REGEX, exit WANT_RC.
-expect_error() {
-    local label=$1 want=$2 re ok=1
-    shift 2
-    [ "$RC" = "$want" ] || { soft_fail "$label: exit $RC, want $want"; ok=0; }
-    local lines=$ERR_LINES
-    # CLI11's own parse errors add the pointer to --help, as in every subcommand.
-    [ "$lines" = 2 ] && [ "$want" = 2 ] && tail -n 1 <<<"$ERR" | grep -q "^Run 'netring --help'" && lines=1
-    [ "$lines" = 1 ] || { soft_fail "$label: $ERR_LINES lines on stderr, want one:"; sed 's/^/    | /' <<<"$ERR" >&2; ok=0; }
-    for re in "$@"; do
-        grep -qiE -- "$re" <<<"$ERR" || { soft_fail "$label: stderr does not match /$re/: $ERR"; ok=0; }
-    done
-    [ -s "$NR_TMP/$label.out" ] && { soft_fail "$label: wrote to stdout: $(head -c 200 "$NR_TMP/$label.out")"; ok=0; }
-    [ "$ok" = 1 ] && nr_log "$label: exit $RC: $(head -n 1 <<<"$ERR")"
-}
-
 S=("$NETRING" stats)
 
 # --- usage errors: exit 2 before measuring anything ---------------------------

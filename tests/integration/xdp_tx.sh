@@ -131,7 +131,7 @@ NR_IF_B=$saved_b
 capture bad
 bad_pid=$CAP_PID
 ip -n "$NR_NS_A" link add "${NR_IF_A}d" type veth peer name "${NR_IF_A}e"  # stays down
-expect_error() {
+expect_refusal() {
     local want_rc=$1 want_text=$2
     shift 2
     local rc=0
@@ -145,17 +145,17 @@ expect_error() {
         nr_log "bad input ok: $(head -n 1 "$NR_TMP/bad.err")"
     fi
 }
-expect_error 2 "-i IFACE is required" in_a "$NETRING" xdp-tx --count 5
-expect_error 2 "no such interface" in_a "$NETRING" xdp-tx -i nosuch0 --count 5
-expect_error 2 "outside 60..1514" in_a "$NETRING" xdp-tx -i "$NR_IF_A" --count 5 --size 59
-expect_error 2 "outside 60..1514" in_a "$NETRING" xdp-tx -i "$NR_IF_A" --count 5 --size 64-1515
-expect_error 2 "outside 80..1514" in_a "$NETRING" xdp-tx -i "$NR_IF_A" --count 5 --proto udp6 --size 79
-expect_error 2 "invalid --size" in_a "$NETRING" xdp-tx -i "$NR_IF_A" --count 5 --size 64-
-expect_error 2 "more than zero" in_a "$NETRING" xdp-tx -i "$NR_IF_A" --count 5 --rate 0
-expect_error 2 "more than zero" in_a "$NETRING" xdp-tx -i "$NR_IF_A" --count 5 --bitrate 0M
-expect_error 2 "not an IPv6 address" in_a "$NETRING" xdp-tx -i "$NR_IF_A" --count 5 --proto udp6 --dst-ip 10.0.0.1
-expect_error 1 "is down" in_a "$NETRING" xdp-tx -i "${NR_IF_A}d" --count 5
-expect_error 1 "CAP_NET_RAW" in_a setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
+expect_refusal 2 "-i IFACE is required" in_a "$NETRING" xdp-tx --count 5
+expect_refusal 2 "no such interface" in_a "$NETRING" xdp-tx -i nosuch0 --count 5
+expect_refusal 2 "outside 60..1514" in_a "$NETRING" xdp-tx -i "$NR_IF_A" --count 5 --size 59
+expect_refusal 2 "outside 60..1514" in_a "$NETRING" xdp-tx -i "$NR_IF_A" --count 5 --size 64-1515
+expect_refusal 2 "outside 80..1514" in_a "$NETRING" xdp-tx -i "$NR_IF_A" --count 5 --proto udp6 --size 79
+expect_refusal 2 "invalid --size" in_a "$NETRING" xdp-tx -i "$NR_IF_A" --count 5 --size 64-
+expect_refusal 2 "more than zero" in_a "$NETRING" xdp-tx -i "$NR_IF_A" --count 5 --rate 0
+expect_refusal 2 "more than zero" in_a "$NETRING" xdp-tx -i "$NR_IF_A" --count 5 --bitrate 0M
+expect_refusal 2 "not an IPv6 address" in_a "$NETRING" xdp-tx -i "$NR_IF_A" --count 5 --proto udp6 --dst-ip 10.0.0.1
+expect_refusal 1 "is down" in_a "$NETRING" xdp-tx -i "${NR_IF_A}d" --count 5
+expect_refusal 1 "CAP_NET_RAW" in_a setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
     "$NETRING" xdp-tx -i "$NR_IF_A" --count 5 --dst-mac "$NR_MAC_B"
 sleep 0.5
 stop_capture "$bad_pid"
