@@ -23,21 +23,8 @@ import struct
 import sys
 import time
 
-
-def mac_bytes(text):
-    parts = text.split(":")
-    if len(parts) != 6:
-        raise argparse.ArgumentTypeError(f"bad MAC address {text!r}")
-    return bytes(int(p, 16) for p in parts)
-
-
-def csum(data):
-    if len(data) % 2:
-        data += b"\0"
-    total = sum(struct.unpack(f"!{len(data) // 2}H", data))
-    while total >> 16:
-        total = (total & 0xFFFF) + (total >> 16)
-    return (~total) & 0xFFFF
+# The mix sender beside this file has the MAC parser and RFC 1071 checksum.
+from send_frames import csum, mac_bytes
 
 
 def stamp(seq, sent_ns, stream):
