@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// CaptureThread: the polling loop, batch publishing and counter snapshots.
+#include "netring/capture/capture_thread.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <csignal>
+#include <ctime>
+#include <pthread.h>
+
+#include "netring/base/clock.h"
+
+namespace netring {
+
+namespace {
+
+constexpr std::uint64_t counters_every_ns = 200'000'000;
+
+// Signals go to the main thread, whose poll() they interrupt; a capture
+// thread just notices the stop flag within its poll timeout.
+void block_stop_signals()
+{
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGHUP);
+    sigaddset(&set, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+}  // namespace
+
+CaptureThread::CaptureThread(std::unique_ptr<CaptureSource> source, std::uint32_t index, Doorbell &doorbell,
+                             const CaptureThreadOptions &options)
+    : source_(std::move(source)), index_(index), doorbell_(doorbell), options_(options),
+      full_(options.max_batches), free_(options.max_batches)
+{
+    pool_.reserve(options_.max_batches);
+}
+
+CaptureThread::~CaptureThread() { stop(); }
+
+Status CaptureThread::start()
+{
+    try {
+        thread_ = std::thread([this] { run(); });
+    } catch (const std::system_error &e) {
+        return Error::sys(e.code().value(), "start a capture thread");
+    }
+    return {};
+}
+
+void CaptureThread::stop()
+{
+    stop_.store(true, std::memory_order_relaxed);
+    if (thread_.joinable())
+        thread_.join();
+}
+
+std::optional<Error> CaptureThread::error() const
+{
+    std::lock_guard lock(mutex_);
+    return error_;
+}
+
+SourceCounters CaptureThread::counters() const
+{
+    std::lock_guard lock(mutex_);
+    return counters_;
+}
+
+void CaptureThread::refresh_counters() { update_counters(); }
+
+void CaptureThread::update_counters()
+{
+    auto c = source_->counters();
+    std::lock_guard lock(mutex_);
+    if (c)
+        counters_ = c.value();
+}
+
+FrameBatch *CaptureThread::next_batch()
+{
+    for (bool waited = false;; waited = true) {
+        if (FrameBatch *b = free_.pop()) {
+            b->clear();
+            return b;
+        }
+        if (pool_.size() < options_.max_batches)
+            return pool_.emplace_back(std::make_unique<FrameBatch>(FrameBatch::default_bytes, options_.batch_frames)).get();
+        if (stop_.load(std::memory_order_relaxed))
+            return nullptr;
+        if (!waited)
+            stalls_.fetch_add(1, std::memory_order_relaxed);
+        // The writer is behind; it gives batches back within milliseconds.
+        const timespec pause{0, 50'000};
+        ::nanosleep(&pause, nullptr);
+    }
+}
+
+void CaptureThread::publish(FrameBatch *&batch)
+{
+    if (batch == nullptr)
+        return;
+    if (batch->empty()) {
+        free_.push(batch);
+    } else {
+        // Cannot fail: the channel has room for every batch of the pool.
+        full_.push(batch);
+        doorbell_.ring();
+    }
+    batch = nullptr;
+}
+
+void CaptureThread::run()
+{
+    block_stop_signals();
+    FrameBatch *current = nullptr;
+    std::uint64_t first_ns = 0;  // when the current batch got its first frame
+    const FrameHandler handler = [&](const Frame &f) {
+        if (current != nullptr && current->append(f, index_))
+            return true;
+        publish(current);
+        current = next_batch();
+        if (current == nullptr)
+            return false;  // stopping while the writer holds every batch
+        first_ns = monotonic_ns();
+        // An empty batch holds a frame of the largest snap length.
+        current->append(f, index_);
+        return true;
+    };
+
+    std::uint64_t last_counters = 0;
+    while (!stop_.load(std::memory_order_relaxed)) {
+        int timeout = options_.poll_timeout_ms;
+        const std::uint64_t now = monotonic_ns();
+        if (current != nullptr) {
+            const std::uint64_t due = first_ns + options_.publish_after_ns;
+            timeout = due <= now ? 0 : static_cast<int>(std::min<std::uint64_t>(timeout, (due - now) / 1'000'000 + 1));
+        }
+        auto got = source_->poll(timeout, handler);
+        if (!got) {
+            std::lock_guard lock(mutex_);
+            error_ = got.error();
+            break;
+        }
+        const std::uint64_t after = monotonic_ns();
+        if (current != nullptr && (got.value() == 0 || after - first_ns >= options_.publish_after_ns))
+            publish(current);
+        if (after - last_counters >= counters_every_ns) {
+            last_counters = after;
+            update_counters();
+        }
+    }
+    publish(current);
+    ended_.store(true, std::memory_order_release);
+    doorbell_.ring();
+}
+
+}  // namespace netring

@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// CaptureThread: runs one CaptureSource on its own thread and publishes what it receives in batches.
+//
+// The thread copies frames out of its kernel ring into FrameBatches and
+// pushes each full batch (or one that has waited long enough) to the writer
+// through an SpscChannel; the writer hands batches back through another. The
+// pool of batches is bounded: when the writer falls behind, the thread waits
+// for a batch to come back, the kernel ring fills, and the kernel counts the
+// drops, as it would for a slow single-threaded capture.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include "netring/base/result.h"
+#include "netring/capture/doorbell.h"
+#include "netring/capture/frame_batch.h"
+#include "netring/capture/source.h"
+#include "netring/capture/spsc_channel.h"
+
+namespace netring {
+
+struct CaptureThreadOptions {
+    std::size_t max_batches = 64;  // allocated as needed
+    std::size_t batch_frames = FrameBatch::default_frames;
+    // A part-filled batch is published after this long, so that frames reach
+    // the writer within a bounded time at low rates.
+    std::uint64_t publish_after_ns = 5'000'000;
+    int poll_timeout_ms = 50;  // also how long stop() may wait for the thread
+};
+
+class CaptureThread {
+public:
+    // Frames from `source` get Frame::interface = index.
+    CaptureThread(std::unique_ptr<CaptureSource> source, std::uint32_t index, Doorbell &doorbell,
+                  const CaptureThreadOptions &options);
+    ~CaptureThread();
+    CaptureThread(const CaptureThread &) = delete;
+    CaptureThread &operator=(const CaptureThread &) = delete;
+
+    Status start();
+    // Asks the thread to stop, without waiting.
+    void ask_to_stop() { stop_.store(true, std::memory_order_relaxed); }
+    // Asks the thread to stop and joins it; what it captured stays published.
+    // Afterwards source() and refresh_counters() may be used by the caller.
+    void stop();
+
+    // Writer side: the next published batch (nullptr when none), and giving
+    // a batch back once its frames are written.
+    FrameBatch *take() { return full_.pop(); }
+    void give_back(FrameBatch *batch) { free_.push(batch); }
+    // The thread has ended (stopped or failed) and published all it had.
+    [[nodiscard]] bool ended() const { return ended_.load(std::memory_order_acquire); }
+    // Why the thread ended early, if it failed.
+    [[nodiscard]] std::optional<Error> error() const;
+
+    // The source's counters as the thread last read them (every ~200 ms).
+    [[nodiscard]] SourceCounters counters() const;
+    // Reads them now; only once stop() has returned.
+    void refresh_counters();
+    // How often the thread waited for the writer to give a batch back.
+    [[nodiscard]] std::uint64_t stalls() const { return stalls_.load(std::memory_order_relaxed); }
+    [[nodiscard]] std::uint32_t index() const { return index_; }
+    CaptureSource &source() { return *source_; }
+
+private:
+    void run();
+    FrameBatch *next_batch();
+    void publish(FrameBatch *&batch);
+    void update_counters();
+
+    std::unique_ptr<CaptureSource> source_;
+    std::uint32_t index_;
+    Doorbell &doorbell_;
+    CaptureThreadOptions options_;
+    std::vector<std::unique_ptr<FrameBatch>> pool_;  // grown by the thread only
+    SpscChannel<FrameBatch> full_;
+    SpscChannel<FrameBatch> free_;
+    std::atomic<bool> stop_{false};
+    std::atomic<bool> ended_{false};
+    std::atomic<std::uint64_t> stalls_{0};
+    mutable std::mutex mutex_;  // guards the two below: read by the writer a few times a second
+    SourceCounters counters_;
+    std::optional<Error> error_;
+    std::thread thread_;  // last: joined (in the destructor) before the members above go
+};
+
+}  // namespace netring

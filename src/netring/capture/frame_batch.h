@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// FrameBatch: frames copied out of a kernel ring into one buffer, to cross from a capture thread to the writer.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <vector>
+
+#include "netring/pcap/frame.h"
+
+namespace netring {
+
+class FrameBatch {
+public:
+    // Twice the largest snap length (256 KiB), so an empty batch takes any frame.
+    static constexpr std::size_t default_bytes = std::size_t{512} << 10;
+    static constexpr std::size_t default_frames = 8192;
+
+    explicit FrameBatch(std::size_t bytes = default_bytes, std::size_t frames = default_frames)
+        : bytes_(new std::uint8_t[bytes]), capacity_(bytes), max_frames_(frames)
+    {
+        frames_.reserve(frames);
+    }
+
+    // Copies the frame in; false (and nothing copied) when it does not fit.
+    bool append(const Frame &f, std::uint32_t interface)
+    {
+        if (frames_.size() == max_frames_ || capacity_ - used_ < f.caplen)
+            return false;
+        std::memcpy(bytes_.get() + used_, f.data, f.caplen);
+        Frame &copy = frames_.emplace_back(f);
+        copy.data = bytes_.get() + used_;
+        copy.interface = interface;
+        used_ += f.caplen;
+        return true;
+    }
+
+    void clear()
+    {
+        frames_.clear();
+        used_ = 0;
+    }
+
+    [[nodiscard]] bool empty() const { return frames_.empty(); }
+    [[nodiscard]] std::size_t size() const { return frames_.size(); }
+    [[nodiscard]] const Frame &operator[](std::size_t i) const { return frames_[i]; }
+
+private:
+    std::unique_ptr<std::uint8_t[]> bytes_;
+    std::size_t capacity_;
+    std::size_t used_ = 0;
+    std::size_t max_frames_;
+    std::vector<Frame> frames_;
+};
+
+}  // namespace netring

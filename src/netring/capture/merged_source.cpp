@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// MergedSource: collecting the threads' batches and handing frames over in timestamp order.
+#include "netring/capture/merged_source.h"
+
+#include <algorithm>
+#include <limits>
+
+#include "netring/base/clock.h"
+
+namespace netring {
+
+void MergedSource::Lane::advance()
+{
+    if (++next < batches.front()->size())
+        return;
+    thread->give_back(batches.front());
+    batches.pop_front();
+    next = 0;
+}
+
+Result<std::unique_ptr<MergedSource>> MergedSource::start(std::vector<std::unique_ptr<CaptureSource>> sources,
+                                                          const MergeOptions &options)
+{
+    std::unique_ptr<MergedSource> merged(new MergedSource(options));
+    merged->lanes_.resize(sources.size());
+    for (std::size_t i = 0; i < sources.size(); ++i)
+        merged->lanes_[i].thread = std::make_unique<CaptureThread>(
+            std::move(sources[i]), static_cast<std::uint32_t>(i), merged->doorbell_, options.thread);
+    for (auto &lane : merged->lanes_)
+        if (auto st = lane.thread->start(); !st)
+            return st.error();  // the destructor joins those already started
+    return merged;
+}
+
+MergedSource::~MergedSource()
+{
+    for (auto &lane : lanes_)
+        lane.thread->ask_to_stop();
+}
+
+void MergedSource::collect()
+{
+    for (auto &lane : lanes_) {
+        // Acquire before popping: a thread publishes everything before it
+        // says it has ended, so an ended thread's last batch is seen here.
+        lane.ended = lane.thread->ended();
+        while (FrameBatch *b = lane.thread->take())
+            lane.batches.push_back(b);
+    }
+}
+
+bool MergedSource::hand_over(Lane &lane, const FrameHandler &handler)
+{
+    const Frame &f = *lane.head();
+    if (f.ts_ns < last_ts_)
+        ++late_;
+    else
+        last_ts_ = f.ts_ns;
+    const bool go_on = handler(f);
+    ++lane.delivered;
+    lane.advance();  // after the handler: the frame's bytes live in the batch
+    return go_on;
+}
+
+std::size_t MergedSource::emit(const FrameHandler &handler, bool final, bool &stopped)
+{
+    std::size_t n = 0;
+    const std::uint64_t now = realtime_ns();
+    for (;;) {
+        Lane *best = nullptr;
+        std::uint64_t best_ts = 0;
+        std::uint64_t second = std::numeric_limits<std::uint64_t>::max();
+        bool quiet_lane = false;  // a running thread with nothing published may hold older frames
+        for (auto &lane : lanes_) {
+            if (const Frame *h = lane.head()) {
+                if (best == nullptr || h->ts_ns < best_ts) {
+                    if (best != nullptr)
+                        second = best_ts;
+                    best = &lane;
+                    best_ts = h->ts_ns;
+                } else {
+                    second = std::min(second, h->ts_ns);
+                }
+            } else if (!lane.ended) {
+                quiet_lane = true;
+            }
+        }
+        if (best == nullptr)
+            return n;
+        // Hand over the run of frames from this lane that no other lane's
+        // head precedes; each one is the smallest timestamp on hand.
+        while (const Frame *h = best->head()) {
+            if (h->ts_ns > second)
+                break;
+            if (quiet_lane && !final && h->ts_ns + options_.window_ns > now)
+                return n;  // the oldest frame on hand must wait, so must all
+            ++n;
+            if (!hand_over(*best, handler)) {
+                stopped = true;
+                return n;
+            }
+        }
+    }
+}
+
+std::size_t MergedSource::emit_unordered(const FrameHandler &handler, bool &stopped)
+{
+    std::size_t n = 0;
+    for (auto &lane : lanes_) {
+        while (lane.head() != nullptr) {
+            ++n;
+            if (!hand_over(lane, handler)) {
+                stopped = true;
+                return n;
+            }
+        }
+    }
+    return n;
+}
+
+std::optional<Error> MergedSource::failure() const
+{
+    for (const auto &lane : lanes_)
+        if (lane.ended && lane.batches.empty())
+            if (auto e = lane.thread->error())
+                return e;
+    return std::nullopt;
+}
+
+Result<std::size_t> MergedSource::poll(int timeout_ms, const FrameHandler &handler)
+{
+    const std::uint64_t deadline = monotonic_ns() + static_cast<std::uint64_t>(timeout_ms) * 1'000'000;
+    for (;;) {
+        const std::uint32_t seen = doorbell_.seen();
+        collect();
+        bool stopped = false;
+        const std::size_t n = options_.ordered ? emit(handler, false, stopped) : emit_unordered(handler, stopped);
+        if (n != 0 || stopped)
+            return n;
+        if (auto e = failure())
+            return *e;
+        const std::uint64_t now = monotonic_ns();
+        if (now >= deadline)
+            return std::size_t{0};
+        std::uint64_t wait_ns = deadline - now;
+        // Frames waiting for the window: wake when the oldest may go.
+        std::uint64_t oldest = std::numeric_limits<std::uint64_t>::max();
+        for (const auto &lane : lanes_)
+            if (const Frame *h = lane.head())
+                oldest = std::min(oldest, h->ts_ns);
+        if (oldest != std::numeric_limits<std::uint64_t>::max()) {
+            const std::uint64_t due = oldest + options_.window_ns;
+            const std::uint64_t real = realtime_ns();
+            wait_ns = std::min(wait_ns, due > real ? due - real : 0);
+        }
+        doorbell_.wait(seen, static_cast<int>(wait_ns / 1'000'000) + 1);
+    }
+}
+
+std::size_t MergedSource::stop_and_drain(const FrameHandler &handler)
+{
+    for (auto &lane : lanes_)
+        lane.thread->ask_to_stop();
+    for (auto &lane : lanes_) {
+        lane.thread->stop();
+        lane.thread->refresh_counters();
+    }
+    collect();
+    bool stopped = false;
+    return options_.ordered ? emit(handler, true, stopped) : emit_unordered(handler, stopped);
+}
+
+Result<SourceCounters> MergedSource::counters()
+{
+    SourceCounters sum;
+    for (std::size_t i = 0; i < lanes_.size(); ++i) {
+        const SourceCounters c = lanes_[i].thread->counters();
+        sum.received += c.received;
+        sum.dropped += c.dropped;
+        if (i == 0) {
+            sum.if_received = c.if_received;
+            sum.if_dropped = c.if_dropped;
+        }
+    }
+    return sum;
+}
+
+}  // namespace netring

@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// MergedSource: several CaptureSources, each on its own thread, read as one stream in timestamp order.
+//
+// Each source runs on a CaptureThread. The writer (whoever calls poll())
+// merges their batches: it hands over the frame with the smallest timestamp
+// among the threads' oldest frames. A thread with nothing published may still
+// hold older frames (in its kernel ring, or in a batch it has not published
+// yet), so a frame is handed over only when every such thread has been quiet
+// for the reorder window: a frame with timestamp T waits until the wall clock
+// passes T + window. The window bounds how late a frame may reach us (the
+// AF_PACKET block timeout, 50 ms, plus the 5 ms a part-filled batch waits, plus
+// scheduling), and how long frames are held when a queue is idle. A frame
+// that still comes later than that is written anyway, out of order, and
+// counted (late_frames).
+//
+// With ordered = false, frames are handed over as the batches come.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <vector>
+
+#include "netring/capture/capture_thread.h"
+#include "netring/capture/doorbell.h"
+#include "netring/capture/source.h"
+
+namespace netring {
+
+struct MergeOptions {
+    bool ordered = true;
+    std::uint64_t window_ns = 100'000'000;
+    CaptureThreadOptions thread;
+};
+
+class MergedSource final : public CaptureSource {
+public:
+    // Frames from sources[i] get Frame::interface = i.
+    static Result<std::unique_ptr<MergedSource>> start(std::vector<std::unique_ptr<CaptureSource>> sources,
+                                                       const MergeOptions &options);
+    ~MergedSource() override;
+
+    Result<std::size_t> poll(int timeout_ms, const FrameHandler &handler) override;
+    // Sums over the threads; the interface's own counters are counted once.
+    Result<SourceCounters> counters() override;
+
+    // Stops every thread, then hands over every frame they captured, in
+    // order. Call once, at the end; poll() must not be called afterwards.
+    std::size_t stop_and_drain(const FrameHandler &handler);
+
+    [[nodiscard]] std::size_t size() const { return lanes_.size(); }
+    // Per thread: its source's counters, and the frames it handed over.
+    [[nodiscard]] SourceCounters counters_of(std::size_t i) const { return lanes_[i].thread->counters(); }
+    [[nodiscard]] std::uint64_t delivered_by(std::size_t i) const { return lanes_[i].delivered; }
+    [[nodiscard]] std::uint64_t stalls_of(std::size_t i) const { return lanes_[i].thread->stalls(); }
+    // Frames handed over with a timestamp older than one handed over before.
+    [[nodiscard]] std::uint64_t late_frames() const { return late_; }
+
+private:
+    struct Lane {
+        std::unique_ptr<CaptureThread> thread;
+        std::deque<FrameBatch *> batches;  // published, not yet fully handed over
+        std::size_t next = 0;              // in batches.front()
+        std::uint64_t delivered = 0;
+        // The thread had ended when its batches were last collected: nothing
+        // more will come from it, so it holds no frame back.
+        bool ended = false;
+        [[nodiscard]] const Frame *head() const { return batches.empty() ? nullptr : &(*batches.front())[next]; }
+        void advance();
+    };
+
+    explicit MergedSource(const MergeOptions &options) : options_(options) {}
+    void collect();
+    std::size_t emit(const FrameHandler &handler, bool final, bool &stopped);
+    std::size_t emit_unordered(const FrameHandler &handler, bool &stopped);
+    bool hand_over(Lane &lane, const FrameHandler &handler);
+    // The first failure of a thread, once every thread's frames are out.
+    std::optional<Error> failure() const;
+
+    MergeOptions options_;
+    Doorbell doorbell_;  // before lanes_: the threads ring it until they are joined
+    std::vector<Lane> lanes_;
+    std::uint64_t last_ts_ = 0;
+    std::uint64_t late_ = 0;
+};
+
+}  // namespace netring

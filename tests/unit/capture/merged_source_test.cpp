@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// MergedSource: real threads over scripted sources; order, completeness, the reorder window, failures.
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <thread>
+#include <vector>
+
+#include "catch.h"
+#include "netring/base/clock.h"
+#include "netring/capture/merged_source.h"
+
+using namespace netring;
+
+namespace {
+
+// Hands over scripted frames once the wall clock reaches each one's `at`;
+// each frame's bytes hold its timestamp, so the output can be checked.
+class ScriptedSource final : public CaptureSource {
+public:
+    struct Item {
+        std::uint64_t at_ns;  // monotonic time it becomes available
+        std::uint64_t ts_ns;
+    };
+    explicit ScriptedSource(std::vector<Item> items, std::size_t fail_after = SIZE_MAX)
+        : items_(std::move(items)), fail_after_(fail_after)
+    {
+    }
+
+    Result<std::size_t> poll(int timeout_ms, const FrameHandler &handler) override
+    {
+        if (next_ >= fail_after_)
+            return Error::sys(ENETDOWN, "scripted interface went down");
+        std::size_t n = 0;
+        const std::uint64_t now = monotonic_ns();
+        while (next_ < items_.size() && next_ < fail_after_ && items_[next_].at_ns <= now && n < 500) {
+            std::uint8_t bytes[60]{};
+            std::memcpy(bytes, &items_[next_].ts_ns, 8);
+            Frame f;
+            f.data = bytes;
+            f.caplen = f.wirelen = sizeof(bytes);
+            f.ts_ns = items_[next_].ts_ns;
+            ++next_;
+            ++n;
+            if (!handler(f))
+                break;
+        }
+        if (n == 0)
+            std::this_thread::sleep_for(std::chrono::milliseconds(std::min(timeout_ms, 2)));
+        return n;
+    }
+    Result<SourceCounters> counters() override
+    {
+        SourceCounters c;
+        c.received = next_;
+        c.dropped = 1;
+        c.if_received = 1000;
+        return c;
+    }
+
+private:
+    std::vector<Item> items_;
+    std::size_t next_ = 0;
+    std::size_t fail_after_;
+};
+
+struct Seen {
+    std::vector<std::uint64_t> ts;
+    std::vector<std::uint32_t> interface;
+};
+
+FrameHandler recorder(Seen &seen)
+{
+    return [&seen](const Frame &f) {
+        std::uint64_t ts = 0;
+        std::memcpy(&ts, f.data, 8);
+        REQUIRE(ts == f.ts_ns);  // the bytes travelled with their frame
+        seen.ts.push_back(ts);
+        seen.interface.push_back(f.interface);
+        return true;
+    };
+}
+
+// Polls until `want` frames came out or 5 s passed.
+void poll_until(MergedSource &m, Seen &seen, std::size_t want, const FrameHandler &h)
+{
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (seen.ts.size() < want && std::chrono::steady_clock::now() < give_up)
+        REQUIRE(m.poll(20, h).ok());
+}
+
+MergeOptions small_batches(std::uint64_t window_ns)
+{
+    MergeOptions o;
+    o.window_ns = window_ns;
+    o.thread.max_batches = 4;  // far fewer than the frames need: batches must be recycled
+    o.thread.batch_frames = 64;
+    o.thread.poll_timeout_ms = 5;
+    return o;
+}
+
+}  // namespace
+
+TEST_CASE("four threads' frames come out once each, in timestamp order")
+{
+    // Timestamps of now, as a live capture has: a thread that has not
+    // published yet holds the others back for the window.
+    const std::uint64_t base = realtime_ns();
+    std::vector<std::unique_ptr<CaptureSource>> sources;
+    for (std::uint64_t lane = 0; lane < 4; ++lane) {
+        std::vector<ScriptedSource::Item> items;
+        for (std::uint64_t i = 0; i < 3000; ++i)
+            items.push_back({0, base + (i * 4 + lane) * 1000});
+        sources.push_back(std::make_unique<ScriptedSource>(std::move(items)));
+    }
+    auto m = MergedSource::start(std::move(sources), small_batches(2'000'000'000));
+    REQUIRE(m.ok());
+    Seen seen;
+    const auto h = recorder(seen);
+    poll_until(*m.value(), seen, 12000, h);
+    m.value()->stop_and_drain(h);
+    REQUIRE(seen.ts.size() == 12000);
+    CHECK(std::is_sorted(seen.ts.begin(), seen.ts.end()));
+    CHECK(std::adjacent_find(seen.ts.begin(), seen.ts.end()) == seen.ts.end());
+    CHECK(m.value()->late_frames() == 0);
+    for (std::size_t lane = 0; lane < 4; ++lane) {
+        CHECK(m.value()->delivered_by(lane) == 3000);
+        CHECK(std::count(seen.interface.begin(), seen.interface.end(), lane) == 3000);
+    }
+    const auto c = m.value()->counters();
+    REQUIRE(c.ok());
+    CHECK(c->received == 12000);
+    CHECK(c->dropped == 4);
+    CHECK(c->if_received == 1000);  // the interface's counters, not four times them
+}
+
+TEST_CASE("a quiet thread holds newer frames back for the reorder window")
+{
+    const std::uint64_t t0 = monotonic_ns();
+    const std::uint64_t r0 = realtime_ns();
+    // Lane 0's frame is newer but arrives first; lane 1's older one arrives
+    // 80 ms later, as a frame would from a ring block that retired late.
+    auto make = [&] {
+        std::vector<std::unique_ptr<CaptureSource>> s;
+        s.push_back(std::make_unique<ScriptedSource>(std::vector<ScriptedSource::Item>{{t0, r0 + 20'000'000}}));
+        s.push_back(
+            std::make_unique<ScriptedSource>(std::vector<ScriptedSource::Item>{{t0 + 80'000'000, r0 + 10'000'000}}));
+        return s;
+    };
+    SECTION("a window longer than the delay puts them in order")
+    {
+        auto m = MergedSource::start(make(), small_batches(500'000'000));
+        REQUIRE(m.ok());
+        Seen seen;
+        poll_until(*m.value(), seen, 2, recorder(seen));
+        REQUIRE(seen.ts == std::vector<std::uint64_t>{r0 + 10'000'000, r0 + 20'000'000});
+        CHECK(m.value()->late_frames() == 0);
+    }
+    SECTION("a window shorter than the delay writes the late frame anyway, and counts it")
+    {
+        auto m = MergedSource::start(make(), small_batches(1'000'000));
+        REQUIRE(m.ok());
+        Seen seen;
+        poll_until(*m.value(), seen, 2, recorder(seen));
+        REQUIRE(seen.ts == std::vector<std::uint64_t>{r0 + 20'000'000, r0 + 10'000'000});
+        CHECK(m.value()->late_frames() == 1);
+    }
+}
+
+TEST_CASE("stopping hands over the frames still held for the window")
+{
+    const std::uint64_t now = realtime_ns();
+    std::vector<std::unique_ptr<CaptureSource>> sources;
+    std::vector<ScriptedSource::Item> items;
+    for (std::uint64_t i = 0; i < 500; ++i)
+        items.push_back({0, now + i});
+    sources.push_back(std::make_unique<ScriptedSource>(std::move(items)));
+    sources.push_back(std::make_unique<ScriptedSource>(std::vector<ScriptedSource::Item>{}));  // quiet
+    MergeOptions o = small_batches(10'000'000'000ULL);
+    o.thread.max_batches = 16;  // all 500 frames fit while the window holds them
+    auto m = MergedSource::start(std::move(sources), o);
+    REQUIRE(m.ok());
+    Seen seen;
+    const auto h = recorder(seen);
+    for (int i = 0; i < 5; ++i)
+        REQUIRE(m.value()->poll(10, h).ok());
+    CHECK(seen.ts.empty());  // held: the quiet thread might still have older ones
+    m.value()->stop_and_drain(h);
+    CHECK(seen.ts.size() == 500);
+    CHECK(std::is_sorted(seen.ts.begin(), seen.ts.end()));
+}
+
+TEST_CASE("unordered merging hands every frame over as batches come")
+{
+    const std::uint64_t now = realtime_ns();
+    std::vector<std::unique_ptr<CaptureSource>> sources;
+    for (int lane = 0; lane < 3; ++lane) {
+        std::vector<ScriptedSource::Item> items;
+        for (std::uint64_t i = 0; i < 1000; ++i)
+            items.push_back({0, now + i});
+        sources.push_back(std::make_unique<ScriptedSource>(std::move(items)));
+    }
+    sources.push_back(std::make_unique<ScriptedSource>(std::vector<ScriptedSource::Item>{}));
+    MergeOptions o = small_batches(10'000'000'000ULL);
+    o.ordered = false;
+    auto m = MergedSource::start(std::move(sources), o);
+    REQUIRE(m.ok());
+    Seen seen;
+    poll_until(*m.value(), seen, 3000, recorder(seen));  // no waiting on the quiet thread
+    CHECK(seen.ts.size() == 3000);
+}
+
+TEST_CASE("a failing thread's error comes after its frames")
+{
+    std::vector<ScriptedSource::Item> items;
+    for (std::uint64_t i = 0; i < 300; ++i)
+        items.push_back({0, 1000 + i});
+    std::vector<std::unique_ptr<CaptureSource>> sources;
+    sources.push_back(std::make_unique<ScriptedSource>(std::move(items), 200));
+    auto m = MergedSource::start(std::move(sources), small_batches(1'000'000));
+    REQUIRE(m.ok());
+    Seen seen;
+    const auto h = recorder(seen);
+    std::optional<Error> failed;
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (!failed && std::chrono::steady_clock::now() < give_up) {
+        auto r = m.value()->poll(10, h);
+        if (!r)
+            failed = r.error();
+    }
+    REQUIRE(failed);
+    CHECK(failed->code == ENETDOWN);
+    CHECK(seen.ts.size() == 200);
+}
