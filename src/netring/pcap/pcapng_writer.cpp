@@ -205,8 +205,10 @@ Status PcapngWriter::write_statistics(std::span<const InterfaceCounters> counter
         isb.u32(static_cast<std::uint32_t>(ts));
         isb.option_ts(isb_starttime, to_resolution(c.start_ns, res));
         isb.option_ts(isb_endtime, to_resolution(c.end_ns, res));
-        isb.option_u64(isb_ifrecv, c.ifrecv);
-        isb.option_u64(isb_ifdrop, c.ifdrop);
+        if (c.has_interface_counters) {
+            isb.option_u64(isb_ifrecv, c.ifrecv);
+            isb.option_u64(isb_ifdrop, c.ifdrop);
+        }
         isb.option_u64(isb_filteraccept, c.filteraccept);
         isb.option_u64(isb_osdrop, c.osdrop);
         isb.option_u64(isb_usrdeliv, c.usrdeliv);

@@ -23,9 +23,14 @@ RotatingSink::~RotatingSink()
 {
     // finish() was not called (an error path): still leave a whole file.
     if (current_.sink) {
-        InterfaceCounters c = o_.counters ? o_.counters() : InterfaceCounters{};
-        (void)close_file(std::span(&c, 1));
+        const auto c = current_counters();
+        (void)close_file(std::span(c));
     }
+}
+
+std::vector<InterfaceCounters> RotatingSink::current_counters() const
+{
+    return o_.counters ? o_.counters() : std::vector<InterfaceCounters>(1);
 }
 
 Status RotatingSink::open_file(std::uint64_t now_ns)
@@ -87,16 +92,16 @@ Status RotatingSink::fail(const Error &e)
     if (!failed_)
         failed_ = e;
     if (current_.sink) {
-        InterfaceCounters c = o_.counters ? o_.counters() : InterfaceCounters{};
-        (void)close_file(std::span(&c, 1));
+        const auto c = current_counters();
+        (void)close_file(std::span(c));
     }
     return *failed_;
 }
 
 Status RotatingSink::rotate(std::uint64_t now_ns)
 {
-    InterfaceCounters c = o_.counters ? o_.counters() : InterfaceCounters{};
-    if (auto st = close_file(std::span(&c, 1)); !st)
+    const auto c = current_counters();
+    if (auto st = close_file(std::span(c)); !st)
         return fail(st.error());
     if (o_.policy.max_files != 0 && index_ >= o_.policy.max_files) {
         exhausted_ = true;
@@ -154,8 +159,8 @@ Status RotatingSink::write_statistics(std::uint64_t now_ns)
         return *failed_;
     if (!current_.sink || current_.pcapng == nullptr)
         return {};
-    InterfaceCounters c = o_.counters ? o_.counters() : InterfaceCounters{};
-    if (auto st = current_.pcapng->write_statistics(std::span(&c, 1), now_ns); !st)
+    const auto c = current_counters();
+    if (auto st = current_.pcapng->write_statistics(std::span(c), now_ns); !st)
         return fail(st.error());
     return flush();
 }

@@ -9,6 +9,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "netring/pcap/output.h"
 #include "netring/pcap/pcapng_writer.h"
@@ -29,8 +30,8 @@ struct RotatingSinkOptions {
     RotationPolicy policy;
     // Writes the file headers (SHB+IDB or the pcap header) into out.
     std::function<Result<RotatedWriter>(Output out)> make_writer;
-    // The capture's cumulative counters now: each file's closing ISB.
-    std::function<InterfaceCounters()> counters;
+    // The capture's cumulative counters now, one per interface: each file's closing ISBs.
+    std::function<std::vector<InterfaceCounters>()> counters;
     // Called with each finished file's final name (-z).
     std::function<void(const std::string &)> file_done;
 };
@@ -67,6 +68,7 @@ private:
     Status rotate(std::uint64_t now_ns);
     Status fail(const Error &e);
     [[nodiscard]] FileProgress progress() const;
+    [[nodiscard]] std::vector<InterfaceCounters> current_counters() const;
 
     RotatingSinkOptions o_;
     RotatedWriter current_;

@@ -32,6 +32,9 @@ struct InterfaceCounters {
     std::uint64_t filteraccept = 0;  // accepted by the filter
     std::uint64_t osdrop = 0;        // dropped by the OS (ring full)
     std::uint64_t usrdeliv = 0;      // delivered to netring and written
+    // Several sockets on one interface each have an IDB, but the interface's
+    // own counters (ifrecv, ifdrop) belong in one ISB only.
+    bool has_interface_counters = true;
 };
 
 class FrameSink {

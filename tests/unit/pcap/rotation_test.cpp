@@ -95,7 +95,7 @@ RotatingSinkOptions options(const std::string &path, const RotationPolicy &polic
         r.sink = std::move(w.value());
         return r;
     };
-    o.counters = [] { return InterfaceCounters{}; };
+    o.counters = [] { return std::vector<InterfaceCounters>(1); };
     o.file_done = [done](const std::string &name) { done->push_back(name); };
     return o;
 }
