@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace netring {
 
@@ -20,5 +22,11 @@ struct InterfaceQueues {
 };
 
 InterfaceQueues interface_queues(const std::string &name);
+
+// "0-3", "0,2,5", "1-2,5" or "all" (0 .. rx_queues-1): the queues, sorted,
+// each once. Every queue must be below rx_queues. nullopt with `problem` set
+// (one line, for the user) on anything else, duplicates included.
+std::optional<std::vector<std::uint32_t>> parse_queue_list(std::string_view text, std::uint32_t rx_queues,
+                                                           std::string &problem);
 
 }  // namespace netring
