@@ -12,6 +12,7 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <utility>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -118,22 +119,19 @@ Status PacketRxRing::setup(const RxOptions &o)
         !st)
         return st;
 
-    // The kernel runs the expression unless it tests VLAN tags, which it has
-    // already stripped; then it runs a keep-all program (for the snap length)
-    // and the expression runs here after the tag is back.
-    std::optional<Filter> snap_only;
-    const Filter *kernel_filter = o.filter;
-    if (o.filter == nullptr || o.filter->needs_user_space()) {
-        auto all = Filter::compile("", o.snaplen);
-        if (!all)
-            return all.error();
-        snap_only.emplace(std::move(all.value()));
-        kernel_filter = &*snap_only;
-        if (o.filter != nullptr)
-            user_filter_ = o.filter;
-    }
-    if (auto st = attach_filter(fd_.get(), kernel_filter->program(), interface_); !st)
+    filter_ = o.filter;
+    if (o.filter != nullptr && o.filter->needs_user_space())
+        user_filter_ = o.filter;
+    if (o.start_blocked) {
+        sock_filter drop_all{BPF_RET | BPF_K, 0, 0, 0};
+        sock_fprog fprog{1, &drop_all};
+        if (auto st = set_option(fd_.get(), SOL_SOCKET, SO_ATTACH_FILTER, &fprog, sizeof(fprog),
+                                 fmt::format("attach drop-all filter to AF_PACKET socket on {}", interface_));
+            !st)
+            return st;
+    } else if (auto st = attach_final_filter(); !st) {
         return st;
+    }
 
     if (o.direction == DirectionFilter::in) {
 #if HAVE_PACKET_IGNORE_OUTGOING
@@ -209,6 +207,38 @@ Status PacketRxRing::setup(const RxOptions &o)
     return {};
 }
 
+Status PacketRxRing::attach_final_filter()
+{
+    // The kernel runs the expression unless it tests VLAN tags, which it has
+    // already stripped; then it runs a keep-all program (for the snap length)
+    // and the expression runs here after the tag is back.
+    if (filter_ != nullptr && !filter_->needs_user_space())
+        return attach_filter(fd_.get(), filter_->program(), interface_);
+    auto all = Filter::compile("", snaplen_);
+    if (!all)
+        return all.error();
+    return attach_filter(fd_.get(), all->program(), interface_);
+}
+
+Result<std::uint16_t> PacketRxRing::join_fanout(std::uint16_t group_id, std::uint16_t type_flags)
+{
+    const int arg = static_cast<int>(std::uint32_t{group_id} | std::uint32_t{type_flags} << 16);
+    if (::setsockopt(fd_.get(), SOL_PACKET, PACKET_FANOUT, &arg, sizeof(arg)) < 0) {
+        const int err = errno;
+        return Error::sys(err, fmt::format("join PACKET_FANOUT group {} on {}", group_id, interface_));
+    }
+    // Reads back id | type << 16 | flags << 24; with UNIQUEID only this says
+    // which id the kernel picked.
+    int got = 0;
+    socklen_t len = sizeof(got);
+    if (::getsockopt(fd_.get(), SOL_PACKET, PACKET_FANOUT, &got, &len) < 0) {
+        const int err = errno;
+        return Error::sys(err, fmt::format("read back PACKET_FANOUT on {}", interface_));
+    }
+    fanout_group_ = static_cast<std::uint16_t>(static_cast<std::uint32_t>(got) & 0xffff);
+    return *fanout_group_;
+}
+
 std::size_t PacketRxRing::drain(const FrameHandler &handler, bool &stopped)
 {
     std::size_t handled = 0;
@@ -217,8 +247,18 @@ std::size_t PacketRxRing::drain(const FrameHandler &handler, bool &stopped)
         auto *desc = reinterpret_cast<tpacket_block_desc *>(block);
         // Acquire: the frames the kernel wrote before handing the block over
         // are visible once we see TP_STATUS_USER.
-        if ((__atomic_load_n(&desc->hdr.bh1.block_status, __ATOMIC_ACQUIRE) & TP_STATUS_USER) == 0)
+        const std::uint32_t status = __atomic_load_n(&desc->hdr.bh1.block_status, __ATOMIC_ACQUIRE);
+        if ((status & TP_STATUS_USER) == 0)
             break;
+        // TP_STATUS_LOSING: the ring dropped frames since the statistics were
+        // last read. Drops that counters() collected meanwhile count too (its
+        // read cleared the kernel's count, so no block says LOSING for them).
+        if ((status & TP_STATUS_LOSING) != 0) {
+            if (auto st = read_statistics(); !st)
+                spdlog::debug("{}: {}", interface_, st.error().message());
+        }
+        std::uint64_t drops = totals_.dropped - drops_attributed_;
+        drops_attributed_ = totals_.dropped;
         const long walked = walk_block(block, block_size_, [&](const tpacket3_hdr &hdr, std::uint8_t *mac) {
             if (stopped)
                 return;
@@ -247,6 +287,7 @@ std::size_t PacketRxRing::drain(const FrameHandler &handler, bool &stopped)
                 return;
             }
             f.ts_ns = std::uint64_t{hdr.tp_sec} * 1'000'000'000ULL + hdr.tp_nsec;
+            f.drops_before = std::exchange(drops, 0);
             f.interface = interface_id_;
             f.direction = sll.sll_pkttype == PACKET_OUTGOING ? Direction::outbound : Direction::inbound;
             f.reception = reception_of(sll.sll_pkttype);
@@ -260,6 +301,8 @@ std::size_t PacketRxRing::drain(const FrameHandler &handler, bool &stopped)
         });
         if (walked < 0)
             spdlog::error("{}: malformed ring block {} skipped", interface_, next_block_);
+        // No frame of this block was handed over: the next one carries them.
+        drops_attributed_ -= drops;
         // Release: our reads of the block are done before the kernel may
         // overwrite it.
         __atomic_store_n(&desc->hdr.bh1.block_status, TP_STATUS_KERNEL, __ATOMIC_RELEASE);
@@ -308,17 +351,24 @@ Status PacketRxRing::socket_error()
     return Error::sys(err, fmt::format("AF_PACKET socket on {}", interface_));
 }
 
-Result<SourceCounters> PacketRxRing::counters()
+Status PacketRxRing::read_statistics()
 {
     tpacket_stats_v3 st{};
     socklen_t len = sizeof(st);
-    // The kernel zeroes its counters on each read: keep 64-bit totals here.
     if (::getsockopt(fd_.get(), SOL_PACKET, PACKET_STATISTICS, &st, &len) < 0) {
         const int err = errno;
         return Error::sys(err, fmt::format("read PACKET_STATISTICS on {}", interface_));
     }
+    // Zeroed by the kernel on each read: keep 64-bit totals here.
     totals_.received += st.tp_packets;  // includes tp_drops
     totals_.dropped += st.tp_drops;
+    return {};
+}
+
+Result<SourceCounters> PacketRxRing::counters()
+{
+    if (auto st = read_statistics(); !st)
+        return st.error();
     SourceCounters out = totals_;
     out.received = totals_.received >= user_rejected_ ? totals_.received - user_rejected_ : 0;
     if (auto now = read_link_stats(ifindex_)) {

@@ -28,26 +28,48 @@ struct RxOptions {
     const Filter *filter = nullptr;  // compiled with the same snaplen
     bool want_hash = false;          // fill Frame::hash from the flow hash
     std::uint32_t interface_id = 0;  // Frame::interface
+    // Bind with a drop-everything filter; the real one (filter / snap length)
+    // comes with attach_final_filter(). A fanout member must be bound before it
+    // may join its group, and until then it would receive copies of every frame.
+    bool start_blocked = false;
 };
 
+// Each ring may run on its own thread (rings share nothing), but one ring's
+// poll() and counters() must not run concurrently.
 class PacketRxRing final : public CaptureSource {
 public:
     // Opens, filters, maps and binds, in the order that lets no unfiltered
     // frame in. Errors name the step; EPERM means CAP_NET_RAW is missing.
     static Result<std::unique_ptr<PacketRxRing>> open(const RxOptions &options);
 
+    // Replaces the drop-everything filter of a ring opened with start_blocked
+    // by the filter and snap length it was opened with.
+    Status attach_final_filter();
+    // PACKET_FANOUT with `group_id | type_flags << 16` (group_id 0 with
+    // PACKET_FANOUT_FLAG_UNIQUEID: the kernel picks one). Returns the group id
+    // the kernel reports, which the other members join.
+    Result<std::uint16_t> join_fanout(std::uint16_t group_id, std::uint16_t type_flags);
+
+    // Frame::drops_before: frames the ring lost (counters().dropped) that no
+    // earlier frame reported, on the first frame of the block the kernel
+    // marked TP_STATUS_LOSING (or of the next block after counters() saw them).
     Result<std::size_t> poll(int timeout_ms, const FrameHandler &handler) override;
     Result<SourceCounters> counters() override;
 
     [[nodiscard]] std::size_t block_size() const { return block_size_; }
     [[nodiscard]] std::size_t block_count() const { return block_count_; }
     [[nodiscard]] int fd() const { return fd_.get(); }
+    // The PACKET_FANOUT group this ring belongs to, if any (for logs).
+    [[nodiscard]] std::optional<std::uint16_t> fanout_group() const { return fanout_group_; }
 
 private:
     PacketRxRing() = default;
     Status setup(const RxOptions &options);
     std::size_t drain(const FrameHandler &handler, bool &stopped);
     Status socket_error();
+    // The only PACKET_STATISTICS reader: the kernel zeroes its counters on
+    // each read, so every read must land in totals_.
+    Status read_statistics();
 
     // Member order is teardown order, reversed: the ring is unmapped before
     // the socket that owns it is closed.
@@ -61,11 +83,14 @@ private:
     std::uint32_t snaplen_ = 0;
     std::uint32_t interface_id_ = 0;
     DirectionFilter direction_ = DirectionFilter::inout;
+    const Filter *filter_ = nullptr;       // as opened, for attach_final_filter()
     const Filter *user_filter_ = nullptr;  // set only when the kernel cannot filter
+    std::optional<std::uint16_t> fanout_group_;
     bool want_hash_ = false;
     LinkStats link_start_{};
     SourceCounters totals_{};
     std::uint64_t user_rejected_ = 0;
+    std::uint64_t drops_attributed_ = 0;  // of totals_.dropped, already on a Frame::drops_before
 };
 
 }  // namespace netring::afpacket
