@@ -8,29 +8,21 @@
 #include <cerrno>
 #include <cstddef>
 #include <cstring>
-#include <filesystem>
 #include <linux/if_packet.h>
 #include <sys/socket.h>
+#include <utility>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
 #include "netring/base/clock.h"
 #include "netring/base/interface.h"
+#include "netring/base/queues.h"
 
 namespace netring::xdp {
 
 namespace {
-
-std::uint32_t rx_queues(const std::string &ifname)
-{
-    std::error_code ec;
-    std::uint32_t n = 0;
-    for (const auto &entry : std::filesystem::directory_iterator("/sys/class/net/" + ifname + "/queues", ec))
-        if (entry.path().filename().string().starts_with("rx-"))
-            ++n;
-    return n;
-}
 
 // AF_XDP reports no packet type; the destination MAC tells the same story.
 Reception reception_of(std::span<const std::uint8_t> frame, const std::array<std::uint8_t, 6> &mac)
@@ -70,70 +62,110 @@ Result<UniqueFd> hold_promiscuous(unsigned ifindex, const std::string &ifname)
 
 Result<std::unique_ptr<XdpCaptureSource>> XdpCaptureSource::open(const XdpCaptureOptions &options)
 {
+    const std::uint32_t queue = options.queue;
+    auto sources = open_queues(options, std::span(&queue, 1));
+    if (!sources)
+        return sources.error();
+    return std::move(sources.value().front());
+}
+
+Result<std::vector<std::unique_ptr<XdpCaptureSource>>> XdpCaptureSource::open_queues(
+    const XdpCaptureOptions &options, std::span<const std::uint32_t> queues)
+{
     auto info = lookup_interface(options.interface);
     if (!info) {
         if (info.error().code == ENODEV)
             return Error::sys(ENODEV, describe_missing_interface(options.interface));
         return info.error();
     }
-    if (const std::uint32_t queues = rx_queues(options.interface); queues != 0 && options.queue >= queues)
-        return Error::sys(EINVAL, fmt::format("{} has {} RX queue{}; there is no queue {}", options.interface, queues,
-                                              queues == 1 ? "" : "s", options.queue));
+    if (queues.empty())
+        return Error::sys(EINVAL, fmt::format("no queue of {} to capture", options.interface));
+    std::vector<std::uint32_t> sorted(queues.begin(), queues.end());
+    std::sort(sorted.begin(), sorted.end());
+    if (const auto dup = std::adjacent_find(sorted.begin(), sorted.end()); dup != sorted.end())
+        return Error::sys(EINVAL, fmt::format("queue {} of {} is listed twice", *dup, options.interface));
+    const std::uint32_t highest = sorted.back();
+    if (const std::uint32_t rx = interface_queues(options.interface).rx; rx != 0 && highest >= rx)
+        return Error::sys(EINVAL, fmt::format("{} has {} RX queue{}; there is no queue {}", options.interface, rx,
+                                              rx == 1 ? "" : "s", highest));
     if (!is_power_of_two(options.ring_size) || options.ring_size < 64)
         return Error::sys(EINVAL, fmt::format("AF_XDP ring size {} (a power of two, at least 64)", options.ring_size));
-
-    std::unique_ptr<XdpCaptureSource> src(new XdpCaptureSource());
-    src->options_ = options;
-    src->mac_ = info->mac;
+    const std::uint32_t frames_per_queue = options.ring_size * 2;
+    const std::uint64_t frames = std::uint64_t{frames_per_queue} * queues.size();
+    if (options.ring_size > (1U << 24) || frames > (1ULL << 31))
+        return Error::sys(EINVAL, fmt::format("AF_XDP ring size {} on {} queues needs a UMEM of {} frames",
+                                              options.ring_size, queues.size(), frames));
 
     // The program first: a clash with another XDP program is the likeliest
     // failure, and it is reported before any memory is set up.
+    auto program = std::make_shared<XdpProgram>();
     if (options.xsk_map_path.empty()) {
         XdpAttachOptions attach;
         attach.mode = options.mode;
-        attach.map_entries = std::max<std::uint32_t>(64, options.queue + 1);
+        attach.map_entries = std::max<std::uint32_t>(64, highest + 1);
         auto prog = XdpProgram::attach(options.interface, info->index, attach);
         if (!prog)
             return prog.error();
-        src->program_ = std::move(prog.value());
+        *program = std::move(prog.value());
     } else {
         auto prog = XdpProgram::use_pinned_map(options.xsk_map_path);
         if (!prog)
             return prog.error();
-        src->program_ = std::move(prog.value());
+        *program = std::move(prog.value());
     }
 
-    UmemConfig umem;
-    umem.frame_count = options.ring_size * 2;
-    umem.chunk_size = options.chunk_size;
-    umem.hugepages = options.hugepages;
-    auto socket = XskSocketBuilder()
-                      .interface(options.interface)
-                      .queue(options.queue)
-                      .umem_config(umem)
-                      .rx_ring(options.ring_size)
-                      .fill_ring(options.ring_size * 2)
-                      .completion_ring(64)  // no TX, but the kernel wants one
-                      .copy_mode(options.zero_copy ? CopyMode::prefer_zero_copy : CopyMode::copy)
-                      .need_wakeup(options.need_wakeup)
-                      .busy_poll(options.busy_poll)
-                      .build();
-    if (!socket)
-        return socket.error();
-    src->socket_ = std::move(socket.value());
-    src->socket_->refill();
-    if (auto st = src->program_.insert(options.queue, src->socket_->fd()); !st)
-        return st.error();
+    // One UMEM, each socket owning its own slice: the first socket registers
+    // it, the others bind with XDP_SHARED_UMEM.
+    UmemConfig config;
+    config.frame_count = static_cast<std::uint32_t>(frames);
+    config.chunk_size = options.chunk_size;
+    config.hugepages = options.hugepages;
+    auto umem = Umem::create(config);
+    if (!umem)
+        return umem.error();
+
+    std::vector<std::unique_ptr<XdpCaptureSource>> sources;
+    sources.reserve(queues.size());
+    for (const std::uint32_t queue : queues) {
+        std::unique_ptr<XdpCaptureSource> src(new XdpCaptureSource());
+        src->options_ = options;
+        src->options_.queue = queue;
+        src->mac_ = info->mac;
+        src->program_ = program;
+        auto socket = XskSocketBuilder()
+                          .interface(options.interface)
+                          .queue(queue)
+                          .umem(umem.value())
+                          .frames(frames_per_queue)
+                          .rx_ring(options.ring_size)
+                          .fill_ring(frames_per_queue)
+                          .completion_ring(64)  // no TX, but the kernel wants one
+                          .copy_mode(options.zero_copy ? CopyMode::prefer_zero_copy : CopyMode::copy)
+                          .need_wakeup(options.need_wakeup)
+                          .busy_poll(options.busy_poll)
+                          .build();
+        if (!socket)
+            return socket.error();
+        src->socket_ = std::move(socket.value());
+        src->socket_->refill();
+        if (auto st = program->insert(queue, src->socket_->fd()); !st)
+            return st.error();
+        sources.push_back(std::move(src));
+    }
 
     if (options.promiscuous) {
         auto promisc = hold_promiscuous(info->index, options.interface);
         if (!promisc)
             return promisc.error();
-        src->promiscuous_ = std::move(promisc.value());
+        const auto held = std::make_shared<UniqueFd>(std::move(promisc.value()));
+        for (auto &src : sources)
+            src->promiscuous_ = held;
     }
-    if (auto base = read_link_stats(info->index)) {
-        src->link_base_ = base.value();
-        src->have_link_base_ = true;
+    for (auto &src : sources) {
+        if (auto base = read_link_stats(info->index)) {
+            src->link_base_ = base.value();
+            src->have_link_base_ = true;
+        }
     }
     // Without multi-buffer support (XDP_USE_SG) a frame must fit in one chunk
     // after the kernel's 256 bytes of headroom; longer ones are dropped and
@@ -143,12 +175,13 @@ Result<std::unique_ptr<XdpCaptureSource>> XdpCaptureSource::open(const XdpCaptur
         spdlog::warn("{}: MTU {} allows frames longer than the {} bytes AF_XDP can capture here; longer frames "
                      "are dropped and counted as dropped",
                      options.interface, info->mtu, longest);
-    spdlog::warn("{} queue {}: while netring captures it with AF_XDP, frames received on this queue go to netring "
-                 "and do not reach the kernel stack",
-                 options.interface, options.queue);
-    spdlog::info("AF_XDP: {}, {} mode; capturing received frames only", src->program_.describe(),
-                 src->socket_->zero_copy() ? "zero-copy" : "copy");
-    return src;
+    spdlog::warn("{} queue{} {}: while netring captures {} with AF_XDP, frames received on {} go to netring and do "
+                 "not reach the kernel stack",
+                 options.interface, queues.size() == 1 ? "" : "s", fmt::join(queues, ","),
+                 queues.size() == 1 ? "it" : "them", queues.size() == 1 ? "this queue" : "these queues");
+    spdlog::info("AF_XDP: {}, {} mode; capturing received frames only", program->describe(),
+                 sources.front()->socket_->zero_copy() ? "zero-copy" : "copy");
+    return sources;
 }
 
 std::uint64_t XdpCaptureSource::timestamp(const RxBatch &batch, std::size_t i)
@@ -170,7 +203,7 @@ std::uint64_t XdpCaptureSource::timestamp(const RxBatch &batch, std::size_t i)
         spdlog::warn("AF_XDP: {}: frames arrive without the XDP program's kernel timestamp ({}); timestamping them "
                      "in user space when read instead",
                      options_.interface,
-                     program_.ours() ? fmt::format("{} mode drops XDP metadata", to_string(program_.mode()))
+                     program_->ours() ? fmt::format("{} mode drops XDP metadata", to_string(program_->mode()))
                                      : std::string("the XSKMAP belongs to another program"));
     }
     return realtime_ns();
@@ -200,6 +233,13 @@ Result<std::size_t> XdpCaptureSource::poll(int timeout_ms, const FrameHandler &h
             return std::size_t{0};
     }
     clock_.sample();
+    // A getsockopt per batch would cost more than the batch at low rates;
+    // drops need not be placed closer than this.
+    if (const std::uint64_t now = monotonic_ns(); now >= next_stats_ns_) {
+        next_stats_ns_ = now + 1'000'000;
+        if (auto st = read_drops(); !st)
+            spdlog::debug("AF_XDP {} queue {}: {}", options_.interface, options_.queue, st.error().message());
+    }
 
     std::size_t handed = 0;
     std::uint32_t used = 0;
@@ -220,6 +260,7 @@ Result<std::size_t> XdpCaptureSource::poll(int timeout_ms, const FrameHandler &h
         if (options_.filter != nullptr && !options_.filter->accepts_all() &&
             !options_.filter->matches(f.data, f.wirelen, f.wirelen))
             continue;
+        f.drops_before = std::exchange(pending_drops_, 0);
         ++accepted_;
         ++handed;
         if (!handler(f))
@@ -230,13 +271,28 @@ Result<std::size_t> XdpCaptureSource::poll(int timeout_ms, const FrameHandler &h
     return handed;
 }
 
-Result<SourceCounters> XdpCaptureSource::counters()
+Result<std::uint64_t> XdpCaptureSource::read_drops()
 {
     auto stats = socket_->statistics();
     if (!stats)
         return stats.error();
+    const std::uint64_t dropped = stats->rx_dropped + stats->rx_ring_full + stats->rx_invalid_descs;
+    if (dropped > drops_seen_) {
+        pending_drops_ += dropped - drops_seen_;
+        drops_seen_ = dropped;
+    }
+    return drops_seen_;
+}
+
+Result<SourceCounters> XdpCaptureSource::counters()
+{
+    // Through read_drops(), so that the drops counted here also reach a
+    // frame's drops_before: the two always add up to the same total.
+    auto dropped = read_drops();
+    if (!dropped)
+        return dropped.error();
     SourceCounters c;
-    c.dropped = stats->rx_dropped + stats->rx_ring_full + stats->rx_invalid_descs;
+    c.dropped = dropped.value();
     c.received = accepted_ + c.dropped;
     if (have_link_base_) {
         if (auto now = read_link_stats(socket_->ifindex())) {
@@ -250,14 +306,14 @@ Result<SourceCounters> XdpCaptureSource::counters()
 std::string XdpCaptureSource::description() const
 {
     std::string ts;
-    if (program_.stamp_clock() == 0)
+    if (program_->stamp_clock() == 0)
         ts = "user space at read (the XDP program is not netring's)";
     else if (fallback_warned_)
         ts = "user space at read (XDP metadata did not reach the socket)";
     else
         ts = fmt::format("kernel, in the XDP program ({})",
-                         program_.stamp_clock() == CLOCK_TAI ? "bpf_ktime_get_tai_ns" : "bpf_ktime_get_ns");
-    return fmt::format("AF_XDP queue {}, {}, {} mode; timestamps: {}", options_.queue, program_.describe(),
+                         program_->stamp_clock() == CLOCK_TAI ? "bpf_ktime_get_tai_ns" : "bpf_ktime_get_ns");
+    return fmt::format("AF_XDP queue {}, {}, {} mode; timestamps: {}", options_.queue, program_->describe(),
                        socket_->zero_copy() ? "zero-copy" : "copy", ts);
 }
 

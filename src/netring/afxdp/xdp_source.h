@@ -10,12 +10,18 @@
 // While it is open, frames on that queue go to netring instead of the kernel
 // stack (other queues are untouched; frames arriving before the socket is in
 // the map pass to the stack).
+//
+// Several queues: open_queues() gives one source per queue, sharing one UMEM,
+// one XDP program and XSKMAP; each source may be polled from its own thread
+// (but one source's poll() and counters() must not run concurrently).
 #pragma once
 
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
+#include <vector>
 
 #include "netring/afxdp/rx_metadata.h"
 #include "netring/afxdp/xdp_program.h"
@@ -48,9 +54,20 @@ struct XdpCaptureOptions {
 
 class XdpCaptureSource final : public CaptureSource {
 public:
+    // options.queue alone.
     static Result<std::unique_ptr<XdpCaptureSource>> open(const XdpCaptureOptions &options);
+    // One socket per queue (options.queue is ignored), all sharing one UMEM
+    // (XDP_SHARED_UMEM: each socket its own Fill and Completion ring and its
+    // own ring_size * 2 frames) and one XDP program whose XSKMAP sends queue
+    // i's frames to socket i. Sources come back in the order of `queues`,
+    // which must exist on the interface and be distinct.
+    static Result<std::vector<std::unique_ptr<XdpCaptureSource>>> open_queues(const XdpCaptureOptions &options,
+                                                                               std::span<const std::uint32_t> queues);
     ~XdpCaptureSource() override = default;
 
+    // Frame::drops_before: the rise of dropped (see counters()) goes on the
+    // next frame handed over; the statistics are read at most once a
+    // millisecond while frames come, so it lands within about that much.
     Result<std::size_t> poll(int timeout_ms, const FrameHandler &handler) override;
     // received = frames that passed the filter + dropped; dropped =
     // XDP_STATISTICS rx_dropped + rx_ring_full + rx_invalid_descs (frames the
@@ -58,23 +75,30 @@ public:
     Result<SourceCounters> counters() override;
 
     Result<XdpStatistics> statistics() const { return socket_->statistics(); }
+    [[nodiscard]] std::uint32_t queue() const { return options_.queue; }
     [[nodiscard]] bool zero_copy() const { return socket_->zero_copy(); }
-    [[nodiscard]] XdpMode mode() const { return program_.mode(); }
+    [[nodiscard]] XdpMode mode() const { return program_->mode(); }
     // Whether every frame so far carried the XDP program's kernel timestamp
     // (false once one did not, and for a user's program that writes none).
-    [[nodiscard]] bool kernel_timestamps() const { return !fallback_warned_ && program_.stamp_clock() != 0; }
+    [[nodiscard]] bool kernel_timestamps() const { return !fallback_warned_ && program_->stamp_clock() != 0; }
     // For the pcapng IDB's if_description: backend, mode and timestamp source.
     [[nodiscard]] std::string description() const;
 
 private:
     XdpCaptureSource() = default;
     std::uint64_t timestamp(const RxBatch &batch, std::size_t i);
+    // The one XDP_STATISTICS reader for drops: moves their rise since the
+    // last read into pending_drops_ and returns the total.
+    Result<std::uint64_t> read_drops();
 
     // Member order is teardown order, last first: the program detaches (frames
-    // flow to the stack again) before the socket and its UMEM go away.
+    // flow to the stack again) before the socket and its UMEM go away. With
+    // several queues the last source to go detaches it; an earlier one's
+    // socket leaves the XSKMAP as it closes, and its queue's frames pass to
+    // the stack (the program's redirect falls back to XDP_PASS).
     std::unique_ptr<XskSocket> socket_;
-    XdpProgram program_;
-    UniqueFd promiscuous_;  // PACKET_MR_PROMISC membership; the kernel drops it with the fd
+    std::shared_ptr<XdpProgram> program_;
+    std::shared_ptr<UniqueFd> promiscuous_;  // PACKET_MR_PROMISC membership; the kernel drops it with the fd
 
     XdpCaptureOptions options_;
     std::array<std::uint8_t, 6> mac_{};
@@ -83,6 +107,9 @@ private:
     bool have_link_base_ = false;
     bool fallback_warned_ = false;
     std::uint64_t accepted_ = 0;  // passed the filter
+    std::uint64_t drops_seen_ = 0;     // dropped at the last read_drops()
+    std::uint64_t pending_drops_ = 0;  // for the next frame's drops_before
+    std::uint64_t next_stats_ns_ = 0;  // monotonic: poll() reads statistics again from then on
 };
 
 }  // namespace netring::xdp

@@ -472,7 +472,8 @@ Error bind_error(int err, const std::string &ifname, std::uint32_t queue, bool z
         if (queues != 0 && queue >= queues)
             what += fmt::format(" (the interface has {} RX queue{})", queues, queues == 1 ? "" : "s");
         else if (shared)
-            what += " (sharing a UMEM with a socket on the same queue and interface is not supported)";
+            what += " (XDP_SHARED_UMEM: a socket on the queue of the UMEM's first socket must not have its own "
+                    "Fill and Completion rings, one on another queue must)";
     } else if (zero_copy && (err == EOPNOTSUPP || err == EPROTONOSUPPORT))
         what += " in zero-copy mode (the driver does not support AF_XDP zero-copy)";
     return Error::sys(err, std::move(what));
@@ -571,7 +572,10 @@ Result<std::unique_ptr<XskSocket>> XskSocketBuilder::build() const
     const BindTarget target{fd, info->index, queue_, shared_fd};
     const std::uint16_t base_flags = need_wakeup_ ? bind_need_wakeup : 0;
     int err = 0;
-    switch (copy_mode_) {
+    // A socket sharing a UMEM takes copy/zero-copy and need-wakeup from the
+    // socket that registered it; the kernel refuses the bind if it names any.
+    const CopyMode mode = s->shared_ ? CopyMode::kernel_default : copy_mode_;
+    switch (mode) {
     case CopyMode::copy:
         err = bind_with_retry(target, base_flags | bind_copy, bind_retry_);
         if (err != 0)
@@ -597,7 +601,7 @@ Result<std::unique_ptr<XskSocket>> XskSocketBuilder::build() const
         }
         break;
     case CopyMode::kernel_default:
-        err = bind_with_retry(target, base_flags, bind_retry_);
+        err = bind_with_retry(target, s->shared_ ? 0 : base_flags, bind_retry_);
         if (err != 0)
             return bind_error(err, ifname_, queue_, false, s->shared_, bind_retry_);
         break;

@@ -207,6 +207,8 @@ public:
     // Shares a Umem: the first socket built on it owns the registration, the
     // others bind with XDP_SHARED_UMEM (each on another queue or interface, with
     // its own Fill and Completion rings and its own slice of the frames).
+    // Those take copy/zero-copy and need-wakeup from the first socket, so
+    // build them with the same need_wakeup().
     XskSocketBuilder &umem(std::shared_ptr<Umem> umem);
     // Without umem(): the builder creates one with this configuration.
     XskSocketBuilder &umem_config(const UmemConfig &config);
