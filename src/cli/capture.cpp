@@ -12,6 +12,8 @@
 #include <spdlog/spdlog.h>
 
 #include "autostop.h"
+#include "capture_options.h"
+#include "capture_sources.h"
 #include "command.h"
 #include "config.h"
 #include "drop_privileges.h"
@@ -19,12 +21,11 @@
 #include "post_rotate.h"
 #include "rotation_options.h"
 #include "status_line.h"
-#include "netring/afpacket/rx_ring.h"
-#include "netring/afxdp/xdp_source.h"
 #include "netring/base/clock.h"
 #include "netring/base/interface.h"
 #include "netring/base/stop_signal.h"
 #include "netring/capture/filter.h"
+#include "netring/capture/merged_source.h"
 #include "netring/decode/text_sink.h"
 #include "netring/pcap/pcap_writer.h"
 #include "netring/pcap/pcapng_writer.h"
@@ -34,116 +35,23 @@ namespace netring::cli {
 
 namespace {
 
-constexpr std::uint32_t max_snaplen = 262144;
-
-struct CaptureOptions {
-    std::string interface;
-    std::string write_to;
-    std::uint64_t count = 0;
-    std::uint32_t snaplen = max_snaplen;
-    bool no_promiscuous = false;
-    std::string direction = "inout";
-    std::size_t buffer_kib = 32768;
-    std::vector<std::string> autostop;
-    double duration = 0;
-    std::string format = "pcapng";
-    std::string precision = "nano";
-    bool quiet = false;
-    std::vector<std::string> filter_words;
-    std::string backend = "packet";
-    std::uint32_t queue = 0;
-    bool zero_copy = false;
-    std::string xdp_mode;
-    std::string xsk_map;
-    std::string user;  // -Z
-    RotationOptions rotation;
-};
-
 std::string join(const std::vector<std::string> &words)
 {
     return fmt::format("{}", fmt::join(words, " "));
 }
 
-afpacket::DirectionFilter direction_of(const std::string &q)
-{
-    if (q == "in")
-        return afpacket::DirectionFilter::in;
-    if (q == "out")
-        return afpacket::DirectionFilter::out;
-    return afpacket::DirectionFilter::inout;
-}
-
-// The source a capture reads from, and how the IDB describes it.
-struct OpenedSource {
-    std::unique_ptr<CaptureSource> source;
-    std::string description;
-    std::string hardware;
-};
-
-// AF_XDP on one queue; the filter runs in user space (pcap_offline_filter).
-Result<OpenedSource> open_xdp_source(const CaptureOptions &o, const Filter &filter)
-{
-    xdp::XdpCaptureOptions x;
-    x.interface = o.interface;
-    x.queue = o.queue;
-    x.snaplen = o.snaplen;
-    x.zero_copy = o.zero_copy;
-    x.mode = o.xdp_mode == "native" ? xdp::XdpMode::native
-             : o.xdp_mode == "generic" ? xdp::XdpMode::generic
-                                       : xdp::XdpMode::automatic;
-    x.xsk_map_path = o.xsk_map;
-    x.promiscuous = !o.no_promiscuous;
-    x.filter = &filter;
-    // -B sizes the UMEM: half its frames wait in the Fill ring, half fit the RX ring.
-    x.ring_size = std::max<std::uint32_t>(
-        64, std::bit_floor(static_cast<std::uint32_t>(o.buffer_kib * 1024 / x.chunk_size / 2)));
-    auto src = xdp::XdpCaptureSource::open(x);
-    if (!src)
-        return src.error();
-    OpenedSource opened;
-    opened.description = src.value()->description();
-    opened.source = std::move(src.value());
-    if (auto info = lookup_interface(o.interface))
-        opened.hardware = info->driver;
-    return opened;
-}
-
-Result<OpenedSource> open_source(const CaptureOptions &o, const Filter &filter)
-{
-    if (o.backend == "xdp")
-        return open_xdp_source(o, filter);
-    afpacket::RxOptions rx;
-    rx.interface = o.interface;
-    rx.snaplen = o.snaplen;
-    rx.promiscuous = !o.no_promiscuous;
-    rx.direction = direction_of(o.direction);
-    rx.ring_bytes = o.buffer_kib * 1024;
-    rx.filter = &filter;
-    auto ring = afpacket::PacketRxRing::open(rx);
-    if (!ring)
-        return ring.error();
-    spdlog::info("{}: TPACKET_V3 ring of {} x {} KiB blocks", o.interface, ring.value()->block_count(),
-                 ring.value()->block_size() >> 10);
-    OpenedSource opened;
-    opened.source = std::move(ring.value());
-    opened.description = "AF_PACKET TPACKET_V3";
-    if (auto info = lookup_interface(o.interface))
-        opened.hardware = info->driver;
-    return opened;
-}
-
-Result<RotatedWriter> make_writer(Output out, const CaptureOptions &o, const InterfaceDescription &idb)
+Result<RotatedWriter> make_writer(Output out, const CaptureOptions &o, std::span<const InterfaceDescription> idbs)
 {
     RotatedWriter made;
     if (o.format == "pcap") {
-        auto w = PcapWriter::create(std::move(out), idb);
+        auto w = PcapWriter::create(std::move(out), idbs.front());
         if (!w)
             return w.error();
         made.output = &w.value()->output();
         made.sink = std::move(w.value());
         return made;
     }
-    auto w = PcapngWriter::create(std::move(out), std::span(&idb, 1), fmt::format("netring {}", NETRING_VERSION));
+    auto w = PcapngWriter::create(std::move(out), idbs, fmt::format("netring {}", NETRING_VERSION));
     if (!w)
         return w.error();
     made.output = &w.value()->output();
@@ -152,7 +60,7 @@ Result<RotatedWriter> make_writer(Output out, const CaptureOptions &o, const Int
     return made;
 }
 
-Result<std::unique_ptr<FrameSink>> open_sink(const CaptureOptions &o, const InterfaceDescription &idb)
+Result<std::unique_ptr<FrameSink>> open_sink(const CaptureOptions &o, std::span<const InterfaceDescription> idbs)
 {
     // No -w: a terminal gets lines, anything else gets a pcapng stream.
     if (o.write_to.empty() && ::isatty(STDOUT_FILENO) == 1)
@@ -160,26 +68,69 @@ Result<std::unique_ptr<FrameSink>> open_sink(const CaptureOptions &o, const Inte
     auto out = Output::open(o.write_to.empty() ? "-" : o.write_to);
     if (!out)
         return out.error();
-    auto w = make_writer(std::move(out.value()), o, idb);
+    auto w = make_writer(std::move(out.value()), o, idbs);
     if (!w)
         return w.error();
     return std::move(w.value().sink);
 }
 
-// The counters of the capture so far, for ISBs written before the end.
-InterfaceCounters counters_now(CaptureSource &source, std::uint64_t start_ns, std::uint64_t delivered)
+InterfaceCounters to_interface_counters(const SourceCounters &k, std::uint64_t start_ns, std::uint64_t delivered)
 {
     InterfaceCounters c;
     c.start_ns = start_ns;
     c.end_ns = realtime_ns();
     c.usrdeliv = delivered;
-    if (auto k = source.counters()) {
-        c.ifrecv = k->if_received;
-        c.ifdrop = k->if_dropped;
-        c.filteraccept = k->received;
-        c.osdrop = k->dropped;
-    }
+    c.ifrecv = k.if_received;
+    c.ifdrop = k.if_dropped;
+    c.filteraccept = k.received;
+    c.osdrop = k.dropped;
     return c;
+}
+
+// The counters of the capture so far, one per IDB (socket), for ISBs.
+std::vector<InterfaceCounters> counters_now(CaptureSource &source, MergedSource *merged, std::uint64_t start_ns,
+                                            std::uint64_t delivered)
+{
+    std::vector<InterfaceCounters> all;
+    if (merged == nullptr) {
+        auto k = source.counters();
+        all.push_back(to_interface_counters(k ? k.value() : SourceCounters{}, start_ns, delivered));
+        return all;
+    }
+    for (std::size_t i = 0; i < merged->size(); ++i) {
+        all.push_back(to_interface_counters(merged->counters_of(i), start_ns, merged->delivered_by(i)));
+        all.back().has_interface_counters = i == 0;
+    }
+    return all;
+}
+
+// One line per socket/queue (-v): where the frames came from and what each lost.
+void report_per_socket(const MergedSource &merged, const std::vector<std::string> &labels)
+{
+    for (std::size_t i = 0; i < merged.size(); ++i) {
+        const SourceCounters c = merged.counters_of(i);
+        fmt::print(stderr, "  {}: {} packets captured, {} received by filter, {} dropped by kernel{}\n",
+                   labels[i], merged.delivered_by(i), c.received, c.dropped,
+                   merged.stalls_of(i) != 0 ? fmt::format(", waited {} times for the writer", merged.stalls_of(i))
+                                            : std::string());
+    }
+}
+
+Status check_socket_options(const CaptureOptions &o)
+{
+    if (o.backend != "xdp" && (o.queue != 0 || !o.queues.empty() || o.zero_copy || !o.xdp_mode.empty() || !o.xsk_map.empty()))
+        return Error::logic("--queue, --queues, --zero-copy, --xdp-mode and --xsk-map need --backend xdp");
+    if (o.backend == "xdp" && o.direction == "out")
+        return Error::logic("--backend xdp sees received frames only (-Q out is for --backend packet)");
+    if (o.backend == "xdp" && o.threads > 1)
+        return Error::logic("--threads is for --backend packet; with --backend xdp, --queues gives a thread per queue");
+    if (!o.queues.empty() && o.queue != 0)
+        return Error::logic("--queue and --queues are alternatives: give one");
+    if (!o.fanout.empty() && o.threads < 2)
+        return Error::logic("--fanout needs --threads N (N > 1)");
+    if ((o.unordered || o.reorder_window_ms != 100) && !o.several_sockets())
+        return Error::logic("--unordered and --reorder-window merge several threads: use them with --threads or --queues");
+    return {};
 }
 
 int run_capture(const CaptureOptions &o)
@@ -187,10 +138,8 @@ int run_capture(const CaptureOptions &o)
     if (o.interface.empty())
         return usage("capture", fmt::format("-i IFACE is required (interfaces here: {})",
                                             fmt::join(interface_names(), ", ")));
-    if (o.backend != "xdp" && (o.queue != 0 || o.zero_copy || !o.xdp_mode.empty() || !o.xsk_map.empty()))
-        return usage("capture", "--queue, --zero-copy, --xdp-mode and --xsk-map need --backend xdp");
-    if (o.backend == "xdp" && o.direction == "out")
-        return usage("capture", "--backend xdp sees received frames only (-Q out is for --backend packet)");
+    if (auto st = check_socket_options(o); !st)
+        return usage("capture", st.error().context);
     std::string problem;
     const auto stop = parse_autostop(o.autostop, o.duration, problem);
     if (!stop)
@@ -217,18 +166,33 @@ int run_capture(const CaptureOptions &o)
     }
 
     install_stop_handlers();
-    auto opened = open_source(o, filter.value());
+    auto opened = open_sources(o, filter.value());
     if (!opened)
         return report("capture", opened.error());
-    CaptureSource &source = *opened->source;
-
-    InterfaceDescription idb;
-    idb.name = o.interface;
-    idb.description = opened->description;
-    idb.hardware = opened->hardware;
-    idb.filter = expression;
-    idb.snaplen = o.snaplen;
-    idb.tsresol = o.precision == "micro" ? 6 : 9;
+    std::vector<InterfaceDescription> idbs;
+    for (const auto &description : opened->descriptions) {
+        InterfaceDescription &idb = idbs.emplace_back();
+        idb.name = o.interface;
+        idb.description = description;
+        idb.hardware = opened->hardware;
+        idb.filter = expression;
+        idb.snaplen = o.snaplen;
+        idb.tsresol = o.precision == "micro" ? 6 : 9;
+    }
+    // Several sockets: a thread each, merged here into one stream.
+    std::unique_ptr<CaptureSource> owned;
+    MergedSource *merged = nullptr;
+    if (opened->sources.size() > 1) {
+        MergeOptions mo;
+        mo.ordered = !o.unordered;
+        mo.window_ns = static_cast<std::uint64_t>(o.reorder_window_ms * 1e6);
+        auto m = MergedSource::create(std::move(opened->sources), mo);
+        merged = m.get();
+        owned = std::move(m);
+    } else {
+        owned = std::move(opened->sources.front());
+    }
+    CaptureSource &source = *owned;
     const std::uint64_t start_ns = realtime_ns();
     std::uint64_t frames = 0;
     std::optional<PostRotate> post;
@@ -240,8 +204,8 @@ int run_capture(const CaptureOptions &o)
         RotatingSinkOptions ro;
         ro.path = o.write_to;
         ro.policy = *policy;
-        ro.make_writer = [&o, &idb](Output out) { return make_writer(std::move(out), o, idb); };
-        ro.counters = [&source, start_ns, &frames] { return counters_now(source, start_ns, frames); };
+        ro.make_writer = [&o, &idbs](Output out) { return make_writer(std::move(out), o, idbs); };
+        ro.counters = [&source, merged, start_ns, &frames] { return counters_now(source, merged, start_ns, frames); };
         ro.file_done = [&post](const std::string &name) {
             if (post)
                 post->run(name);
@@ -254,7 +218,7 @@ int run_capture(const CaptureOptions &o)
             sink_or = r.error();
         }
     } else {
-        sink_or = open_sink(o, idb);
+        sink_or = open_sink(o, idbs);
     }
     if (!sink_or)
         return report("capture", sink_or.error());
@@ -266,6 +230,10 @@ int run_capture(const CaptureOptions &o)
             return report("capture", st.error());
         spdlog::info("running as {} (uid {}, gid {}) with no capabilities", target->name, target->uid, target->gid);
     }
+    // After the drop: each thread would keep the capabilities it started with.
+    if (merged != nullptr)
+        if (auto st = merged->start(); !st)
+            return report("capture", st.error());
 
     const std::uint64_t start_mono = monotonic_ns();
     const std::uint64_t deadline =
@@ -277,6 +245,9 @@ int run_capture(const CaptureOptions &o)
     std::uint64_t bytes = 0;
     std::optional<Error> write_error;
     const FrameHandler handler = [&](const Frame &f) {
+        // Frames still held by capture threads at the end come here too.
+        if (write_error || (max_frames != 0 && frames >= max_frames) || (max_bytes != 0 && bytes >= max_bytes))
+            return false;
         if (auto st = sink.write(f); !st) {
             write_error = st.error();
             return false;
@@ -332,8 +303,8 @@ int run_capture(const CaptureOptions &o)
             if (rotating != nullptr) {
                 st = rotating->write_statistics(realtime_ns());
             } else if (plain_pcapng != nullptr) {
-                const InterfaceCounters c = counters_now(source, start_ns, frames);
-                st = plain_pcapng->write_statistics(std::span(&c, 1), c.end_ns);
+                const auto c = counters_now(source, merged, start_ns, frames);
+                st = plain_pcapng->write_statistics(c, c.front().end_ns);
                 if (st)
                     st = plain_pcapng->flush();
             }
@@ -350,25 +321,29 @@ int run_capture(const CaptureOptions &o)
     }
     status.clear();
 
-    InterfaceCounters counters;
-    counters.start_ns = start_ns;
-    counters.end_ns = realtime_ns();
-    counters.usrdeliv = sink.frames_written();
+    // What the threads captured before they stopped belongs in the file too.
+    if (merged != nullptr && !(rotating != nullptr && rotating->exhausted()))
+        merged->stop_and_drain(handler);
     auto kernel = source.counters();
-    if (kernel) {
-        counters.ifrecv = kernel->if_received;
-        counters.ifdrop = kernel->if_dropped;
-        counters.filteraccept = kernel->received;
-        counters.osdrop = kernel->dropped;
-    }
-    Status finished = sink.finish(std::span(&counters, 1));
+    auto counters = counters_now(source, merged, start_ns, sink.frames_written());
+    if (merged == nullptr)
+        counters.front().usrdeliv = sink.frames_written();
+    Status finished = sink.finish(counters);
     if (!write_error && !finished)
         write_error = finished.error();
     if (post)
         post->wait_all();
 
+    const SourceCounters total = kernel ? kernel.value() : SourceCounters{};
     fmt::print(stderr, "{} packets captured, {} received by filter, {} dropped by kernel, {} dropped by interface\n",
-               sink.frames_written(), counters.filteraccept, counters.osdrop, counters.ifdrop);
+               sink.frames_written(), total.received, total.dropped, total.if_dropped);
+    if (merged != nullptr) {
+        if (o.verbose)
+            report_per_socket(*merged, opened->labels);
+        if (merged->late_frames() != 0)
+            fmt::print(stderr, "{} packets came later than the {} ms reorder window and were written out of order\n",
+                       merged->late_frames(), o.reorder_window_ms);
+    }
     if (!kernel)
         report("capture", kernel.error());
     if (source_error)
@@ -406,10 +381,20 @@ Command register_capture(CLI::App &parent)
     app->add_option("--time-stamp-precision", opts->precision, "Timestamp precision: micro or nano")
         ->check(CLI::IsMember({"micro", "nano"}));
     app->add_flag("-q,--quiet", opts->quiet, "No status line");
+    app->add_flag("-v,--verbose", opts->verbose, "With several sockets, a final line for each");
     app->add_option("filter", opts->filter_words, "libpcap filter expression");
     app->add_option("--backend", opts->backend, "Capture with packet (AF_PACKET) or xdp (AF_XDP)")
         ->check(CLI::IsMember({"packet", "xdp"}));
     app->add_option("--queue", opts->queue, "xdp: the interface RX queue captured (default 0)");
+    app->add_option("--queues", opts->queues, "xdp: capture these RX queues (0-3, 0,2, all), a thread and socket each");
+    app->add_option("--threads", opts->threads, "packet: N sockets in a PACKET_FANOUT group, a thread each")
+        ->check(CLI::Range(1U, 64U));
+    app->add_option("--fanout", opts->fanout, "packet: how --threads share frames: hash, lb, cpu, rollover, random, qm")
+        ->check(CLI::IsMember({"hash", "lb", "cpu", "rollover", "random", "qm"}));
+    app->add_flag("--unordered", opts->unordered, "Write several threads' frames as they come, not in time order");
+    app->add_option("--reorder-window", opts->reorder_window_ms,
+                    "How long (ms) frames wait for older ones from other threads (default 100)")
+        ->check(CLI::Range(1.0, 10000.0));
     app->add_flag("--zero-copy", opts->zero_copy, "xdp: try zero-copy, fall back to copy mode");
     app->add_option("--xdp-mode", opts->xdp_mode, "xdp: attach natively or generically (default: native if possible)")
         ->check(CLI::IsMember({"native", "generic"}));

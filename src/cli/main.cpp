@@ -38,8 +38,9 @@ int main(int argc, char **argv)
         fmt::print(stderr, "netring: {} (see netring --help)\n", e.what());
         return exit_usage;
     }
-    // The default logger writes to stdout, which may be the capture stream (-w -).
-    spdlog::set_default_logger(spdlog::stderr_logger_st("netring"));
+    // The default logger writes to stdout, which may be the capture stream (-w -);
+    // capture threads log too, hence the locked (_mt) logger.
+    spdlog::set_default_logger(spdlog::stderr_logger_mt("netring"));
     spdlog::set_pattern("netring: %l: %v");
     spdlog::set_level(spdlog::level::from_str(log_level));
     for (const Command &c : commands)

@@ -8,7 +8,12 @@
 #   NR_BENCH_REPEAT        runs per tool; the table shows the median (default 1)
 #   NR_BENCH_TOOLS         which capturers, in order (default "netring tcpdump dumpcap"); also
 #                          netring-xdp-generic and netring-xdp-native: netring capture --backend xdp
-#                          with --xdp-mode generic or native (queue 0, copy mode on veth)
+#                          with --xdp-mode generic or native (queue 0, copy mode on veth);
+#                          netring-t2, netring-t4: --threads 2/4 (fanout hash); netring-xdp-q2,
+#                          netring-xdp-q4: --backend xdp --xdp-mode native --queues 0-1/0-3.
+#                          The veth has 4 queues; the sender uses as many TX queues as the tool
+#                          captures AF_XDP queues (1, 2 or 4; 4 for AF_PACKET tools), so that
+#                          every frame lands on a captured queue
 #   NR_BENCH_DRAIN         seconds between the end of sending and SIGINT (default 2)
 #   NR_BENCH_CAPTURE_CPU   CPU for the capture process (default 1; trafgen's worker always pins itself to CPU 0)
 #   NR_BENCH_PERF=DIR      also record a perf profile of each capturer while traffic flows (DIR/TOOL.perf.data;
@@ -126,7 +131,9 @@ for ns in "$NS_TX" "$NS_RX"; do
         net.ipv4.ip_forward=0 >/dev/null 2>&1
     ip -n "$ns" link set lo up
 done
-ip link add "$IF_TX" netns "$NS_TX" address "$MAC_TX" type veth peer name "$IF_RX" netns "$NS_RX" address "$MAC_RX" ||
+QUEUES=(numtxqueues 4 numrxqueues 4)
+ip link add "$IF_TX" netns "$NS_TX" address "$MAC_TX" "${QUEUES[@]}" type veth \
+    peer name "$IF_RX" netns "$NS_RX" address "$MAC_RX" "${QUEUES[@]}" ||
     die "creating veth pair $IF_TX/$IF_RX failed"
 ip -n "$NS_TX" addr add "$IP_TX/24" dev "$IF_TX"
 ip -n "$NS_RX" addr add "$IP_RX/24" dev "$IF_RX"
@@ -147,12 +154,14 @@ mount -t tmpfs -o size=$((FRAMES * 200 / 1048576 + 64))m,mode=1777 nr-bench "$MN
     die "cannot mount a tmpfs on $TMP/tmpfs"
 }
 
-# 14 (Ethernet) + 20 (IPv4) + 8 (UDP) + 18 payload = 60 bytes, checksums by trafgen.
+# 14 (Ethernet) + 20 (IPv4) + 8 (UDP) + 18 payload = 60 bytes, checksums by
+# trafgen. 64 flows (source ports), so that the kernel spreads them over the
+# veth's queues and a fanout group's sockets by flow hash.
 cat >"$TMP/udp60.cfg" <<EOF
 {
   eth(da=$MAC_NOBODY, sa=$MAC_TX, type=0x0800),
   ipv4(saddr=$IP_TX, daddr=$IP_NOBODY, ttl=64),
-  udp(sp=40000, dp=9),
+  udp(sp=dinc(40000, 40063), dp=9),
   fill(0x00, 18)
 }
 EOF
@@ -185,33 +194,44 @@ capturer_bound() {
 # True once netring's AF_XDP socket is in the XSKMAP: frames redirected to
 # AF_XDP never reach a packet socket, so ss has nothing to show; netring
 # logs this line right after the socket is inserted into the map.
-xsk_ready() { grep -q "frames received on this queue go to netring" "$1"; }
+xsk_ready() { grep -qE "frames received on th(is queue|ese queues) go to netring" "$1"; }
 
-# The drop counters of the last Interface Statistics Block of a pcapng file
-# as "osdrop+ifdrop" ("-" for a pcap file or no ISB): the file's own record,
-# to check the tool's summary line against.
+# The drop counters of the closing Interface Statistics Blocks of a pcapng
+# file (one per interface: several with --threads) as "osdrop+ifdrop", summed
+# ("-" for a pcap file or no ISB): the file's own record, to check the tool's
+# summary line against.
 ISB_PY='
 import struct, sys
+osdrop = ifdrop = isbs = 0
 with open(sys.argv[1], "rb") as f:
     head = f.read(12)
     if len(head) < 12 or struct.unpack("<I", head[:4])[0] != 0x0A0D0D0A:
         print("-"); sys.exit()
     e = "<" if struct.unpack("<I", head[8:12])[0] == 0x1A2B3C4D else ">"
-    f.seek(-4, 2)
-    size = struct.unpack(e + "I", f.read(4))[0]
-    f.seek(-size, 2)
-    block = f.read(size)
-if struct.unpack(e + "I", block[:4])[0] != 5:
-    print("-"); sys.exit()
-opts, pos = {}, 20
-while pos + 4 <= size - 4:
-    code, length = struct.unpack(e + "HH", block[pos:pos + 4])
-    if code == 0:
-        break
-    if length == 8:
-        opts[code] = struct.unpack(e + "Q", block[pos + 4:pos + 12])[0]
-    pos += 4 + (length + 3) // 4 * 4
-print("%s+%s" % (opts.get(7, "?"), opts.get(5, "?")))
+    end = f.seek(0, 2)
+    while end > 12:
+        # Walk back over the last blocks through their trailing lengths.
+        f.seek(end - 4)
+        size = struct.unpack(e + "I", f.read(4))[0]
+        f.seek(end - size)
+        block = f.read(size)
+        if struct.unpack(e + "I", block[:4])[0] != 5:
+            break
+        isbs += 1
+        pos = 20
+        while pos + 4 <= size - 4:
+            code, length = struct.unpack(e + "HH", block[pos:pos + 4])
+            if code == 0:
+                break
+            if length == 8 and code in (5, 7):
+                v = struct.unpack(e + "Q", block[pos + 4:pos + 12])[0]
+                if code == 7:
+                    osdrop += v
+                else:
+                    ifdrop += v
+            pos += 4 + (length + 3) // 4 * 4
+        end -= size
+print("%d+%d" % (osdrop, ifdrop) if isbs else "-")
 '
 isb_drops() { python3 -c "$ISB_PY" "$1" 2>/dev/null || echo '?'; }
 
@@ -253,7 +273,23 @@ tool_command() {
         netring-xdp-generic | netring-xdp-native)
             CMD=("$NETRING" capture -i "$IF_RX" -w "$2" -q --backend xdp --xdp-mode "${1#netring-xdp-}")
             ;;
-        *) die "unknown tool $1 (netring, netring-xdp-generic, netring-xdp-native, tcpdump or dumpcap)" ;;
+        netring-t[0-9]*) CMD=("$NETRING" capture -i "$IF_RX" -w "$2" -q --threads "${1#netring-t}") ;;
+        netring-xdp-q[0-9]*)
+            CMD=("$NETRING" capture -i "$IF_RX" -w "$2" -q --backend xdp --xdp-mode native
+                --queues "0-$((${1#netring-xdp-q} - 1))")
+            ;;
+        *) die "unknown tool $1 (netring, netring-tN, netring-xdp-generic, netring-xdp-native, netring-xdp-qN, tcpdump or dumpcap)" ;;
+    esac
+}
+
+# sender_queues TOOL: how many TX queues the sender uses for TOOL's run, so
+# that every frame reaches an RX queue the tool captures: AF_XDP captures
+# queues 0..N-1; an AF_PACKET socket sees every queue.
+sender_queues() {
+    case $1 in
+        netring-xdp-q[0-9]*) echo "${1#netring-xdp-q}" ;;
+        netring-xdp-*) echo 1 ;;
+        *) echo 4 ;;
     esac
 }
 
@@ -280,6 +316,8 @@ start_capturer() {
     # is in the XSKMAP.
     local ready=(capturer_bound "$CAP_PID")
     [[ $name == netring-xdp-* ]] && ready=(xsk_ready "$TMP/$name.err")
+    # A fanout group is complete (every socket joined, real filters on) once
+    # netring opens the file, which it does after its sockets.
     n=200
     until [ -e "$out" ] && "${ready[@]}"; do
         n=$((n - 1))
@@ -319,6 +357,8 @@ run_one() {
     rm -f "$MNT/prime"
     warm_up
 
+    ip netns exec "$NS_TX" ethtool -L "$IF_TX" tx "$(sender_queues "$tool")" 2>/dev/null ||
+        die "cannot set $IF_TX to $(sender_queues "$tool") TX queues (ethtool -L)"
     local tx0 rx0 tx1 rx1 pid
     tx0=$(rx_stat "$NS_TX" "$IF_TX" tx_packets)
     rx0=$(rx_stat "$NS_RX" "$IF_RX" rx_packets)
@@ -349,9 +389,11 @@ run_one() {
     t0=$(date +%s%N)
     # -Q: trafgen must not retune any IRQ affinity. (This trafgen has no -A;
     # the core socket memory sysctls it would raise are read-only in a
-    # namespace, so it only says so in its log.)
+    # namespace, so it only says so in its log.) -q: through the qdisc path,
+    # where the kernel picks a TX queue per flow; trafgen's default bypass
+    # picks the queue of its CPU, one queue for everything.
     taskset -c "$SENDER_CPU" ip netns exec "$NS_TX" trafgen -i "$TMP/udp60.cfg" -o "$IF_TX" --cpus 1 -n "$FRAMES" \
-        -Q >"$TMP/trafgen.log" 2>&1 || {
+        -Q -q >"$TMP/trafgen.log" 2>&1 || {
         sed 's/^/    /' "$TMP/trafgen.log" >&2
         die "trafgen failed"
     }
@@ -495,5 +537,19 @@ END {
             ratio = med[t] / med["netring"]
             printf "  %-22s %10.3f   target <= 1: %s\n", t "/netring", ratio, (ratio <= 1 ? "met" : "MISSED")
         }
+    }
+    split("netring-t2:netring netring-t4:netring netring-xdp-q2:netring-xdp-native netring-xdp-q4:netring-xdp-native", multi, " ")
+    header = 0
+    for (g = 1; g <= 4; g++) {
+        split(multi[g], kv, ":")
+        t = kv[1]; one = kv[2]
+        if (!(t in runs)) continue
+        if (!header++)
+            printf "\nTargets (issue 7): no drops with 2 threads at the sender'"'"'s top rate; total CPU/frame with N threads <= 1.2x one thread'"'"'s.\n"
+        printf "  %-22s %10s   sender at %.2f Mf/s%s\n", t " drops", drop[t], mrate[t] / 1e6, \
+            (t ~ /2$/ ? (drop[t] == 0 ? ": met" : ": MISSED") : "")
+        if (!(one in med) || med[one] <= 0) continue
+        ratio = med[t] / med[one]
+        printf "  %-22s %10.3f   target <= 1.2: %s\n", t "/" one, ratio, (ratio <= 1.2 ? "met" : "MISSED")
     }
 }' "$RESULTS"

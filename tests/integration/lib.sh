@@ -306,6 +306,17 @@ start_capture() {
     fi
 }
 
+# wait_line FILE REGEX [SECONDS]: true once FILE has a line matching REGEX.
+wait_line() {
+    local f=$1 re=$2 n=$((${3:-10} * 10))
+    while [ "$n" -gt 0 ]; do
+        grep -qE -- "$re" "$f" 2>/dev/null && return 0
+        sleep 0.1
+        n=$((n - 1))
+    done
+    return 1
+}
+
 # stop_capture PID [SIGNAL]: signals a capturer and waits for it; BG_RC is its status.
 stop_capture() {
     kill "-${2:-INT}" "$1" 2>/dev/null
@@ -343,12 +354,14 @@ nr_new_id() {
     printf '%s' "$id"
 }
 
-# nr_setup [--mtu N] [--vlan VID]: the two namespaces and the veth pair.
+# nr_setup [--mtu N] [--vlan VID] [--queues N]: the two namespaces and the
+# veth pair (with N TX and RX queues on each end).
 nr_setup() {
-    local mtu=${NR_MTU:-1500} vlan=${NR_VLAN:-}
+    local mtu=${NR_MTU:-1500} vlan=${NR_VLAN:-} queues=1
     while [ $# -gt 0 ]; do
         case $1 in
             --mtu) mtu=$2; shift 2 ;;
+            --queues) queues=$2; shift 2 ;;
             --vlan) vlan=$2; shift 2 ;;
             *) fail "nr_setup: unknown option $1" ;;
         esac
@@ -379,8 +392,9 @@ nr_setup() {
         ip netns exec "$ns" sysctl -qw net.ipv6.conf.default.disable_ipv6=1 net.ipv6.conf.all.disable_ipv6=1 2>/dev/null
         ip -n "$ns" link set lo up
     done
-    ip link add "$NR_IF_A" netns "$NR_NS_A" address "$NR_MAC_A" mtu "$mtu" type veth \
-        peer name "$NR_IF_B" netns "$NR_NS_B" address "$NR_MAC_B" mtu "$mtu" ||
+    local q=(numtxqueues "$queues" numrxqueues "$queues")
+    ip link add "$NR_IF_A" netns "$NR_NS_A" address "$NR_MAC_A" mtu "$mtu" "${q[@]}" type veth \
+        peer name "$NR_IF_B" netns "$NR_NS_B" address "$NR_MAC_B" mtu "$mtu" "${q[@]}" ||
         fail "creating veth pair $NR_IF_A/$NR_IF_B failed"
     ip -n "$NR_NS_A" addr add "$NR_IP_A/24" dev "$NR_IF_A"
     ip -n "$NR_NS_B" addr add "$NR_IP_B/24" dev "$NR_IF_B"
@@ -414,7 +428,7 @@ nr_setup() {
         [ $n -gt 0 ] || fail "$NR_IF_B has no carrier"
         sleep 0.1
     done
-    nr_log "namespaces $NR_NS_A/$NR_NS_B, veth $NR_IF_A($NR_IP_A) <-> $NR_IF_B($NR_IP_B), mtu $mtu${vlan:+, vlan $vlan}"
+    nr_log "namespaces $NR_NS_A/$NR_NS_B, veth $NR_IF_A($NR_IP_A) <-> $NR_IF_B($NR_IP_B), mtu $mtu${vlan:+, vlan $vlan}, $queues queue(s)"
 }
 
 # send_mix ARGS...: the frame sender from NR_NS_A out of NR_IF_A toward NR_MAC_B.

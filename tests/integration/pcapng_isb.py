@@ -6,7 +6,9 @@ Only a supplement to the libpcap/tshark checks: it reads the block chain
 (type, length, trailing length copy) and the ISB options, and says which
 block is last. Usage: pcapng_isb.py FILE
 Output, one line per ISB: isb iface=0 starttime=... endtime=... ifrecv=...
-then "last_block_type=N" and "epb_count=N" and "tsresol=N".
+then "last_block_type=N", "epb_count=N", "tsresol=N", and how many EPBs carry
+each option: "epb_hash_count=N" (with the hash value's algorithm byte as
+"epb_hash_algorithms=5,..."), "epb_queue_count=N", "epb_dropcount_sum=N".
 Exit 1 with a message on any structural problem.
 """
 
@@ -22,6 +24,8 @@ def main():
     endian = "<"
     last_type = None
     epbs = 0
+    hashes = queues = dropcount = 0
+    algorithms = set()
     tsresol = 6
     out = []
     while pos < len(data):
@@ -52,6 +56,21 @@ def main():
                 opt += 4 + ((olen + 3) & ~3)
         elif btype == 6:
             epbs += 1
+            caplen = struct.unpack_from(endian + "I", body, 12)[0]
+            opt = 20 + ((caplen + 3) & ~3)
+            while opt + 4 <= len(body):
+                code, olen = struct.unpack_from(endian + "HH", body, opt)
+                if code == 0:
+                    break
+                value = body[opt + 4:opt + 4 + olen]
+                if code == 3 and olen >= 1:
+                    hashes += 1
+                    algorithms.add(value[0])
+                elif code == 4 and olen == 8:
+                    dropcount += struct.unpack(endian + "Q", value)[0]
+                elif code == 6 and olen == 4:
+                    queues += 1
+                opt += 4 + ((olen + 3) & ~3)
         elif btype == 5:
             iface, hi, lo = struct.unpack_from(endian + "III", body, 0)
             fields = {"iface": iface, "ts": (hi << 32) | lo}
@@ -74,6 +93,10 @@ def main():
     print(f"last_block_type={last_type}")
     print(f"epb_count={epbs}")
     print(f"tsresol={tsresol}")
+    print(f"epb_hash_count={hashes}")
+    print(f"epb_hash_algorithms={','.join(str(a) for a in sorted(algorithms))}")
+    print(f"epb_queue_count={queues}")
+    print(f"epb_dropcount_sum={dropcount}")
     return 0
 
 

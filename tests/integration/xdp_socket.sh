@@ -14,17 +14,6 @@ nr_require_netring
 
 N=200
 
-# wait_line FILE REGEX [SECONDS]: true once FILE has a line matching REGEX.
-wait_line() {
-    local f=$1 re=$2 n=$((${3:-10} * 10))
-    while [ "$n" -gt 0 ]; do
-        grep -qE -- "$re" "$f" 2>/dev/null && return 0
-        sleep 0.1
-        n=$((n - 1))
-    done
-    return 1
-}
-
 # The notice netring logs once the socket is in the XSKMAP: from then on
 # every frame on the queue reaches it.
 READY='frames received on this queue go to netring'

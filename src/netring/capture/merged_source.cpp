@@ -18,18 +18,23 @@ void MergedSource::Lane::advance()
     next = 0;
 }
 
-Result<std::unique_ptr<MergedSource>> MergedSource::start(std::vector<std::unique_ptr<CaptureSource>> sources,
-                                                          const MergeOptions &options)
+std::unique_ptr<MergedSource> MergedSource::create(std::vector<std::unique_ptr<CaptureSource>> sources,
+                                                   const MergeOptions &options)
 {
     std::unique_ptr<MergedSource> merged(new MergedSource(options));
     merged->lanes_.resize(sources.size());
     for (std::size_t i = 0; i < sources.size(); ++i)
         merged->lanes_[i].thread = std::make_unique<CaptureThread>(
             std::move(sources[i]), static_cast<std::uint32_t>(i), merged->doorbell_, options.thread);
-    for (auto &lane : merged->lanes_)
-        if (auto st = lane.thread->start(); !st)
-            return st.error();  // the destructor joins those already started
     return merged;
+}
+
+Status MergedSource::start()
+{
+    for (auto &lane : lanes_)
+        if (auto st = lane.thread->start(); !st)
+            return st;  // the destructor joins those already started
+    return {};
 }
 
 MergedSource::~MergedSource()

@@ -35,9 +35,13 @@ struct MergeOptions {
 
 class MergedSource final : public CaptureSource {
 public:
-    // Frames from sources[i] get Frame::interface = i.
-    static Result<std::unique_ptr<MergedSource>> start(std::vector<std::unique_ptr<CaptureSource>> sources,
-                                                       const MergeOptions &options);
+    // Frames from sources[i] get Frame::interface = i. No thread runs yet.
+    static std::unique_ptr<MergedSource> create(std::vector<std::unique_ptr<CaptureSource>> sources,
+                                                const MergeOptions &options);
+    // Starts the threads. Separate from create() so that a caller can give up
+    // privileges in between: capabilities belong to each thread, and threads
+    // started before the drop would keep theirs.
+    Status start();
     ~MergedSource() override;
 
     Result<std::size_t> poll(int timeout_ms, const FrameHandler &handler) override;

@@ -89,6 +89,13 @@ void poll_until(MergedSource &m, Seen &seen, std::size_t want, const FrameHandle
         REQUIRE(m.poll(20, h).ok());
 }
 
+Result<std::unique_ptr<MergedSource>> started(std::unique_ptr<MergedSource> m)
+{
+    if (auto st = m->start(); !st)
+        return st.error();
+    return m;
+}
+
 MergeOptions small_batches(std::uint64_t window_ns)
 {
     MergeOptions o;
@@ -113,7 +120,7 @@ TEST_CASE("four threads' frames come out once each, in timestamp order")
             items.push_back({0, base + (i * 4 + lane) * 1000});
         sources.push_back(std::make_unique<ScriptedSource>(std::move(items)));
     }
-    auto m = MergedSource::start(std::move(sources), small_batches(2'000'000'000));
+    auto m = started(MergedSource::create(std::move(sources), small_batches(2'000'000'000)));
     REQUIRE(m.ok());
     Seen seen;
     const auto h = recorder(seen);
@@ -149,7 +156,7 @@ TEST_CASE("a quiet thread holds newer frames back for the reorder window")
     };
     SECTION("a window longer than the delay puts them in order")
     {
-        auto m = MergedSource::start(make(), small_batches(500'000'000));
+        auto m = started(MergedSource::create(make(), small_batches(500'000'000)));
         REQUIRE(m.ok());
         Seen seen;
         poll_until(*m.value(), seen, 2, recorder(seen));
@@ -158,7 +165,7 @@ TEST_CASE("a quiet thread holds newer frames back for the reorder window")
     }
     SECTION("a window shorter than the delay writes the late frame anyway, and counts it")
     {
-        auto m = MergedSource::start(make(), small_batches(1'000'000));
+        auto m = started(MergedSource::create(make(), small_batches(1'000'000)));
         REQUIRE(m.ok());
         Seen seen;
         poll_until(*m.value(), seen, 2, recorder(seen));
@@ -178,7 +185,7 @@ TEST_CASE("stopping hands over the frames still held for the window")
     sources.push_back(std::make_unique<ScriptedSource>(std::vector<ScriptedSource::Item>{}));  // quiet
     MergeOptions o = small_batches(10'000'000'000ULL);
     o.thread.max_batches = 16;  // all 500 frames fit while the window holds them
-    auto m = MergedSource::start(std::move(sources), o);
+    auto m = started(MergedSource::create(std::move(sources), o));
     REQUIRE(m.ok());
     Seen seen;
     const auto h = recorder(seen);
@@ -203,7 +210,7 @@ TEST_CASE("unordered merging hands every frame over as batches come")
     sources.push_back(std::make_unique<ScriptedSource>(std::vector<ScriptedSource::Item>{}));
     MergeOptions o = small_batches(10'000'000'000ULL);
     o.ordered = false;
-    auto m = MergedSource::start(std::move(sources), o);
+    auto m = started(MergedSource::create(std::move(sources), o));
     REQUIRE(m.ok());
     Seen seen;
     poll_until(*m.value(), seen, 3000, recorder(seen));  // no waiting on the quiet thread
@@ -217,7 +224,7 @@ TEST_CASE("a failing thread's error comes after its frames")
         items.push_back({0, 1000 + i});
     std::vector<std::unique_ptr<CaptureSource>> sources;
     sources.push_back(std::make_unique<ScriptedSource>(std::move(items), 200));
-    auto m = MergedSource::start(std::move(sources), small_batches(1'000'000));
+    auto m = started(MergedSource::create(std::move(sources), small_batches(1'000'000)));
     REQUIRE(m.ok());
     Seen seen;
     const auto h = recorder(seen);

@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// CaptureOptions: what `netring capture`'s command line asked for.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "rotation_options.h"
+
+namespace netring::cli {
+
+inline constexpr std::uint32_t max_snaplen = 262144;
+
+struct CaptureOptions {
+    std::string interface;
+    std::string write_to;
+    std::uint64_t count = 0;
+    std::uint32_t snaplen = max_snaplen;
+    bool no_promiscuous = false;
+    std::string direction = "inout";
+    std::size_t buffer_kib = 32768;  // per socket / queue
+    std::vector<std::string> autostop;
+    double duration = 0;
+    std::string format = "pcapng";
+    std::string precision = "nano";
+    bool quiet = false;
+    bool verbose = false;
+    std::vector<std::string> filter_words;
+    std::string backend = "packet";
+    std::uint32_t queue = 0;
+    std::string queues;  // xdp: "0-3", "all": one socket and thread per queue
+    unsigned threads = 1;  // packet: sockets in one fanout group, a thread each
+    std::string fanout;  // empty: hash
+    bool unordered = false;
+    double reorder_window_ms = 100;
+    bool zero_copy = false;
+    std::string xdp_mode;
+    std::string xsk_map;
+    std::string user;  // -Z
+    RotationOptions rotation;
+
+    [[nodiscard]] bool several_sockets() const { return threads > 1 || !queues.empty(); }
+};
+
+}  // namespace netring::cli

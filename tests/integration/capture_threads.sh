@@ -1,0 +1,147 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Several capture threads into one file: AF_PACKET fanout (--threads) and AF_XDP queues (--queues) on a 4-queue veth.
+#
+# The sender's frames spread over the veth's 4 queues (the kernel picks a TX
+# queue per flow, and native XDP on the peer sees it as the same RX queue) and
+# over the fanout group's sockets (by flow hash, or round robin with lb). Each
+# run checks, through libpcap (tcpdump -r) and tshark: every frame sent is in
+# the file exactly once, in non-decreasing timestamp order; frames came from
+# more than one socket; each socket has its IDB and its ISB; the per-socket
+# lines (-v) add up to the total; epb_hash (fanout hash) or epb_queue (AF_XDP)
+# is on every frame.
+. "$(dirname "$0")/lib.sh"
+
+nr_require_root
+nr_require tcpdump tshark capinfos
+nr_setup --queues 4
+nr_require_netring
+
+N=4000
+ISB="$NR_LIB_DIR/pcapng_isb.py"
+
+# capture_run LABEL SOCKETS READY_REGEX NETRING_CAPTURE_ARGS...: captures N
+# frames of the mix into $NR_TMP/LABEL/out.pcapng with SIGINT at the end.
+capture_run() {
+    local label=$1 sockets=$2 ready=$3
+    shift 3
+    local dir="$NR_TMP/$label"
+    mkdir -p "$dir"
+    OUT="$dir/out.pcapng" SENT="$dir/sent.pcap" ERRF="$dir/err"
+    nr_log "--- $label: netring capture $*"
+    start_bg --out "$dir/out" --err "$ERRF" in_b "$NETRING" --log-level info capture -i "$NR_IF_B" -w "$OUT" -v "$@"
+    local pid=$BG_PID
+    wait_line "$ERRF" "$ready" 10 || { sed 's/^/    | /' "$ERRF" >&2; fail "$label: netring did not become ready"; }
+    send_mix --count "$N" --seed 11 --pcap "$SENT" -q
+    # The last ring blocks retire within their 50 ms timeout.
+    sleep 1
+    stop_capture "$pid" INT
+    [ "$BG_RC" = 0 ] || soft_fail "$label: exit $BG_RC after SIGINT (want 0)"
+
+    local total lines sum
+    total=$(stats_captured "$ERRF") || { soft_fail "$label: no summary line"; return; }
+    [ "$total" = "$N" ] || soft_fail "$label: summary says $total packets captured, $N were sent"
+    lines=$(grep -cE '^  (socket|queue) [0-9]+: [0-9]+ packets captured' "$ERRF")
+    [ "$lines" = "$sockets" ] || soft_fail "$label: $lines per-socket lines with -v, want $sockets"
+    sum=$(grep -oE '^  (socket|queue) [0-9]+: [0-9]+' "$ERRF" | awk '{ s += $NF } END { print s + 0 }')
+    [ "$sum" = "$total" ] || soft_fail "$label: per-socket lines add up to $sum, the total is $total"
+}
+
+# same_frames: the file holds exactly the frames sent, each once (libpcap's view).
+same_frames() {
+    local label=$1 dir="$NR_TMP/$1"
+    tcpdump_dump "$SENT" | sort >"$dir/sent.txt"
+    tcpdump_dump "$OUT" | sort >"$dir/got.txt"
+    if ! cmp -s "$dir/sent.txt" "$dir/got.txt"; then
+        show_diff "$dir/sent.txt" "$dir/got.txt" sent netring
+        soft_fail "$label: the frames in the file are not the frames sent, each once"
+    fi
+}
+
+in_order() {
+    local label=$1 back
+    back=$(tcpdump_times "$OUT" | awk 'NR > 1 && $1 < prev { n++ } { prev = $1 } END { print n + 0 }')
+    [ "$back" = 0 ] || soft_fail "$label: $back frames have an earlier timestamp than the frame before them"
+}
+
+# well_formed LABEL SOCKETS: tshark reads it cleanly; one IDB and one ISB per
+# socket, the interface's own counters in the first ISB only; frames from
+# more than one socket.
+well_formed() {
+    local label=$1 sockets=$2 dir="$NR_TMP/$1" err idbs used isbs
+    err=$(tshark -r "$OUT" -q 2>&1 | grep -v 'Running as user "root"')
+    [ -z "$err" ] || soft_fail "$label: tshark: $err"
+    idbs=$(capinfos -I "$OUT" 2>/dev/null | grep -c 'Interface #')
+    [ "$idbs" = "$sockets" ] || soft_fail "$label: capinfos sees $idbs interfaces, want one per socket ($sockets)"
+    used=$(tshark -r "$OUT" -T fields -e frame.interface_id 2>/dev/null | sort -u | wc -l)
+    [ "$used" -ge 2 ] || soft_fail "$label: every frame came from one socket; the traffic was not spread"
+    python3 "$ISB" "$OUT" >"$dir/isb.txt" || soft_fail "$label: pcapng_isb.py: bad block structure"
+    isbs=$(grep -c '^isb ' "$dir/isb.txt")
+    [ "$isbs" = "$sockets" ] || soft_fail "$label: $isbs ISBs, want one per socket ($sockets)"
+    [ "$(grep -c 'ifrecv=' "$dir/isb.txt")" = 1 ] || soft_fail "$label: interface counters not in exactly one ISB"
+    # Each socket's ISB counts what that socket delivered.
+    local i want got
+    for ((i = 0; i < sockets; i++)); do
+        want=$(tshark -r "$OUT" -Y "frame.interface_id == $i" 2>/dev/null | wc -l)
+        got=$(grep "^isb iface=$i " "$dir/isb.txt" | grep -oE 'usrdeliv=[0-9]+' | cut -d= -f2)
+        [ "$got" = "$want" ] || soft_fail "$label: ISB of interface $i says usrdeliv=$got, the file has $want of its frames"
+    done
+}
+
+opt() { grep -E "^$1=" "$NR_TMP/$2/isb.txt" | cut -d= -f2; }
+
+READY_PACKET='TPACKET_V3 rings'
+READY_XDP='frames received on these queues go to netring'
+
+# 1. Fanout by flow hash, 4 sockets.
+capture_run hash4 4 "$READY_PACKET" --threads 4
+same_frames hash4
+in_order hash4
+well_formed hash4 4
+[ "$(opt epb_hash_count hash4)" = "$N" ] || soft_fail "hash4: epb_hash on $(opt epb_hash_count hash4) of $N frames"
+
+# 2. Round robin over 2 sockets: spread whatever the flows.
+capture_run lb2 2 "$READY_PACKET" --threads 2 --fanout lb
+same_frames lb2
+in_order lb2
+well_formed lb2 2
+[ "$(opt epb_hash_count lb2)" = 0 ] || soft_fail "lb2: epb_hash without fanout hash"
+
+# 3. As they come: every frame once, order not promised.
+capture_run unordered 4 "$READY_PACKET" --threads 4 --unordered
+same_frames unordered
+well_formed unordered 4
+
+# 4. AF_XDP, one socket per queue over one UMEM.
+capture_run xdp 4 "$READY_XDP" --backend xdp --queues all
+same_frames xdp
+in_order xdp
+well_formed xdp 4
+[ "$(opt epb_queue_count xdp)" = "$N" ] || soft_fail "xdp: epb_queue on $(opt epb_queue_count xdp) of $N frames"
+# Each frame's queue is its socket's queue.
+mismatch=$(tshark -r "$OUT" -T fields -e frame.interface_id -e frame.interface_queue 2>/dev/null | awk '$1 != $2' | wc -l)
+[ "$mismatch" = 0 ] || soft_fail "xdp: $mismatch frames whose epb_queue is not their socket's queue"
+grep -q "AF_XDP queue 2" <(capinfos -I "$OUT" 2>/dev/null) || soft_fail "xdp: the IDBs do not describe their queues"
+
+# 5. -c with threads: exactly COUNT frames, a valid file.
+dir="$NR_TMP/count"
+mkdir -p "$dir"
+start_bg --out "$dir/out" --err "$dir/err" in_b "$NETRING" --log-level info capture -i "$NR_IF_B" -w "$dir/c.pcapng" --threads 3 -c 1000
+pid=$BG_PID
+wait_line "$dir/err" "$READY_PACKET" 10 || fail "count: netring did not become ready"
+send_mix --count 3000 --seed 5 -q
+wait_bg "$pid" 20
+[ "$BG_RC" = 0 ] || soft_fail "count: exit $BG_RC with -c 1000 (want 0)"
+got=$(pcap_count "$dir/c.pcapng")
+[ "$got" = 1000 ] || soft_fail "count: -c 1000 with 3 threads wrote $got frames"
+
+# 6. Usage errors: one line, exit 2.
+run_nr bad-threads "$NETRING" capture -i "$NR_IF_B" --backend xdp --threads 2 -w /dev/null
+expect_error bad-threads 2 'threads' 'queues'
+run_nr bad-fanout "$NETRING" capture -i "$NR_IF_B" --fanout lb -w /dev/null
+expect_error bad-fanout 2 'fanout needs --threads'
+run_nr bad-queue "$NETRING" capture -i "$NR_IF_B" --backend xdp --queues 2-7 -w /dev/null
+expect_error bad-queue nonzero 'queue'
+
+[ "$failures" = 0 ] || fail "$failures check(s) failed"
+pass "fanout and AF_XDP queues: every frame once, in order, per-socket IDBs and ISBs"
