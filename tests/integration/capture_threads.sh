@@ -135,7 +135,31 @@ wait_bg "$pid" 20
 got=$(pcap_count "$dir/c.pcapng")
 [ "$got" = 1000 ] || soft_fail "count: -c 1000 with 3 threads wrote $got frames"
 
-# 6. Usage errors: one line, exit 2.
+# 6. Rotation with threads: whole files, each with its IDBs and ISBs, that
+# together hold every frame once.
+dir="$NR_TMP/rot"
+mkdir -p "$dir"
+start_bg --out "$dir/out" --err "$dir/err" in_b "$NETRING" --log-level info capture -i "$NR_IF_B" -w "$dir/r.pcapng" \
+    --threads 2 -b packets:1000
+pid=$BG_PID
+wait_line "$dir/err" "$READY_PACKET" 10 || fail "rotation: netring did not become ready"
+send_mix --count 3500 --seed 13 --pcap "$dir/sent.pcap" -q
+sleep 1
+stop_capture "$pid" INT
+[ "$BG_RC" = 0 ] || soft_fail "rotation: exit $BG_RC after SIGINT"
+files=("$dir"/r_*.pcapng)
+[ "${#files[@]}" = 4 ] || soft_fail "rotation: ${#files[@]} files for 3500 frames of 1000 per file (want 4)"
+for i in "${!files[@]}"; do
+    f=${files[$i]} want=1000
+    [ "$i" = 3 ] && want=500
+    [ "$(pcap_count "$f")" = "$want" ] || soft_fail "rotation: $(basename "$f") holds $(pcap_count "$f") frames, not $want"
+    [ "$(python3 "$ISB" "$f" | grep -c '^isb ')" = 2 ] || soft_fail "rotation: $(basename "$f") lacks an ISB per socket"
+done
+tcpdump_dump "$dir/sent.pcap" | sort >"$dir/sent.txt"
+for f in "${files[@]}"; do tcpdump_dump "$f"; done | sort >"$dir/got.txt"
+cmp -s "$dir/sent.txt" "$dir/got.txt" || soft_fail "rotation: the files together are not the frames sent, each once"
+
+# 7. Usage errors: one line, exit 2.
 run_nr bad-threads "$NETRING" capture -i "$NR_IF_B" --backend xdp --threads 2 -w /dev/null
 expect_error bad-threads 2 'threads' 'queues'
 run_nr bad-fanout "$NETRING" capture -i "$NR_IF_B" --fanout lb -w /dev/null

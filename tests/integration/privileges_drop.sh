@@ -30,21 +30,31 @@ wait_dropped() {
     return 1
 }
 
-# check_no_caps PID: every capability set but the bounding set is empty.
+# check_no_caps PID [THREADS]: in every thread (at least THREADS of them,
+# waited for: capture threads start after the drop), every capability set but
+# the bounding set is empty. Capabilities belong to each thread, not to the process.
 check_no_caps() {
-    local set val
-    for set in CapInh CapPrm CapEff CapAmb; do
-        val=$(awk -v s="$set:" '$1 == s { print $2 }' "/proc/$1/status")
-        [ "$((16#$val))" = 0 ] || fail "$set of the process after -Z is $val, not empty"
+    local pid=$1 want=${2:-1} n=100 set val task
+    while [ "$(ls "/proc/$pid/task" 2>/dev/null | wc -l)" -lt "$want" ]; do
+        n=$((n - 1))
+        [ "$n" -gt 0 ] || fail "process $pid never had $want threads"
+        sleep 0.1
+    done
+    for task in /proc/"$pid"/task/*; do
+        for set in CapInh CapPrm CapEff CapAmb; do
+            val=$(awk -v s="$set:" '$1 == s { print $2 }' "$task/status")
+            [ "$((16#$val))" = 0 ] || fail "$set of thread ${task##*/} after -Z is $val, not empty"
+        done
     done
 }
 
 run_case() {
-    local name=$1 n=$2
+    local name=$1 n=$2 threads=1
     shift 2
+    [ "${1:-}" = --threads ] && threads=$(($2 + 1))  # capture threads and the writer
     start_capture "$name" "$NETRING" capture -Z "$USER_NAME" -i "$NR_IF_B" -c "$n" -q -w "$OUT/$name.pcapng" "$@"
     wait_dropped "$CAP_PID" || fail "$name: netring -Z $USER_NAME still runs as: $(grep -E '^(Uid|Gid):' "/proc/$CAP_PID/status" | tr '\n' ' ')"
-    check_no_caps "$CAP_PID"
+    check_no_caps "$CAP_PID" "$threads"
     local groups
     groups=$(awk '$1 == "Groups:" { $1 = ""; print }' "/proc/$CAP_PID/status")
     for g in $groups; do
@@ -65,6 +75,7 @@ run_case() {
 
 run_case packet 30
 NR_CAPTURE_FILTER=1 run_case filtered 20 udp
+run_case threads 40 --threads 2
 # AF_XDP: the program is attached before the switch, and detached at exit by closing its link.
 start_bg --out "$NR_TMP/xdp.out" --err "$NR_TMP/xdp.err" in_b "$NETRING" --log-level info capture -Z "$USER_NAME" \
     --backend xdp --xdp-mode generic -i "$NR_IF_B" -c 50 -q -w "$OUT/xdp.pcapng"

@@ -37,6 +37,7 @@ CaptureThread::CaptureThread(std::unique_ptr<CaptureSource> source, std::uint32_
       full_(options.max_batches), free_(options.max_batches)
 {
     pool_.reserve(options_.max_batches);
+    spare_.reserve(options_.max_batches);
 }
 
 CaptureThread::~CaptureThread() { stop(); }
@@ -83,7 +84,13 @@ void CaptureThread::update_counters()
 FrameBatch *CaptureThread::next_batch()
 {
     for (bool waited = false;; waited = true) {
-        if (FrameBatch *b = free_.pop()) {
+        // The writer gives batches back oldest first; the last one back is
+        // the likeliest still in cache, so spares are used last in, first out.
+        while (FrameBatch *b = free_.pop())
+            spare_.push_back(b);
+        if (!spare_.empty()) {
+            FrameBatch *b = spare_.back();
+            spare_.pop_back();
             b->clear();
             return b;
         }
@@ -104,7 +111,7 @@ void CaptureThread::publish(FrameBatch *&batch)
     if (batch == nullptr)
         return;
     if (batch->empty()) {
-        free_.push(batch);
+        spare_.push_back(batch);
     } else {
         // Cannot fail: the channel has room for every batch of the pool.
         full_.push(batch);

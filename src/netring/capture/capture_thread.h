@@ -79,6 +79,7 @@ private:
     Doorbell &doorbell_;
     CaptureThreadOptions options_;
     std::vector<std::unique_ptr<FrameBatch>> pool_;  // grown by the thread only
+    std::vector<FrameBatch *> spare_;                 // the thread's, taken back from free_
     SpscChannel<FrameBatch> full_;
     SpscChannel<FrameBatch> free_;
     std::atomic<bool> stop_{false};
