@@ -154,23 +154,25 @@ TEST_CASE("a quiet thread holds newer frames back for the reorder window")
             std::make_unique<ScriptedSource>(std::vector<ScriptedSource::Item>{{t0 + 80'000'000, r0 + 10'000'000}}));
         return s;
     };
-    SECTION("a window longer than the delay puts them in order")
-    {
-        auto m = started(MergedSource::create(make(), small_batches(500'000'000)));
+    // Merges the two with this window: the timestamps in the order written, and how many came late.
+    auto merge = [&](std::uint64_t window_ns) {
+        auto m = started(MergedSource::create(make(), small_batches(window_ns)));
         REQUIRE(m.ok());
         Seen seen;
         poll_until(*m.value(), seen, 2, recorder(seen));
-        REQUIRE(seen.ts == std::vector<std::uint64_t>{r0 + 10'000'000, r0 + 20'000'000});
-        CHECK(m.value()->late_frames() == 0);
+        return std::make_pair(seen.ts, m.value()->late_frames());
+    };
+    SECTION("a window longer than the delay puts them in order")
+    {
+        const auto [ts, late] = merge(500'000'000);
+        CHECK(ts == std::vector<std::uint64_t>{r0 + 10'000'000, r0 + 20'000'000});
+        CHECK(late == 0);
     }
     SECTION("a window shorter than the delay writes the late frame anyway, and counts it")
     {
-        auto m = started(MergedSource::create(make(), small_batches(1'000'000)));
-        REQUIRE(m.ok());
-        Seen seen;
-        poll_until(*m.value(), seen, 2, recorder(seen));
-        REQUIRE(seen.ts == std::vector<std::uint64_t>{r0 + 20'000'000, r0 + 10'000'000});
-        CHECK(m.value()->late_frames() == 1);
+        const auto [ts, late] = merge(1'000'000);
+        CHECK(ts == std::vector<std::uint64_t>{r0 + 20'000'000, r0 + 10'000'000});
+        CHECK(late == 1);
     }
 }
 
