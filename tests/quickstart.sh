@@ -24,15 +24,20 @@ fi
 # and UBSan, and replay_fuzz sends damaged files through its netring too.
 [ -f build-asan/build.ninja ] || meson setup build-asan -Db_sanitize=address,undefined -Db_lundef=false
 ninja -C build-asan
+# ThreadSanitizer for the one suite whose code runs on several threads (the
+# capture threads and their merge): only its target is built.
+[ -f build-tsan/build.ninja ] || meson setup build-tsan -Db_sanitize=thread -Dbuildtype=debugoptimized
+ninja -C build-tsan tests/unit/unit-capture
 
 status=0
 # Every suite in one run (unit, integration, docs): meson keeps the
 # integration tests, which share the machine's network setup, to themselves.
 meson test -C build --print-errorlogs || status=1
 meson test -C build-asan --suite unit --print-errorlogs || status=1
+TSAN_OPTIONS=halt_on_error=1 meson test -C build-tsan --no-rebuild capture --print-errorlogs || status=1
 
 # One closing line over every run, in the form CI reads.
-python3 - build/meson-logs/testlog.json build-asan/meson-logs/testlog.json <<'PY'
+python3 - build/meson-logs/testlog.json build-asan/meson-logs/testlog.json build-tsan/meson-logs/testlog.json <<'PY'
 import json, sys
 counts = {"passed": 0, "failed": 0, "skipped": 0}
 for path in sys.argv[1:]:
