@@ -9,7 +9,8 @@
 # the file exactly once, in non-decreasing timestamp order; frames came from
 # more than one socket; each socket has its IDB and its ISB; the per-socket
 # lines (-v) add up to the total; epb_hash (fanout hash) or epb_queue (AF_XDP)
-# is on every frame.
+# is on every frame; and with the capture stopped while frames come, the
+# drops are on epb_dropcount and add up to the kernel's count.
 . "$(dirname "$0")/lib.sh"
 
 nr_require_root
@@ -159,7 +160,39 @@ tcpdump_dump "$dir/sent.pcap" | sort >"$dir/sent.txt"
 for f in "${files[@]}"; do tcpdump_dump "$f"; done | sort >"$dir/got.txt"
 cmp -s "$dir/sent.txt" "$dir/got.txt" || soft_fail "rotation: the files together are not the frames sent, each once"
 
-# 7. Usage errors: one line, exit 2.
+# 7. Drops on record: the rings of a stopped capture overflow. Each socket
+# puts the drops on its next frame's epb_dropcount, and they add up to what
+# the kernel counted; frames in the file plus drops are the frames sent.
+drops_case() {
+    local label=$1 ready=$2 dir="$NR_TMP/$1"
+    shift 2
+    mkdir -p "$dir"
+    nr_log "--- $label: netring capture -B 256 $* (stopped while 6000 frames arrive)"
+    start_bg --out "$dir/out" --err "$dir/err" in_b "$NETRING" --log-level info capture -i "$NR_IF_B" \
+        -w "$dir/d.pcapng" -B 256 -v "$@"
+    local pid=$BG_PID dropped captured sum
+    wait_line "$dir/err" "$ready" 10 || fail "$label: netring did not become ready"
+    kill -STOP "$pid"
+    send_mix --count 6000 --seed 17 -q
+    kill -CONT "$pid"
+    sleep 0.5
+    # Frames after the drops, on every socket, to carry their counts.
+    send_mix --count 400 --seed 19 -q
+    sleep 1
+    stop_capture "$pid" INT
+    [ "$BG_RC" = 0 ] || soft_fail "$label: exit $BG_RC after SIGINT"
+    dropped=$(sed -nE 's/.* ([0-9]+) dropped by kernel, [0-9]+ dropped by interface$/\1/p' "$dir/err" | tail -n 1)
+    captured=$(pcap_count "$dir/d.pcapng")
+    sum=$(python3 "$ISB" "$dir/d.pcapng" | sed -n 's/^epb_dropcount_sum=//p')
+    nr_log "$label: $captured captured, $dropped dropped by kernel, epb_dropcount adds up to $sum"
+    [ "${dropped:-0}" -gt 0 ] || soft_fail "$label: no drops although the capture was stopped while 6000 frames came"
+    [ "$sum" = "$dropped" ] || soft_fail "$label: epb_dropcount adds up to $sum, the kernel dropped $dropped"
+    [ $((captured + ${dropped:-0})) = 6400 ] || soft_fail "$label: $captured captured + $dropped dropped is not the 6400 sent"
+}
+drops_case drops-lb "$READY_PACKET" --threads 2 --fanout lb
+drops_case drops-xdp "$READY_XDP" --backend xdp --queues all
+
+# 8. Usage errors: one line, exit 2.
 run_nr bad-threads "$NETRING" capture -i "$NR_IF_B" --backend xdp --threads 2 -w /dev/null
 expect_error bad-threads 2 'threads' 'queues'
 run_nr bad-fanout "$NETRING" capture -i "$NR_IF_B" --fanout lb -w /dev/null
