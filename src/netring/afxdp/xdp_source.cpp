@@ -130,6 +130,8 @@ Result<std::vector<std::unique_ptr<XdpCaptureSource>>> XdpCaptureSource::open_qu
         std::unique_ptr<XdpCaptureSource> src(new XdpCaptureSource());
         src->options_ = options;
         src->options_.queue = queue;
+        if (options.coalesce_us == 0)
+            src->options_.coalesce_us = static_cast<std::uint32_t>(std::min<std::size_t>(100 * queues.size(), 400));
         src->mac_ = info->mac;
         src->program_ = program;
         auto socket = XskSocketBuilder()
@@ -225,8 +227,10 @@ Result<std::size_t> XdpCaptureSource::poll(int timeout_ms, const FrameHandler &h
         // under 3x with it). 100 us at 10G line rate (14.9 Mpps) is 1,490
         // frames, well inside the default 4,096-slot RX ring; when frames
         // come faster than we drain, the ring is never empty and this never
-        // runs.
-        const timespec coalesce{0, 100'000};
+        // runs. With N queues the interface's traffic is shared N ways, so
+        // each waits N times longer for as many frames (up to 400 us: 1,490
+        // frames per queue at line rate over 4 queues).
+        const timespec coalesce{0, static_cast<long>(options_.coalesce_us) * 1000};
         ::nanosleep(&coalesce, nullptr);
         batch = socket_->receive(options_.batch);
         if (batch.empty())

@@ -46,6 +46,9 @@ struct XdpCaptureOptions {
     bool need_wakeup = true;
     BusyPoll busy_poll;
     std::uint32_t batch = 256;  // frames handed over per poll() at most
+    // How long frames gather after a wake-up on an empty RX ring; 0: 100 us
+    // per queue captured, at most 400 (see poll()).
+    std::uint32_t coalesce_us = 0;
     bool promiscuous = true;    // held by a packet-socket membership: reverts when we exit
     // Matched in user space (pcap_offline_filter) on the whole frame; XDP has
     // no socket filter. Must outlive the source. nullptr: keep every frame.
