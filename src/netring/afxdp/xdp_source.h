@@ -90,6 +90,7 @@ public:
 private:
     XdpCaptureSource() = default;
     std::uint64_t timestamp(const RxBatch &batch, std::size_t i);
+    RxBatch nap_and_receive();
     // The one XDP_STATISTICS reader for drops: moves their rise since the
     // last read into pending_drops_ and returns the total.
     Result<std::uint64_t> read_drops();
@@ -113,6 +114,8 @@ private:
     std::uint64_t drops_seen_ = 0;     // dropped at the last read_drops()
     std::uint64_t pending_drops_ = 0;  // for the next frame's drops_before
     std::uint64_t next_stats_ns_ = 0;  // monotonic: poll() reads statistics again from then on
+    bool recently_busy_ = false;       // the last poll() found frames
+    std::uint32_t nap_us_ = 100;       // how long frames gather after a wake-up (nap_and_receive)
 };
 
 }  // namespace netring::xdp
