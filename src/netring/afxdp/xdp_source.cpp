@@ -143,6 +143,8 @@ Result<std::vector<std::unique_ptr<XdpCaptureSource>>> XdpCaptureSource::open_qu
         if (options.coalesce_us == 0)
             src->options_.coalesce_us = static_cast<std::uint32_t>(std::min<std::size_t>(100 * queues.size(), 400));
         src->nap_us_ = src->options_.coalesce_us;
+        // Queues share the interface's traffic: each may nap longer for as many frames.
+        src->nap_cap_us_ = static_cast<std::uint32_t>(std::min<std::size_t>(500 * queues.size(), 2000));
         src->mac_ = info->mac;
         src->program_ = program;
         auto socket = XskSocketBuilder()
@@ -228,7 +230,8 @@ RxBatch XdpCaptureSource::nap_and_receive()
     ::nanosleep(&nap, nullptr);
     // Everything that came, not just options_.batch: its count steers the
     // next nap so that one fills about an eighth of the ring. The nap is at
-    // least the configured coalescing time and at most 500 us, and drops
+    // least the configured coalescing time and at most 500 us per queue
+    // captured (2 ms in all), and drops
     // back to the least at once when the ring was half full.
     RxBatch batch = socket_->receive(options_.ring_size);
     const std::uint32_t got = batch.size();
@@ -238,7 +241,7 @@ RxBatch XdpCaptureSource::nap_and_receive()
     else if (got > options_.ring_size / 4)
         nap_us_ = std::max(least, nap_us_ / 2);
     else if (got < options_.ring_size / 8)
-        nap_us_ = std::min<std::uint32_t>(std::max(least, 500U), nap_us_ * 2);
+        nap_us_ = std::min(std::max(least, nap_cap_us_), nap_us_ * 2);
     return batch;
 }
 

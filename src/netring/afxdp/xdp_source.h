@@ -116,6 +116,7 @@ private:
     std::uint64_t next_stats_ns_ = 0;  // monotonic: poll() reads statistics again from then on
     bool recently_busy_ = false;       // the last poll() found frames
     std::uint32_t nap_us_ = 100;       // how long frames gather after a wake-up (nap_and_receive)
+    std::uint32_t nap_cap_us_ = 500;   // the longest nap
 };
 
 }  // namespace netring::xdp
