@@ -96,6 +96,26 @@ got=$(pcap_count "$OUT/xdp.pcapng")
 ip -n "$NR_NS_B" link show "$NR_IF_B" | grep -q 'xdp' && fail "xdp: the XDP program stayed attached after netring -Z exited"
 nr_log "xdp: 50 frames as $USER_NAME, program detached at exit"
 
+# Rotation after -Z: the first file is opened as root before the switch;
+# every later one is created by USER (as with tcpdump -Z -C), in a directory
+# USER may write.
+ROT="$NR_TMP/rot"
+mkdir -m 0755 "$ROT"
+chown "$USER_NAME" "$ROT"
+start_capture rot "$NETRING" capture -Z "$USER_NAME" -i "$NR_IF_B" -c 60 -q -w "$ROT/r.pcapng" -b packets:20
+wait_dropped "$CAP_PID" || fail "rot: netring -Z did not become $USER_NAME"
+send_mix -q -c 60 --seed 9 --kinds udp4,udp6,mcast_udp4
+wait_bg "$CAP_PID" 20
+[ "$BG_RC" = 0 ] || { sed 's/^/    /' "$NR_TMP/rot.err" >&2; fail "rot: netring -Z -b packets:20 exited $BG_RC"; }
+mapfile -t rot_files < <(ls "$ROT"/r_*.pcapng 2>/dev/null | sort)
+[ "${#rot_files[@]}" -ge 3 ] || fail "rot: ${#rot_files[@]} files for 60 frames of 20 per file: ${rot_files[*]}"
+[ "$(stat -c %u "${rot_files[0]}")" = 0 ] || fail "rot: the first file is not root's: opened after the switch?"
+for f in "${rot_files[@]:1}"; do
+    [ "$(stat -c %u "$f")" = "$USER_ID" ] || fail "rot: $(basename "$f") is owned by uid $(stat -c %u "$f"), not $USER_NAME"
+    tshark_clean "$f" || fail "rot: $(basename "$f") is not clean"
+done
+nr_log "rot: ${#rot_files[@]} files, the first root's, the rest $USER_NAME's"
+
 # Errors: an unknown user is a usage error, caught before anything is opened.
 rc=0
 in_b "$NETRING" capture -Z no-such-user-nr -i "$NR_IF_B" -c 1 -w "$OUT/never.pcapng" 2>"$NR_TMP/nouser.err" || rc=$?
