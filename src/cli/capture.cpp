@@ -325,16 +325,17 @@ int run_capture(const CaptureOptions &o)
     if (merged != nullptr && !(rotating != nullptr && rotating->exhausted()))
         merged->stop_and_drain(handler);
     auto kernel = source.counters();
-    auto counters = counters_now(source, merged, start_ns, sink.frames_written());
-    if (merged == nullptr)
-        counters.front().usrdeliv = sink.frames_written();
+    const SourceCounters total = kernel ? kernel.value() : SourceCounters{};
+    // One read of the kernel's counters serves both the ISB and the report.
+    const auto counters = merged != nullptr
+                              ? counters_now(source, merged, start_ns, 0)
+                              : std::vector{to_interface_counters(total, start_ns, sink.frames_written())};
     Status finished = sink.finish(counters);
     if (!write_error && !finished)
         write_error = finished.error();
     if (post)
         post->wait_all();
 
-    const SourceCounters total = kernel ? kernel.value() : SourceCounters{};
     fmt::print(stderr, "{} packets captured, {} received by filter, {} dropped by kernel, {} dropped by interface\n",
                sink.frames_written(), total.received, total.dropped, total.if_dropped);
     if (merged != nullptr) {

@@ -58,16 +58,6 @@ Result<UniqueFd> hold_promiscuous(unsigned ifindex, const std::string &ifname)
     return fd;
 }
 
-// The metadata line before the frame and the frame's first line.
-void prefetch_frame(const RxBatch &batch, std::size_t i)
-{
-    const auto bytes = batch.frame(i);
-    if (bytes.empty())
-        return;
-    __builtin_prefetch(bytes.data() - sizeof(RxMeta));
-    __builtin_prefetch(bytes.data() + 48);
-}
-
 }  // namespace
 
 Result<std::unique_ptr<XdpCaptureSource>> XdpCaptureSource::open(const XdpCaptureOptions &options)
@@ -293,11 +283,11 @@ Result<std::size_t> XdpCaptureSource::poll(int timeout_ms, const FrameHandler &h
     // a TPACKET_V3 block, read in one stream). Ask for frames a few ahead.
     constexpr std::uint32_t ahead = 4;
     for (std::uint32_t k = 0; k < ahead && k < n; ++k)
-        prefetch_frame(batch, k);
+        batch.prefetch(k, sizeof(RxMeta));
     while (used < n) {
         const std::size_t i = used++;
         if (i + ahead < n)
-            prefetch_frame(batch, i + ahead);
+            batch.prefetch(i + ahead, sizeof(RxMeta));
         const auto bytes = batch.frame(i);
         if (bytes.empty())
             continue;  // descriptor outside our frames: recycle() counts and logs it

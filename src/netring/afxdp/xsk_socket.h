@@ -61,6 +61,9 @@ public:
     // Frame i's bytes; empty beyond size() or when the kernel's descriptor does not
     // lie inside this socket's frames.
     [[nodiscard]] std::span<const std::uint8_t> frame(std::size_t i) const;
+    // Asks the CPU to fetch frame i's first bytes and the `before` bytes
+    // ahead of it (metadata), so that they are in cache when read.
+    void prefetch(std::size_t i, std::uint32_t before) const;
     // The `len` bytes just before frame i (XDP metadata), empty when they would
     // leave frame i's chunk.
     [[nodiscard]] std::span<std::uint8_t> metadata(std::size_t i, std::uint32_t len) const;
