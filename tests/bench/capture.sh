@@ -72,79 +72,15 @@ ncpu=$(nproc)
 [ "$SENDER_CPU" -lt "$ncpu" ] && [ "$CAPTURE_CPU" -lt "$ncpu" ] || die "CPUs $SENDER_CPU/$CAPTURE_CPU: this machine has $ncpu"
 [ "$SENDER_CPU" != "$CAPTURE_CPU" ] || log "warning: sender and capturer share CPU $SENDER_CPU; figures will be skewed"
 
-# --- teardown: everything below is ours and goes on EXIT, even on failure ---
+# --- namespaces, 4-queue veth pair, tmpfs: ours, and gone on exit ---
 
-NS_TX='' NS_RX='' TMP='' MNT='' BG_PIDS=()
-cleanup() {
-    local rc=$?
-    trap - EXIT INT TERM HUP
-    set +e
-    local pid ns
-    for pid in "${BG_PIDS[@]}"; do
-        kill -TERM "$pid" 2>/dev/null
-    done
-    for ns in "$NS_TX" "$NS_RX"; do
-        [ -n "$ns" ] || continue
-        for pid in $(ip netns pids "$ns" 2>/dev/null); do
-            kill -KILL "$pid" 2>/dev/null
-        done
-    done
-    wait 2>/dev/null
+MNT=''
+bench_on_exit() {
     if [ -n "$MNT" ] && mountpoint -q "$MNT"; then
         umount "$MNT" 2>/dev/null || umount -l "$MNT"
     fi
-    # Deleting a namespace deletes the veth end in it, and with it its peer.
-    for ns in "$NS_TX" "$NS_RX"; do
-        [ -n "$ns" ] && ip netns del "$ns" 2>/dev/null
-    done
-    [ -n "$TMP" ] && rm -rf "$TMP"
-    exit "$rc"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-trap 'exit 129' HUP
-
-# --- namespaces, veth pair, tmpfs ---
-
-while :; do
-    id=$(printf '%04x%02x' $RANDOM $((RANDOM % 256)))
-    ip netns list 2>/dev/null | grep -q "^nrb$id" || break
-done
-NS_TX="nrb${id}t" NS_RX="nrb${id}r"
-IF_TX="nrb${id}t" IF_RX="nrb${id}r"
-MAC_TX=02:77:00:00:01:0a MAC_RX=02:77:00:00:01:0b
-# Frames go to a MAC nobody has: the receiver's stack drops them at the
-# first check (PACKET_OTHERHOST), so it neither answers (ICMP) nor spends
-# time that would slow the sender; every capturer sees them in promiscuous mode.
-MAC_NOBODY=02:77:00:00:01:0c
-NET="10.77.$((RANDOM % 256))"
-IP_TX="$NET.1" IP_RX="$NET.2" IP_NOBODY="$NET.3"
-
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/nr-bench.XXXXXX") || die "mktemp failed"
-chmod 755 "$TMP"
-ip netns add "$NS_TX" || die "ip netns add $NS_TX failed"
-ip netns add "$NS_RX" || die "ip netns add $NS_RX failed"
-for ns in "$NS_TX" "$NS_RX"; do
-    # No IPv6 and no forwarding: the link carries our frames and nothing else.
-    ip netns exec "$ns" sysctl -qw net.ipv6.conf.default.disable_ipv6=1 net.ipv6.conf.all.disable_ipv6=1 \
-        net.ipv4.ip_forward=0 >/dev/null 2>&1
-    ip -n "$ns" link set lo up
-done
-QUEUES=(numtxqueues 4 numrxqueues 4)
-ip link add "$IF_TX" netns "$NS_TX" address "$MAC_TX" "${QUEUES[@]}" type veth \
-    peer name "$IF_RX" netns "$NS_RX" address "$MAC_RX" "${QUEUES[@]}" ||
-    die "creating veth pair $IF_TX/$IF_RX failed"
-ip -n "$NS_TX" addr add "$IP_TX/24" dev "$IF_TX"
-ip -n "$NS_RX" addr add "$IP_RX/24" dev "$IF_RX"
-ip -n "$NS_TX" link set "$IF_TX" up
-ip -n "$NS_RX" link set "$IF_RX" up
-n=50
-until ip netns exec "$NS_RX" cat "/sys/class/net/$IF_RX/carrier" 2>/dev/null | grep -qx 1; do
-    n=$((n - 1))
-    [ $n -gt 0 ] || die "$IF_RX has no carrier"
-    sleep 0.1
-done
+bench_link nrb 4
 
 # Room for the largest output (pcapng, about 104 bytes a frame) and slack.
 MNT="$TMP/tmpfs"
@@ -302,7 +238,7 @@ start_capturer() {
     taskset -c "$CAPTURE_CPU" python3 "$RUSAGE" "$TMP/$name.pid" "$TMP/$name.ru" \
         ip netns exec "$NS_RX" "$@" </dev/null >"$TMP/$name.out" 2>"$TMP/$name.err" &
     WRAPPER=$!
-    BG_PIDS+=("$WRAPPER")
+    BENCH_PIDS+=("$WRAPPER")
     local n=100
     until [ -s "$TMP/$name.pid" ]; do
         n=$((n - 1))
@@ -310,7 +246,7 @@ start_capturer() {
         sleep 0.05
     done
     CAP_PID=$(cat "$TMP/$name.pid")
-    BG_PIDS+=("$CAP_PID")
+    BENCH_PIDS+=("$CAP_PID")
     # Ready: the output file exists (every tool creates it after binding) and
     # the packet socket is bound to our interface, or for AF_XDP the socket
     # is in the XSKMAP.
@@ -338,7 +274,7 @@ stop_capturer() {
     fi
     wait "$WRAPPER"
     # All ours have exited: never signal their recycled pids at exit.
-    BG_PIDS=()
+    BENCH_PIDS=()
 }
 
 # run_one TOOL: one capture of one trafgen flood.
@@ -382,7 +318,7 @@ run_one() {
         mkdir -p "$NR_BENCH_PERF"
         perf record -F 4999 -g -p "$pid" -o "$NR_BENCH_PERF/$tool.perf.data" >"$TMP/perf.log" 2>&1 &
         perf_pid=$!
-        BG_PIDS+=("$perf_pid")
+        BENCH_PIDS+=("$perf_pid")
         sleep 1  # perf needs a moment before it samples
     fi
     c0=$(cpu_ns "$pid")

@@ -56,45 +56,7 @@ done
 [ -x "$NETRING" ] || die "no netring binary at $NETRING"
 [ "$NR_BENCH_SENDER" = xdp-tx ] || command -v trafgen >/dev/null || skip "missing tool: trafgen"
 
-NS_TX='' NS_RX='' TMP=''
-PIDS=()
-cleanup() {
-    local rc=$? pid ns
-    trap - EXIT INT TERM HUP
-    for pid in "${PIDS[@]}"; do kill -KILL "$pid" 2>/dev/null; done
-    for ns in "$NS_TX" "$NS_RX"; do
-        [ -n "$ns" ] || continue
-        for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null; done
-    done
-    wait 2>/dev/null
-    for ns in "$NS_TX" "$NS_RX"; do [ -n "$ns" ] && ip netns del "$ns" 2>/dev/null; done
-    [ -n "$TMP" ] && rm -rf "$TMP"
-    exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-trap 'exit 129' HUP
-
-while :; do
-    id=$(printf '%04x%02x' $RANDOM $((RANDOM % 256)))
-    ip netns list 2>/dev/null | grep -q "^nrs$id" || break
-done
-NS_TX="nrs${id}t" NS_RX="nrs${id}r" IF_TX="nrs${id}t" IF_RX="nrs${id}r"
-MAC_TX=02:77:00:00:02:0a MAC_RX=02:77:00:00:02:0b
-MAC_NOBODY=02:77:00:00:02:0c  # the receiver's stack drops frames to it at once
-NET="10.77.$((RANDOM % 256))"
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/nr-bench-stats.XXXXXX") || die "mktemp failed"
-ip netns add "$NS_TX" && ip netns add "$NS_RX" || die "ip netns add failed"
-for ns in "$NS_TX" "$NS_RX"; do
-    ip netns exec "$ns" sysctl -qw net.ipv6.conf.default.disable_ipv6=1 net.ipv6.conf.all.disable_ipv6=1 >/dev/null 2>&1
-    ip -n "$ns" link set lo up
-done
-ip link add "$IF_TX" netns "$NS_TX" address "$MAC_TX" type veth peer name "$IF_RX" netns "$NS_RX" address "$MAC_RX" ||
-    die "creating veth pair failed"
-ip -n "$NS_TX" link set "$IF_TX" up
-ip -n "$NS_RX" link set "$IF_RX" up
-sleep 0.5
+bench_link nrs
 
 # --- 1. stats -i at --interval 0.1: CPU share of one core ----------------------
 for format in text json; do
@@ -150,7 +112,7 @@ run_capturer() {
     rm -f "$TMP/$tool".{pid,pid.tmp,ru,out,err}
     taskset -c "$CAPTURE_CPU" python3 "$RUSAGE" "$TMP/$tool.pid" "$TMP/$tool.ru" \
         ip netns exec "$NS_RX" "${cmd[@]}" </dev/null >"$TMP/$tool.out" 2>"$TMP/$tool.err" &
-    PIDS+=($!)
+    BENCH_PIDS+=($!)
     n=100
     until [ -s "$TMP/$tool.pid" ]; do n=$((n - 1)); [ $n -gt 0 ] || die "$tool did not start"; sleep 0.05; done
     pid=$(cat "$TMP/$tool.pid")
@@ -177,7 +139,7 @@ run_capturer() {
     c1=$(cpu_ns "$pid")
     sleep 0.5
     kill -INT "$pid"
-    wait "${PIDS[-1]}"
+    wait "${BENCH_PIDS[-1]}"
     local got drops
     if [ "$tool" = stats ]; then
         read -r got drops stamped lost < <(python3 -c '

@@ -65,36 +65,9 @@ fi
 [ -x "$NETRING" ] || die "netring binary not found: $NETRING (build with ninja -C build)"
 [ "$CPU" -lt "$(nproc)" ] || die "NR_BENCH_CPU=$CPU: this machine has $(nproc) CPUs"
 
-# --- teardown: everything below is ours and goes on EXIT, even on failure ---
-
-NS_TX='' NS_RX='' TMP='' BG_PID=''
-cleanup() {
-    local rc=$?
-    trap - EXIT INT TERM
-    [ -n "$BG_PID" ] && kill -KILL "$BG_PID" 2>/dev/null
-    [ -n "$NS_TX" ] && ip netns del "$NS_TX" 2>/dev/null
-    [ -n "$NS_RX" ] && ip netns del "$NS_RX" 2>/dev/null
-    [ -n "$TMP" ] && rm -rf "$TMP"
-    exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-id=$(printf '%04x%02x' $RANDOM $((RANDOM % 256)))
-NS_TX="nrb${id}a" NS_RX="nrb${id}b"
-IF_TX="nrb${id}a" IF_RX="nrb${id}b"
-MAC_TX=02:77:00:00:01:0a MAC_RX=02:77:00:00:01:0b
-TMP=$(mktemp -d /tmp/nr-bench-tx.XXXXXX) || die "mktemp failed"
-
-ip netns add "$NS_TX" && ip netns add "$NS_RX" || die "cannot create namespaces"
-ip link add "$IF_TX" netns "$NS_TX" address "$MAC_TX" type veth peer name "$IF_RX" netns "$NS_RX" address "$MAC_RX" ||
-    die "cannot create the veth pair"
-for ns in "$NS_TX" "$NS_RX"; do
-    ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
-done
-ip -n "$NS_TX" addr add 10.77.254.1/24 dev "$IF_TX"
-ip -n "$NS_RX" addr add 10.77.254.2/24 dev "$IF_RX"
+# --- namespaces and veth pair: ours, and gone on exit (bench_link) ---
+bench_link nrb
+BG_PID=''
 
 cat >"$TMP/drop.c" <<'EOF'
 // Drops every frame: the receiver costs as little as it can.
@@ -105,12 +78,6 @@ char _license[] SEC("license") = "GPL";
 EOF
 clang -O2 -target bpf -c "$TMP/drop.c" -o "$TMP/drop.o" 2>"$TMP/clang.err" || die "clang: $(head -n 3 "$TMP/clang.err")"
 ip -n "$NS_RX" link set dev "$IF_RX" xdpdrv obj "$TMP/drop.o" sec xdp || die "cannot attach the XDP drop program to $IF_RX"
-ip -n "$NS_TX" link set "$IF_TX" up
-ip -n "$NS_RX" link set "$IF_RX" up
-n=50
-until [ "$(ip netns exec "$NS_RX" cat "/sys/class/net/$IF_RX/carrier" 2>/dev/null)" = 1 ]; do
-    n=$((n - 1)); [ $n -gt 0 ] || die "$IF_RX has no carrier"; sleep 0.1
-done
 
 # The same 60-byte UDP frame for everyone (1000 of them in the pcap, 16 flows).
 python3 - "$TMP/f60.pcap" "$TMP/trafgen.cfg" "$MAC_TX" "$MAC_RX" <<'PY' || die "cannot write the frames"
