@@ -111,16 +111,6 @@ log "$FRAMES frames of 60 bytes per run, $REPEAT run(s) per tool; sender on CPU 
 
 rx_stat() { ip netns exec "$1" cat "/sys/class/net/$2/statistics/$3"; }
 
-# CPU nanoseconds used so far by PID (all its threads), from schedstat.
-cpu_ns() {
-    local t sum=0 v
-    for t in /proc/"$1"/task/*/schedstat; do
-        read -r v _ <"$t" 2>/dev/null || continue
-        sum=$((sum + v))
-    done
-    printf '%s\n' "$sum"
-}
-
 # True once PID holds a packet socket bound to IF_RX: from then on every
 # frame sent reaches it.
 capturer_bound() {

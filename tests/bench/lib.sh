@@ -13,6 +13,18 @@ skip() {
 # python3 "$RUSAGE" PIDFILE RUFILE ARGV...: see rusage.py.
 RUSAGE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/rusage.py
 
+# cpu_ns PID: CPU nanoseconds used so far by PID (all its threads), from
+# schedstat: read around a flood, the cost while frames flow, without
+# start-up (ring set-up, filter) and exit.
+cpu_ns() {
+    local t sum=0 v
+    for t in /proc/"$1"/task/*/schedstat; do
+        read -r v _ <"$t" 2>/dev/null || continue
+        sum=$((sum + v))
+    done
+    printf '%s\n' "$sum"
+}
+
 # --- two namespaces joined by a veth pair, all of it gone on exit ---
 #
 # bench_link PREFIX [QUEUES]: creates namespaces NS_TX and NS_RX (random

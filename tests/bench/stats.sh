@@ -92,17 +92,6 @@ CFG
 
 cpu_of() { read -r u s rc <"$1"; echo $((u + s)); }
 
-# CPU nanoseconds used so far by PID (all its threads), from schedstat: the
-# cost while frames flow, without start-up (ring set-up, filter) and exit.
-cpu_ns() {
-    local t sum=0 v
-    for t in /proc/"$1"/task/*/schedstat; do
-        read -r v _ <"$t" 2>/dev/null || continue
-        sum=$((sum + v))
-    done
-    printf '%s\n' "$sum"
-}
-
 run_capturer() {
     local tool=$1 pid n cmd=()
     case $tool in
