@@ -65,21 +65,12 @@ Result<LinkStatsReader> LinkStatsReader::open()
 
 Result<LinkStats> LinkStatsReader::read(unsigned ifindex)
 {
-    struct {
-        nlmsghdr nh;
-        if_stats_msg ifs;
-    } req{};
-    req.nh.nlmsg_len = sizeof(req);
-    req.nh.nlmsg_type = RTM_GETSTATS;
-    req.nh.nlmsg_flags = NLM_F_REQUEST;
-    req.nh.nlmsg_seq = ++seq_;
-    req.ifs.family = AF_UNSPEC;
-    req.ifs.ifindex = ifindex;
-    req.ifs.filter_mask = IFLA_STATS_FILTER_BIT(IFLA_STATS_LINK_64);
-    if (::send(fd_.get(), &req, sizeof(req), 0) < 0) {
-        const int err = errno;
-        return Error::sys(err, "send RTM_GETSTATS");
-    }
+    if_stats_msg ifs{};
+    ifs.family = AF_UNSPEC;
+    ifs.ifindex = ifindex;
+    ifs.filter_mask = IFLA_STATS_FILTER_BIT(IFLA_STATS_LINK_64);
+    if (auto st = send_rtnetlink(fd_.get(), RTM_GETSTATS, 0, ++seq_, ifs, "send RTM_GETSTATS"); !st)
+        return st.error();
     alignas(nlmsghdr) std::array<char, 4096> buf{};
     // Replies to earlier requests that timed out would carry older sequence
     // numbers: skip them rather than report stale counters.

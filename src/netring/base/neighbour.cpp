@@ -33,19 +33,8 @@ Status dump(std::uint16_t type, const Req &req, const char *what, const DumpVisi
     if (!opened)
         return opened.error();
     UniqueFd fd = std::move(opened.value());
-    struct {
-        nlmsghdr h;
-        Req r;
-    } msg{};
-    msg.h.nlmsg_len = sizeof(msg);
-    msg.h.nlmsg_type = type;
-    msg.h.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-    msg.h.nlmsg_seq = 1;
-    msg.r = req;
-    if (::send(fd.get(), &msg, sizeof(msg), 0) < 0) {
-        const int err = errno;
-        return Error::sys(err, what);
-    }
+    if (auto st = send_rtnetlink(fd.get(), type, NLM_F_DUMP, 1, req, what); !st)
+        return st;
     std::vector<std::uint8_t> buf(32768);
     for (;;) {
         const ssize_t n = ::recv(fd.get(), buf.data(), buf.size(), 0);

@@ -27,20 +27,11 @@ Status for_each_link_attribute(unsigned ifindex, const std::function<void(const 
     auto fd = open_rtnetlink();
     if (!fd)
         return fd.error();
-    struct {
-        nlmsghdr nh;
-        ifinfomsg ifi;
-    } req{};
-    req.nh.nlmsg_len = sizeof(req);
-    req.nh.nlmsg_type = RTM_GETLINK;
-    req.nh.nlmsg_flags = NLM_F_REQUEST;
-    req.nh.nlmsg_seq = 1;
-    req.ifi.ifi_family = AF_UNSPEC;
-    req.ifi.ifi_index = static_cast<int>(ifindex);
-    if (::send(fd->get(), &req, sizeof(req), 0) < 0) {
-        const int err = errno;
-        return Error::sys(err, "send RTM_GETLINK");
-    }
+    ifinfomsg ifi{};
+    ifi.ifi_family = AF_UNSPEC;
+    ifi.ifi_index = static_cast<int>(ifindex);
+    if (auto st = send_rtnetlink(fd->get(), RTM_GETLINK, 0, 1, ifi, "send RTM_GETLINK"); !st)
+        return st;
     // One link's attributes fit easily; a larger reply would be truncated
     // (MSG_TRUNC) and the attribute a caller wants then reported missing.
     alignas(nlmsghdr) std::array<char, 32768> buf{};
