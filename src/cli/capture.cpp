@@ -128,7 +128,7 @@ Status check_socket_options(const CaptureOptions &o)
         return Error::logic("--queue and --queues are alternatives: give one");
     if (!o.fanout.empty() && o.threads < 2)
         return Error::logic("--fanout needs --threads N (N > 1)");
-    if ((o.unordered || o.reorder_window_ms != 100) && !o.several_sockets())
+    if ((o.unordered || o.reorder_window_ms != default_reorder_window_ms) && !o.several_sockets())
         return Error::logic("--unordered and --reorder-window merge several threads: use them with --threads or --queues");
     return {};
 }

@@ -11,6 +11,7 @@
 namespace netring::cli {
 
 inline constexpr std::uint32_t max_snaplen = 262144;
+inline constexpr double default_reorder_window_ms = 100;
 
 struct CaptureOptions {
     std::string interface;
@@ -33,7 +34,7 @@ struct CaptureOptions {
     unsigned threads = 1;  // packet: sockets in one fanout group, a thread each
     std::string fanout;  // empty: hash
     bool unordered = false;
-    double reorder_window_ms = 100;
+    double reorder_window_ms = default_reorder_window_ms;
     bool zero_copy = false;
     std::string xdp_mode;
     std::string xsk_map;
