@@ -458,9 +458,9 @@ tcpdump_times() {
     tcpdump -r "$1" -nn --time-stamp-precision=nano -tt -q 2>/dev/null | awk '{ print $1 }'
 }
 
-# tshark_lens FILE: "frame.len cap_len" per frame.
+# tshark_lens FILE [TSHARK_ARGS...]: "frame.len cap_len" per frame (-Y FILTER to pick some).
 tshark_lens() {
-    tshark -r "$1" -T fields -e frame.len -e frame.cap_len 2>/dev/null
+    tshark -r "$1" "${@:2}" -T fields -e frame.len -e frame.cap_len 2>/dev/null
 }
 
 # tshark_clean FILE: tshark, capinfos and tcpdump read FILE to the end
