@@ -41,9 +41,7 @@ Status open_xdp(const CaptureOptions &o, const Filter &filter, OpenedSources &op
     x.xsk_map_path = o.xsk_map;
     x.promiscuous = !o.no_promiscuous;
     x.filter = &filter;
-    // -B sizes each queue's UMEM: half its frames wait in the Fill ring, half fit the RX ring.
-    x.ring_size = std::max<std::uint32_t>(
-        64, std::bit_floor(static_cast<std::uint32_t>(o.buffer_kib * 1024 / x.chunk_size / 2)));
+    x.umem_bytes = std::uint64_t{o.buffer_kib} << 10;  // -B sizes each queue's UMEM
     std::vector<std::uint32_t> queues{o.queue};
     if (!o.queues.empty()) {
         std::string problem;

@@ -356,9 +356,10 @@ run_one() {
     rate=$(awk -v n="$sent" -v ns=$((t1 - t0)) 'BEGIN { printf "%.0f", n / (ns / 1e9) }')
     printf '%s %s %s %s %s %s %s %s %s %s\n' "$tool" "$sent" "$arrived" "$captured" "${reported:-?}" \
         $((user + sys)) $(((c1 - c0) / 1000)) "$bytes" "$rate" "$isb" >>"$RESULTS"
-    log "$(printf '%-8s sent %s, arrived %s, captured %s, dropped %s (tool says %s, ISB %s), CPU %.3f s = %s us/frame (%s us/frame while traffic flowed), sender %s frames/s' \
+    log "$(printf '%-8s sent %s, arrived %s, captured %s, dropped %s (tool says %s, ISB %s), CPU %.3f s = %s us/frame (user %s + sys %s; %s us/frame while traffic flowed), sender %s frames/s' \
         "$tool" "$sent" "$arrived" "$captured" $((sent - captured)) "${reported:-?}" "$isb" \
         "$(awk -v u=$((user + sys)) 'BEGIN { print u / 1e6 }')" "$(us_per_frame $((user + sys)) "$captured")" \
+        "$(us_per_frame "$user" "$captured")" "$(us_per_frame "$sys" "$captured")" \
         "$(us_per_frame $(((c1 - c0) / 1000)) "$captured")" "$rate")"
     if [ -n "${NR_BENCH_SAVE:-}" ]; then
         mkdir -p "$NR_BENCH_SAVE" && cp "$out" "$NR_BENCH_SAVE/" || log "warning: could not save $out to $NR_BENCH_SAVE"

@@ -43,17 +43,52 @@ public:
     [[nodiscard]] std::uint64_t end_addr() const { return first_ + std::uint64_t{count_} * chunk_size_; }
 
     // A free chunk's start address, now handed out; nullopt when none is free.
-    std::optional<std::uint64_t> allocate();
+    // This and the three below inline: each runs once per frame received.
+    std::optional<std::uint64_t> allocate()
+    {
+        if (free_.empty())
+            return std::nullopt;
+        const std::uint64_t chunk = free_.back();
+        free_.pop_back();
+        handed_out_[index_of(chunk)] = 1;
+        return chunk;
+    }
     // Fills up to out.size() chunk addresses; returns how many.
     std::uint32_t allocate(std::span<std::uint64_t> out);
 
     // The start of the chunk that holds [addr, addr + len), if it is one of ours.
-    [[nodiscard]] AddrCheck rebase(std::uint64_t addr, std::uint32_t len, std::uint64_t &chunk) const;
+    [[nodiscard]] AddrCheck rebase(std::uint64_t addr, std::uint32_t len, std::uint64_t &chunk) const
+    {
+        if (addr < first_ || addr >= end_addr())
+            return AddrCheck::out_of_range;
+        chunk = addr & ~std::uint64_t{chunk_size_ - 1};
+        if (addr - chunk + len > chunk_size_)
+            return AddrCheck::overruns_chunk;
+        return AddrCheck::ok;
+    }
 
     // Takes back a handed-out chunk by its exact start address.
-    AddrCheck free(std::uint64_t chunk_addr);
+    AddrCheck free(std::uint64_t chunk_addr)
+    {
+        if (chunk_addr < first_ || chunk_addr >= end_addr())
+            return AddrCheck::out_of_range;
+        if ((chunk_addr & (chunk_size_ - 1)) != 0)
+            return AddrCheck::misaligned;
+        std::uint8_t &state = handed_out_[index_of(chunk_addr)];
+        if (state == 0)
+            return AddrCheck::not_handed_out;
+        state = 0;
+        free_.push_back(chunk_addr);
+        return AddrCheck::ok;
+    }
     // Takes back the chunk an address from the kernel points into (RX, completion).
-    AddrCheck reclaim(std::uint64_t addr, std::uint32_t len = 0);
+    AddrCheck reclaim(std::uint64_t addr, std::uint32_t len = 0)
+    {
+        std::uint64_t chunk = 0;
+        if (const AddrCheck check = rebase(addr, len, chunk); check != AddrCheck::ok)
+            return check;
+        return free(chunk);
+    }
 
     // "0x1234: not handed out (socket frames 0x0..0x800000)" for logs and errors.
     [[nodiscard]] std::string explain(std::uint64_t addr, AddrCheck check) const;

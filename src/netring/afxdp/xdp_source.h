@@ -40,8 +40,12 @@ struct XdpCaptureOptions {
     bool zero_copy = false;          // try zero-copy, fall back to copy (logged)
     XdpMode mode = XdpMode::automatic;
     std::string xsk_map_path;         // non-empty: join this pinned XSKMAP and load nothing
-    std::uint32_t ring_size = 4096;   // RX ring (32 MiB of UMEM, as AF_PACKET's default ring); Fill ring and UMEM frames are twice this
-    std::uint32_t chunk_size = 4096;  // 2048 or 4096: the largest frame is this minus 256
+    // Each queue's UMEM, as AF_PACKET's default ring: half its frames wait in
+    // the Fill ring, and the RX ring holds the other half (ring_size()).
+    std::uint64_t umem_bytes = std::uint64_t{32} << 20;
+    // 2048 or 4096: the largest frame is this minus 256. 0: 2048 when the
+    // interface's MTU fits, which holds twice the frames in the same memory.
+    std::uint32_t chunk_size = 0;
     bool hugepages = false;
     bool need_wakeup = true;
     BusyPoll busy_poll;
@@ -115,8 +119,9 @@ private:
     std::uint64_t pending_drops_ = 0;  // for the next frame's drops_before
     std::uint64_t next_stats_ns_ = 0;  // monotonic: poll() reads statistics again from then on
     bool recently_busy_ = false;       // the last poll() found frames
+    std::uint32_t ring_size_ = 0;      // RX ring slots, from umem_bytes and the chunk size
     std::uint32_t nap_us_ = 100;       // how long frames gather after a wake-up (nap_and_receive)
-    std::uint32_t nap_cap_us_ = 500;   // the longest nap
+    std::uint32_t nap_cap_us_ = 4000;  // the longest nap
 };
 
 }  // namespace netring::xdp

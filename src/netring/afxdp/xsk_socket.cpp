@@ -21,38 +21,6 @@ namespace netring::xdp {
 
 // ---- batches ------------------------------------------------------------------------
 
-std::span<const std::uint8_t> RxBatch::frame(std::size_t i) const
-{
-    const xdp_desc *d = token_.at(i);
-    std::uint64_t chunk = 0;
-    if (d == nullptr || socket_->frames_.rebase(d->addr, d->len, chunk) != AddrCheck::ok)
-        return {};
-    return {socket_->umem_->data() + d->addr, d->len};
-}
-
-void RxBatch::prefetch(std::size_t i, std::uint32_t before) const
-{
-    const xdp_desc *d = token_.at(i);
-    if (d == nullptr)
-        return;
-    // Unchecked on purpose: a prefetch never faults, and frame(i) checks the
-    // address before anything reads it.
-    // Integer arithmetic: a bad address must not be a pointer outside the UMEM.
-    const auto p = reinterpret_cast<std::uintptr_t>(socket_->umem_->data()) + d->addr;
-    __builtin_prefetch(reinterpret_cast<const void *>(p - before));
-    __builtin_prefetch(reinterpret_cast<const void *>(p + 48));
-}
-
-std::span<std::uint8_t> RxBatch::metadata(std::size_t i, std::uint32_t len) const
-{
-    const xdp_desc *d = token_.at(i);
-    std::uint64_t chunk = 0;
-    if (d == nullptr || socket_->frames_.rebase(d->addr, d->len, chunk) != AddrCheck::ok ||
-        d->addr - chunk < len)
-        return {};
-    return {socket_->umem_->data() + d->addr - len, len};
-}
-
 TxBatch::TxBatch(TxBatch &&other) noexcept
     : token_(std::move(other.token_)), socket_(std::exchange(other.socket_, nullptr)),
       used_(std::exchange(other.used_, 0))

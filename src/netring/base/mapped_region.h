@@ -35,6 +35,10 @@ public:
     static Result<MappedRegion> map(std::size_t size, int prot, int flags, int fd, long offset,
                                     const char *what);
 
+    // Private anonymous read-write memory whose start is a multiple of
+    // `alignment` (a power of two), mapped but not populated.
+    static Result<MappedRegion> map_aligned(std::size_t size, std::size_t alignment, const char *what);
+
     [[nodiscard]] std::uint8_t *data() const { return static_cast<std::uint8_t *>(addr_); }
     [[nodiscard]] std::size_t size() const { return size_; }
     [[nodiscard]] bool valid() const { return addr_ != nullptr; }

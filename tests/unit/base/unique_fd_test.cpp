@@ -53,3 +53,28 @@ TEST_CASE("MappedRegion unmaps once and reports mmap errors with context")
     REQUIRE_FALSE(bad.ok());
     CHECK(bad.error().message().find("mmap nothing") == 0);
 }
+
+namespace {
+// msync() fails with ENOMEM on a page nothing maps.
+bool mapped(const void *page) { return ::msync(const_cast<void *>(page), 4096, MS_ASYNC) == 0; }
+}  // namespace
+
+TEST_CASE("MappedRegion::map_aligned keeps only the aligned part of what it mapped")
+{
+    constexpr std::size_t align = 2U << 20;
+    constexpr std::size_t size = align + 4096;
+    auto r = MappedRegion::map_aligned(size, align, "aligned test area");
+    REQUIRE(r.ok());
+    std::uint8_t *p = r->data();
+    CHECK(reinterpret_cast<std::uintptr_t>(p) % align == 0);
+    CHECK(r->size() == size);
+    p[0] = 1;
+    p[size - 1] = 2;
+    CHECK(mapped(p));
+    CHECK(mapped(p + size - 4096));
+    // The unaligned head and the tail went back to the kernel.
+    CHECK_FALSE(mapped(p - 4096));
+    CHECK_FALSE(mapped(p + size));
+    r->reset();
+    CHECK_FALSE(mapped(p));
+}
