@@ -156,7 +156,7 @@ Result<std::vector<std::unique_ptr<XdpCaptureSource>>> XdpCaptureSource::open_qu
         src->nap_us_ = src->options_.coalesce_us;
         src->ring_size_ = ring_size;
         // Queues share the interface's traffic: each may nap longer for as many frames.
-        src->nap_cap_us_ = static_cast<std::uint32_t>(std::min<std::size_t>(4000 * queues.size(), 8000));
+        src->nap_cap_us_ = static_cast<std::uint32_t>(std::min<std::size_t>(2000 * queues.size(), 4000));
         src->mac_ = info->mac;
         src->program_ = program;
         auto socket = XskSocketBuilder()
@@ -241,8 +241,10 @@ RxBatch XdpCaptureSource::nap_and_receive()
     // next nap so that one fills an eighth to a quarter of the ring, which
     // leaves room for a burst of four times the rate. A wake-up costs about
     // as much as a hundred frames (measured: 17 us of CPU under a
-    // hypervisor), so the nap is as long as that allows: up to 4 ms per queue
-    // captured (8 ms in all), the latency a TPACKET_V3 block timeout has too.
+    // hypervisor), so the nap is long, but at most 2 ms per queue captured
+    // (4 ms in all): traffic that jumps from a trickle to 4 Mpps within one
+    // nap still fits the default 8192-slot ring. (4 ms would save another
+    // wake-up in two at 0.5 Mpps, about 0.01 us per frame, and halve that.)
     // It drops to the least at once when the ring was half full.
     RxBatch batch = socket_->receive(ring_size_);
     const std::uint32_t got = batch.size();
@@ -263,7 +265,7 @@ Result<std::size_t> XdpCaptureSource::poll(int timeout_ms, const FrameHandler &h
     // let some accumulate before taking them, instead of waking up for each
     // one (measured: 19x AF_PACKET's CPU per frame without this, under 3x
     // with it). 100 us at 10G line rate (14.9 Mpps) is 1,490 frames, well
-    // inside the default 4,096-slot RX ring; when frames come faster than we
+    // inside the default 8,192-slot RX ring; when frames come faster than we
     // drain, the ring is never empty and this never runs. With N queues the
     // interface's traffic is shared N ways, so each waits N times longer for
     // as many frames (up to 400 us: 1,490 frames per queue at line rate over

@@ -121,7 +121,7 @@ private:
     bool recently_busy_ = false;       // the last poll() found frames
     std::uint32_t ring_size_ = 0;      // RX ring slots, from umem_bytes and the chunk size
     std::uint32_t nap_us_ = 100;       // how long frames gather after a wake-up (nap_and_receive)
-    std::uint32_t nap_cap_us_ = 4000;  // the longest nap
+    std::uint32_t nap_cap_us_ = 2000;  // the longest nap
 };
 
 }  // namespace netring::xdp
