@@ -156,7 +156,7 @@ Result<std::vector<std::unique_ptr<XdpCaptureSource>>> XdpCaptureSource::open_qu
         src->nap_us_ = src->options_.coalesce_us;
         src->ring_size_ = ring_size;
         // Queues share the interface's traffic: each may nap longer for as many frames.
-        src->nap_cap_us_ = static_cast<std::uint32_t>(std::min<std::size_t>(2000 * queues.size(), 4000));
+        src->nap_cap_us_ = static_cast<std::uint32_t>(std::min<std::size_t>(2000 * queues.size(), 8000));
         src->mac_ = info->mac;
         src->program_ = program;
         auto socket = XskSocketBuilder()
@@ -241,10 +241,11 @@ RxBatch XdpCaptureSource::nap_and_receive()
     // next nap so that one fills an eighth to a quarter of the ring, which
     // leaves room for a burst of four times the rate. A wake-up costs about
     // as much as a hundred frames (measured: 17 us of CPU under a
-    // hypervisor), so the nap is long, but at most 2 ms per queue captured
-    // (4 ms in all): traffic that jumps from a trickle to 4 Mpps within one
-    // nap still fits the default 8192-slot ring. (4 ms would save another
-    // wake-up in two at 0.5 Mpps, about 0.01 us per frame, and halve that.)
+    // hypervisor), so the nap is long, but at most 2 ms times the queues
+    // captured (8 ms at most): traffic that jumps from a trickle to 4 Mpps
+    // within one nap, spread over the queues, still fits the default
+    // 8192-slot rings. (Twice that would save another wake-up in two at
+    // 0.5 Mpps, about 0.01 us per frame, and halve the jump.)
     // It drops to the least at once when the ring was half full.
     RxBatch batch = socket_->receive(ring_size_);
     const std::uint32_t got = batch.size();
