@@ -32,7 +32,7 @@ while c.recv(1 << 20):
 ' "$NR_IP_B"
 server=$BG_PID
 n=50
-until in_b ss -ltn 2>/dev/null | grep -q ":5555 "; do
+until in_b ss -ltn 2>/dev/null | has ":5555 "; do
     n=$((n - 1))
     [ $n -gt 0 ] || fail "harness: TCP sink did not listen"
     sleep 0.1

@@ -40,7 +40,7 @@ wait_capture_ready "$nodash" "$NR_NS_B" "$NR_IF_B" || { cat "$NR_TMP/nodash.err"
 send_mix --count "$N" --seed 4 --gap 0.0003 --pcap "$NR_TMP/nodash.sent" -q
 wait_bg "$nodash" 20
 [ "$BG_RC" = 0 ] || soft_fail "no -w, stdout a file: netring exited $BG_RC: $(tail -n 3 "$NR_TMP/nodash.err")"
-if ! capinfos -t "$NR_TMP/nodash.pcapng" 2>/dev/null | grep -q 'pcapng'; then
+if ! capinfos -t "$NR_TMP/nodash.pcapng" 2>/dev/null | has 'pcapng'; then
     soft_fail "no -w, stdout not a terminal: stdout is not pcapng ($(capinfos -t "$NR_TMP/nodash.pcapng" 2>&1 | tail -n 1); first bytes $(head -c 16 "$NR_TMP/nodash.pcapng" | od -An -tx1 | tr -s ' '))"
 else
     tshark_clean "$NR_TMP/nodash.pcapng" || soft_fail "no -w: the pcapng on stdout does not read cleanly"

@@ -53,7 +53,7 @@ in_b "$NETRING" info -i "$NR_IF_B" --format json >"$NR_TMP/attached.json" || fai
 id=$(ip -n "$NR_NS_B" -j link show "$NR_IF_B" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["xdp"]["prog"]["id"])')
 [ "$(field "$NR_TMP/attached.json" "[(p['id'], p['name'], p['mode']) for p in $I['xdp_programs']]")" = "[($id, 'netring_xsk', 'generic')]" ] ||
     fail "attached program: netring info says $(field "$NR_TMP/attached.json" "$I['xdp_programs']"), ip link says id $id generic"
-bpftool prog show id "$id" | grep -q 'name netring_xsk' || fail "bpftool disagrees about program $id"
+bpftool prog show id "$id" | has 'name netring_xsk' || fail "bpftool disagrees about program $id"
 in_b "$NETRING" info -i "$NR_IF_B" >"$NR_TMP/attached.txt" || fail "netring info (text) failed"
 grep -q "xdp program *id $id \"netring_xsk\", generic mode" "$NR_TMP/attached.txt" || fail "text output lacks the program: $(cat "$NR_TMP/attached.txt")"
 stop_capture "$XDP_PID"

@@ -38,6 +38,11 @@ NR_DONE=0
 
 nr_log() { printf '[%s] %s\n' "$NR_TEST_NAME" "$*" >&2; }
 
+# has GREP-ARGS...: grep -q that reads all of its input. With pipefail,
+# `producer | grep -q` fails when grep exits at the first match while the
+# producer (bpftool, ip, capinfos) still writes: SIGPIPE.
+has() { grep "$@" >/dev/null; }
+
 # Skip (77) with the reason; meson reports it as SKIP, not as a pass.
 skip() { nr_log "SKIP: $*"; exit 77; }
 
@@ -271,8 +276,8 @@ wait_capture_ready() {
     while [ "$n" -gt 0 ]; do
         kill -0 "$pid" 2>/dev/null || return 1
         info=$(packet_socket_info "$pid" "$ns")
-        if printf '%s\n' "$info" | grep -q "^p_[a-z]*.*\*:$ifc[[:space:]]"; then
-            if [ "$want_filter" = 0 ] || printf '%s\n' "$info" | grep -q 'bpf filter'; then
+        if printf '%s\n' "$info" | has "^p_[a-z]*.*\*:$ifc[[:space:]]"; then
+            if [ "$want_filter" = 0 ] || printf '%s\n' "$info" | has 'bpf filter'; then
                 return 0
             fi
         fi
@@ -349,7 +354,7 @@ nr_new_id() {
     local id
     while :; do
         id=$(printf '%04x%02x' $RANDOM $((RANDOM % 256)))
-        ip netns list 2>/dev/null | grep -q "^nr${id}" || break
+        ip netns list 2>/dev/null | has "^nr${id}" || break
     done
     printf '%s' "$id"
 }
@@ -423,7 +428,7 @@ nr_setup() {
     fi
     # Links are up once the peer is: wait for carrier rather than guessing.
     local n=50
-    until in_b cat "/sys/class/net/$NR_IF_B/carrier" 2>/dev/null | grep -qx 1; do
+    until in_b cat "/sys/class/net/$NR_IF_B/carrier" 2>/dev/null | has -x 1; do
         n=$((n - 1))
         [ $n -gt 0 ] || fail "$NR_IF_B has no carrier"
         sleep 0.1

@@ -38,7 +38,7 @@ grant() {
         return
     fi
     setcap "$1+ep" "$PRIV" || skip "setcap $1+ep failed (filesystem without extended attributes?)"
-    getcap "$PRIV" | grep -q "${1%%,*}" || fail "getcap does not show $1 on $PRIV: $(getcap "$PRIV")"
+    getcap "$PRIV" | has "${1%%,*}" || fail "getcap does not show $1 on $PRIV: $(getcap "$PRIV")"
 }
 
 # unpriv CMD...: CMD as the unprivileged user with no groups and no inheritable or ambient capability.

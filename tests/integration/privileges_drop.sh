@@ -20,8 +20,8 @@ wait_dropped() {
     local pid=$1 n=100 st
     while [ "$n" -gt 0 ]; do
         st=$(cat "/proc/$pid/status" 2>/dev/null) || return 1
-        if printf '%s\n' "$st" | grep -qx "Uid:[[:space:]]*$USER_ID[[:space:]]*$USER_ID[[:space:]]*$USER_ID[[:space:]]*$USER_ID" &&
-            printf '%s\n' "$st" | grep -qx "Gid:[[:space:]]*$GROUP_ID[[:space:]]*$GROUP_ID[[:space:]]*$GROUP_ID[[:space:]]*$GROUP_ID"; then
+        if printf '%s\n' "$st" | has -x "Uid:[[:space:]]*$USER_ID[[:space:]]*$USER_ID[[:space:]]*$USER_ID[[:space:]]*$USER_ID" &&
+            printf '%s\n' "$st" | has -x "Gid:[[:space:]]*$GROUP_ID[[:space:]]*$GROUP_ID[[:space:]]*$GROUP_ID[[:space:]]*$GROUP_ID"; then
             return 0
         fi
         sleep 0.1
@@ -58,7 +58,7 @@ run_case() {
     local groups
     groups=$(awk '$1 == "Groups:" { $1 = ""; print }' "/proc/$CAP_PID/status")
     for g in $groups; do
-        id -G "$USER_NAME" | tr ' ' '\n' | grep -qx "$g" || fail "$name: the process keeps group $g, which $USER_NAME is not in"
+        id -G "$USER_NAME" | tr ' ' '\n' | has -x "$g" || fail "$name: the process keeps group $g, which $USER_NAME is not in"
     done
     nr_log "$name: running as $(grep -E '^Uid:' "/proc/$CAP_PID/status" | tr -s '\t ' ' '), groups:$groups, no capabilities"
     send_mix -q -c "$n" --seed 3 --kinds udp4,udp6,mcast_udp4
@@ -93,7 +93,7 @@ wait_bg "$XDP_PID" 20
 [ "$BG_RC" = 0 ] || { sed 's/^/    /' "$NR_TMP/xdp.err" >&2; fail "xdp: netring -Z exited $BG_RC"; }
 got=$(pcap_count "$OUT/xdp.pcapng")
 [ "$got" = 50 ] || fail "xdp: the file holds $got frames, expected 50"
-ip -n "$NR_NS_B" link show "$NR_IF_B" | grep -q 'xdp' && fail "xdp: the XDP program stayed attached after netring -Z exited"
+ip -n "$NR_NS_B" link show "$NR_IF_B" | has 'xdp' && fail "xdp: the XDP program stayed attached after netring -Z exited"
 nr_log "xdp: 50 frames as $USER_NAME, program detached at exit"
 
 # Rotation after -Z: the first file is opened as root before the switch;

@@ -152,7 +152,7 @@ PY
 start_bg --out "$NR_TMP/xdp.out" --err "$NR_TMP/xdp.err" in_b "$NETRING" stats -i "$NR_IF_B" --capture --backend xdp --format json
 XPID=$BG_PID
 n=100
-until in_b ip link show dev "$NR_IF_B" | grep -q 'prog/xdp'; do
+until in_b ip link show dev "$NR_IF_B" | has 'prog/xdp'; do
     n=$((n - 1))
     if [ $n -le 0 ] || ! kill -0 "$XPID" 2>/dev/null; then
         break

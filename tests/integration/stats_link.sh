@@ -58,7 +58,7 @@ PY
 "$NETRING" stats -i lo --interval 0.1 --count 3 --format csv >"$NR_TMP/count.csv" 2>"$NR_TMP/count.err" ||
     soft_fail "--count 3 --format csv failed: $(cat "$NR_TMP/count.err")"
 "${CHECK[@]}" csv "$NR_TMP/count.csv" 4 || soft_fail "CSV of --count 3"
-grep -c '^interval,' "$NR_TMP/count.csv" | grep -qx 3 || soft_fail "--count 3 gave $(grep -c '^interval,' "$NR_TMP/count.csv") intervals"
+grep -c '^interval,' "$NR_TMP/count.csv" | has -x 3 || soft_fail "--count 3 gave $(grep -c '^interval,' "$NR_TMP/count.csv") intervals"
 
 # --- --duration: the last interval ends at the duration ----------------------
 "$NETRING" stats -i lo --interval 0.2 --duration 0.5 --format json >"$NR_TMP/dur.ndjson" ||
@@ -75,7 +75,7 @@ PY
 
 # --- text: a header, then one aligned row per interval ----------------------
 "$NETRING" stats -i lo --interval 0.1 --count 2 >"$NR_TMP/text.out" || soft_fail "text output failed"
-head -n 1 "$NR_TMP/text.out" | grep -qE '^ *time +interface +rx pps +rx bit/s' || soft_fail "text header: $(head -n 1 "$NR_TMP/text.out")"
+head -n 1 "$NR_TMP/text.out" | has -E '^ *time +interface +rx pps +rx bit/s' || soft_fail "text header: $(head -n 1 "$NR_TMP/text.out")"
 [ "$(grep -cE '^[0-9:.]+ +lo ' "$NR_TMP/text.out")" = 2 ] || soft_fail "text rows: $(cat "$NR_TMP/text.out")"
 grep -q '^summary lo$' "$NR_TMP/text.out" || soft_fail "text summary block missing"
 

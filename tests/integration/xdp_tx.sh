@@ -121,7 +121,7 @@ ip -n "$NR_NS_B" link set "$QB" up
 saved_b=$NR_IF_B
 NR_IF_B=$QB
 n=0
-until in_b cat "/sys/class/net/$QB/carrier" 2>/dev/null | grep -qx 1; do
+until in_b cat "/sys/class/net/$QB/carrier" 2>/dev/null | has -x 1; do
     n=$((n + 1)); [ $n -lt 50 ] || fail "$QB has no carrier"; sleep 0.1
 done
 XTX_IF=$QA run_case queues 1000 udp4 60 2 --queues 2 --dst-mac "$NR_MAC_B" --rate 20000

@@ -132,4 +132,16 @@ void Umem::owner_closed()
     owner_fd_ = -1;
 }
 
+void Umem::set_multi_buffer(bool on)
+{
+    std::lock_guard lock(mutex_);
+    multi_buffer_ = on;
+}
+
+bool Umem::multi_buffer() const
+{
+    std::lock_guard lock(mutex_);
+    return multi_buffer_;
+}
+
 }  // namespace netring::xdp

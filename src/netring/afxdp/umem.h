@@ -62,6 +62,10 @@ public:
     // The socket holding the registration, for XDP_SHARED_UMEM; -1 once it closed.
     [[nodiscard]] int owner_fd() const;
     void owner_closed();
+    // Whether the first socket bound with XDP_USE_SG: the kernel gives the
+    // sockets sharing the UMEM the same (they may not ask themselves).
+    void set_multi_buffer(bool on);
+    [[nodiscard]] bool multi_buffer() const;
 
 private:
     Umem() = default;
@@ -73,6 +77,7 @@ private:
     bool hugepages_ = false;
     mutable std::mutex mutex_;  // guards the fields below: sockets may be built from several threads
     UniqueFd fd_;
+    bool multi_buffer_ = false;
     int owner_fd_ = -1;
     std::uint32_t carved_ = 0;
 };

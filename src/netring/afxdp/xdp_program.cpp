@@ -41,7 +41,12 @@ Error already_attached(const std::string &ifname, const AttachedXdp &attached)
     return Error::sys(EEXIST, std::move(what));
 }
 
-Result<UniqueFd> load(int map_fd, std::int32_t helper, std::uint32_t clock)
+// The program touches only the metadata in front of the first buffer, so it
+// is declared multi-buffer aware (BPF_F_XDP_HAS_FRAGS, Linux 5.18): drivers
+// then hand it frames longer than a page instead of refusing to attach
+// (veth, in native mode, above an MTU of about 3.5 KiB), and the socket gets
+// them split over several chunks. Kernels without the flag get it without.
+Result<UniqueFd> load(int map_fd, std::int32_t helper, std::uint32_t clock, bool &has_frags)
 {
     const auto insns = xsk_redirect_program(map_fd, helper, clock);
     bpf::ProgramLoad load;
@@ -49,6 +54,13 @@ Result<UniqueFd> load(int map_fd, std::int32_t helper, std::uint32_t clock)
     load.insns = insns;
     load.name = program_name;
     load.expected_attach_type = BPF_XDP;
+    load.flags = bpf_f_xdp_has_frags;
+    has_frags = true;
+    auto prog = bpf::load_program(load);
+    if (prog || prog.error().code != EINVAL)
+        return prog;
+    load.flags = 0;
+    has_frags = false;
     return bpf::load_program(load);
 }
 
@@ -77,12 +89,12 @@ Result<XdpProgram> XdpProgram::attach(const std::string &ifname, unsigned ifinde
 
     // bpf_ktime_get_tai_ns appeared in Linux 6.1; older kernels reject the
     // program, and then it stamps with CLOCK_MONOTONIC.
-    auto prog = load(p.map_fd_.get(), BPF_FUNC_ktime_get_tai_ns, CLOCK_TAI);
+    auto prog = load(p.map_fd_.get(), BPF_FUNC_ktime_get_tai_ns, CLOCK_TAI, p.has_frags_);
     p.stamp_clock_ = CLOCK_TAI;
     if (!prog) {
         spdlog::debug("AF_XDP: XDP program with bpf_ktime_get_tai_ns refused ({}); stamping with CLOCK_MONOTONIC",
                       prog.error().message());
-        prog = load(p.map_fd_.get(), BPF_FUNC_ktime_get_ns, CLOCK_MONOTONIC);
+        prog = load(p.map_fd_.get(), BPF_FUNC_ktime_get_ns, CLOCK_MONOTONIC, p.has_frags_);
         p.stamp_clock_ = CLOCK_MONOTONIC;
     }
     if (!prog)

@@ -51,6 +51,8 @@ public:
     // for a user's program.
     [[nodiscard]] std::uint32_t stamp_clock() const { return stamp_clock_; }
     [[nodiscard]] std::uint32_t program_id() const { return program_id_; }
+    // Our program was loaded multi-buffer aware (BPF_F_XDP_HAS_FRAGS).
+    [[nodiscard]] bool has_frags() const { return has_frags_; }
     // "netring XDP program id 42, native mode" / "XSKMAP /sys/fs/bpf/x (pinned)".
     [[nodiscard]] std::string describe() const;
 
@@ -62,6 +64,7 @@ private:
     UniqueFd link_fd_;
     XdpMode mode_ = XdpMode::external;
     std::uint32_t stamp_clock_ = 0;
+    bool has_frags_ = false;
     std::uint32_t program_id_ = 0;
     std::uint32_t map_entries_ = 0;
     std::string ifname_;

@@ -169,6 +169,7 @@ Result<std::vector<std::unique_ptr<XdpCaptureSource>>> XdpCaptureSource::open_qu
                           .completion_ring(64)  // no TX, but the kernel wants one
                           .copy_mode(options.zero_copy ? CopyMode::prefer_zero_copy : CopyMode::copy)
                           .need_wakeup(options.need_wakeup)
+                          .multi_buffer(true)
                           .busy_poll(options.busy_poll)
                           .build();
         if (!socket)
@@ -194,10 +195,16 @@ Result<std::vector<std::unique_ptr<XdpCaptureSource>>> XdpCaptureSource::open_qu
             src->have_link_base_ = true;
         }
     }
+    // Without multi-buffer a frame must fit in one chunk after the kernel's
+    // 256 bytes of headroom; longer ones are dropped and counted (rx_dropped).
+    // With it, a program that is not multi-buffer aware (a user's, or ours on
+    // an old kernel) still gets no frame longer than a page in native mode.
     const std::uint32_t longest = chunk_size - 256;
-    if (info->mtu + 18 > longest)
-        spdlog::warn("{}: MTU {} allows frames longer than the {} bytes AF_XDP can capture here; longer frames "
-                     "are dropped and counted as dropped",
+    const bool split = sources.front()->socket_->multi_buffer() && (program->has_frags() || !program->ours());
+    if (info->mtu + 18 > longest && !split)
+        spdlog::warn("{}: MTU {} allows frames longer than the {} bytes AF_XDP can capture here (this kernel or "
+                     "XDP program cannot split them over several chunks); longer frames are dropped and counted as "
+                     "dropped",
                      options.interface, info->mtu, longest);
     spdlog::warn("{} queue{} {}: while netring captures {} with AF_XDP, frames received on {} go to netring and do "
                  "not reach the kernel stack",
@@ -312,24 +319,47 @@ Result<std::size_t> XdpCaptureSource::poll(int timeout_ms, const FrameHandler &h
         const std::size_t i = used++;
         if (i + ahead < n)
             batch.prefetch(i + ahead, sizeof(RxMeta));
-        const auto bytes = batch.frame(i);
-        if (bytes.empty())
-            continue;  // descriptor outside our frames: recycle() counts and logs it
+        auto bytes = batch.frame(i);
+        if (bytes.empty()) {
+            // A descriptor outside our frames: recycle() counts and logs it,
+            // and a frame it was part of is lost.
+            split_.clear();
+            continue;
+        }
+        std::uint64_t ts = 0;
+        if ((batch.desc(i)->options & desc_pkt_contd) != 0 || !split_.empty()) [[unlikely]] {
+            // A frame longer than a chunk (XDP_USE_SG): its pieces come in
+            // order, every one but the last marked XDP_PKT_CONTD, maybe across
+            // two polls. Only the first piece has the metadata.
+            if (split_.empty())
+                split_ts_ns_ = timestamp(batch, i);
+            split_.insert(split_.end(), bytes.begin(), bytes.end());
+            if ((batch.desc(i)->options & desc_pkt_contd) != 0)
+                continue;
+            bytes = split_;
+            ts = split_ts_ns_;
+        } else {
+            ts = timestamp(batch, i);
+        }
         Frame f;
         f.data = bytes.data();
         f.wirelen = static_cast<std::uint32_t>(bytes.size());
         f.caplen = options_.snaplen == 0 ? f.wirelen : std::min(f.wirelen, options_.snaplen);
-        f.ts_ns = timestamp(batch, i);
+        f.ts_ns = ts;
         f.direction = Direction::inbound;
         f.reception = reception_of(bytes, mac_);
         f.queue = options_.queue;
         if (options_.filter != nullptr && !options_.filter->accepts_all() &&
-            !options_.filter->matches(f.data, f.wirelen, f.wirelen))
+            !options_.filter->matches(f.data, f.wirelen, f.wirelen)) {
+            split_.clear();
             continue;
+        }
         f.drops_before = std::exchange(pending_drops_, 0);
         ++accepted_;
         ++handed;
-        if (!handler(f))
+        const bool more = handler(f);
+        split_.clear();
+        if (!more)
             break;  // the rest stay in the RX ring for the next poll
     }
     socket_->recycle(std::move(batch), used);

@@ -120,6 +120,8 @@ private:
     std::uint64_t next_stats_ns_ = 0;  // monotonic: poll() reads statistics again from then on
     bool recently_busy_ = false;       // the last poll() found frames
     std::uint32_t ring_size_ = 0;      // RX ring slots, from umem_bytes and the chunk size
+    std::vector<std::uint8_t> split_;  // the pieces so far of a frame longer than a chunk
+    std::uint64_t split_ts_ns_ = 0;    // its first piece's timestamp
     std::uint32_t nap_us_ = 100;       // how long frames gather after a wake-up (nap_and_receive)
     std::uint32_t nap_cap_us_ = 2000;  // the longest nap
 };

@@ -334,6 +334,11 @@ XskSocketBuilder &XskSocketBuilder::need_wakeup(bool on)
     need_wakeup_ = on;
     return *this;
 }
+XskSocketBuilder &XskSocketBuilder::multi_buffer(bool on)
+{
+    multi_buffer_ = on;
+    return *this;
+}
 XskSocketBuilder &XskSocketBuilder::busy_poll(const BusyPoll &knobs)
 {
     busy_poll_ = knobs;
@@ -552,23 +557,32 @@ Result<std::unique_ptr<XskSocket>> XskSocketBuilder::build() const
 
     const BindTarget target{fd, info->index, queue_, shared_fd};
     const std::uint16_t base_flags = need_wakeup_ ? bind_need_wakeup : 0;
+    // Kernels before 6.6 refuse XDP_USE_SG with EINVAL: bind again without.
+    auto bind_with_sg = [&](std::uint16_t flags) {
+        if (!multi_buffer_) {
+            return bind_with_retry(target, flags, bind_retry_);
+        }
+        const int e = bind_with_retry(target, flags | bind_use_sg, bind_retry_);
+        s->multi_buffer_ = e == 0;
+        return e == EINVAL ? bind_with_retry(target, flags, bind_retry_) : e;
+    };
     int err = 0;
     // A socket sharing a UMEM takes copy/zero-copy and need-wakeup from the
     // socket that registered it; the kernel refuses the bind if it names any.
     const CopyMode mode = s->shared_ ? CopyMode::kernel_default : copy_mode_;
     switch (mode) {
     case CopyMode::copy:
-        err = bind_with_retry(target, base_flags | bind_copy, bind_retry_);
+        err = bind_with_sg(base_flags | bind_copy);
         if (err != 0)
             return bind_error(err, ifname_, queue_, false, s->shared_, bind_retry_);
         break;
     case CopyMode::require_zero_copy:
-        err = bind_with_retry(target, base_flags | bind_zero_copy, bind_retry_);
+        err = bind_with_sg(base_flags | bind_zero_copy);
         if (err != 0)
             return bind_error(err, ifname_, queue_, true, s->shared_, bind_retry_);
         break;
     case CopyMode::prefer_zero_copy:
-        err = bind_with_retry(target, base_flags | bind_zero_copy, bind_retry_);
+        err = bind_with_sg(base_flags | bind_zero_copy);
         if (err == EBUSY)
             return bind_error(err, ifname_, queue_, true, s->shared_, bind_retry_);
         if (err != 0) {
@@ -576,17 +590,24 @@ Result<std::unique_ptr<XskSocket>> XskSocketBuilder::build() const
             // the same socket can bind again in copy mode.
             spdlog::warn("AF_XDP: zero-copy on {} queue {} failed ({}); using copy mode", ifname_, queue_,
                          bind_error(err, ifname_, queue_, true, s->shared_, bind_retry_).message());
-            err = bind_with_retry(target, base_flags | bind_copy, bind_retry_);
+            err = bind_with_sg(base_flags | bind_copy);
             if (err != 0)
                 return bind_error(err, ifname_, queue_, false, s->shared_, bind_retry_);
         }
         break;
     case CopyMode::kernel_default:
-        err = bind_with_retry(target, s->shared_ ? 0 : base_flags, bind_retry_);
+        if (s->shared_)
+            err = bind_with_retry(target, 0, bind_retry_);
+        else
+            err = bind_with_sg(base_flags);
         if (err != 0)
             return bind_error(err, ifname_, queue_, false, s->shared_, bind_retry_);
         break;
     }
+    if (s->shared_)
+        s->multi_buffer_ = umem->multi_buffer();
+    else
+        umem->set_multi_buffer(s->multi_buffer_);
 
     auto zc = s->query_zero_copy();
     if (!zc)

@@ -118,6 +118,7 @@ public:
     [[nodiscard]] unsigned ifindex() const { return ifindex_; }
     [[nodiscard]] std::uint32_t queue() const { return queue_; }
     [[nodiscard]] bool zero_copy() const { return zero_copy_; }  // XDP_OPTIONS after bind
+    [[nodiscard]] bool multi_buffer() const { return multi_buffer_; }  // bound with XDP_USE_SG
     [[nodiscard]] bool uses_need_wakeup() const { return need_wakeup_; }
     [[nodiscard]] bool shares_umem() const { return shared_; }
     [[nodiscard]] const Umem &umem() const { return *umem_; }
@@ -191,6 +192,7 @@ private:
     std::uint32_t queue_ = 0;
     bool zero_copy_ = false;
     bool need_wakeup_ = false;
+    bool multi_buffer_ = false;
     bool shared_ = false;
     bool owns_registration_ = false;
     std::uint32_t tx_offset_ = 0;  // TX frames start here in their chunk (after TX metadata)
@@ -219,6 +221,11 @@ public:
     XskSocketBuilder &frames(std::uint32_t count);
     XskSocketBuilder &copy_mode(CopyMode mode);
     XskSocketBuilder &need_wakeup(bool on);
+    // XDP_USE_SG (Linux 6.6): a frame longer than a chunk arrives split over
+    // several RX descriptors instead of being dropped. Kernels without it
+    // bind without; XskSocket::multi_buffer() says which. A socket sharing a
+    // UMEM gets what the UMEM's first socket got.
+    XskSocketBuilder &multi_buffer(bool on);
     XskSocketBuilder &busy_poll(const BusyPoll &knobs);
     // XDP_MAX_TX_SKB_BUDGET (6.17) when > 0 and the socket has a TX ring; ignored
     // by older kernels.
@@ -241,6 +248,7 @@ private:
     std::uint32_t frames_ = 0;
     CopyMode copy_mode_ = CopyMode::copy;
     bool need_wakeup_ = true;
+    bool multi_buffer_ = false;
     BusyPoll busy_poll_;
     std::uint32_t max_tx_skb_budget_ = 0;
     std::chrono::milliseconds bind_retry_{1000};
