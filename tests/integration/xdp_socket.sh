@@ -154,6 +154,17 @@ for long in 3000:2900 9000:8900; do
     done
     nr_log "MTU $mtu: $size-byte frames captured whole in generic and native mode"
 done
+# A burst that waits in the RX ring while netring is stopped: 300 pieces
+# read at once.
+start_xdp burst --xdp-mode native -q -c 100 -w "$NR_TMP/burst.pcapng"
+kill -STOP "$XDP_PID"
+send_mix --count 100 --seed 6 --size 8900 --kinds udp4 --pcap "$NR_TMP/burst-sent.pcap" -q
+kill -CONT "$XDP_PID"
+wait_bg "$XDP_PID" 20
+[ "$BG_RC" = 0 ] || fail "MTU 9000 burst: netring exited $BG_RC: $(cat "$NR_TMP/burst.err")"
+cmp -s <(tcpdump_dump "$NR_TMP/burst-sent.pcap") <(tcpdump_dump "$NR_TMP/burst.pcapng") ||
+    fail "MTU 9000 burst: the frames captured differ from those sent"
+nr_log "MTU 9000: a burst of 100 frames in 300 pieces, captured whole"
 ip -n "$NR_NS_A" link set "$NR_IF_A" mtu 1500 && ip -n "$NR_NS_B" link set "$NR_IF_B" mtu 1500 ||
     fail "harness: cannot set the MTU back to 1500"
 
