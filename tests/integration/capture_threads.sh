@@ -20,6 +20,7 @@ nr_require_netring
 
 N=4000
 ISB="$NR_LIB_DIR/pcapng_isb.py"
+SEND_EXTRA=()
 
 # capture_run LABEL SOCKETS READY_REGEX NETRING_CAPTURE_ARGS...: captures N
 # frames of the mix into $NR_TMP/LABEL/out.pcapng with SIGINT at the end.
@@ -33,7 +34,7 @@ capture_run() {
     start_bg --out "$dir/out" --err "$ERRF" in_b "$NETRING" --log-level info capture -i "$NR_IF_B" -w "$OUT" -v "$@"
     local pid=$BG_PID
     wait_line "$ERRF" "$ready" 10 || { sed 's/^/    | /' "$ERRF" >&2; fail "$label: netring did not become ready"; }
-    send_mix --count "$N" --seed 11 --pcap "$SENT" -q
+    send_mix --count "$N" --seed 11 --pcap "$SENT" -q "${SEND_EXTRA[@]}"
     # The last ring blocks retire within their 50 ms timeout.
     sleep 1
     stop_capture "$pid" INT
@@ -123,6 +124,20 @@ well_formed xdp 4
 mismatch=$(tshark -r "$OUT" -T fields -e frame.interface_id -e frame.interface_queue 2>/dev/null | awk '$1 != $2' | wc -l)
 [ "$mismatch" = 0 ] || soft_fail "xdp: $mismatch frames whose epb_queue is not their socket's queue"
 grep -q "AF_XDP queue 2" <(capinfos -I "$OUT" 2>/dev/null) || soft_fail "xdp: the IDBs do not describe their queues"
+
+# 4b. Jumbo frames on every queue: the UMEM's first socket binds with
+# XDP_USE_SG and the sockets sharing it inherit it, so each queue's socket
+# gets 8900-byte frames in pieces that netring joins.
+ip -n "$NR_NS_A" link set "$NR_IF_A" mtu 9000 && ip -n "$NR_NS_B" link set "$NR_IF_B" mtu 9000 ||
+    fail "harness: cannot set MTU 9000 on the veth pair"
+N_ALL=$N N=400 SEND_EXTRA=(--size 8900)
+capture_run xdp-jumbo 4 "$READY_XDP" --backend xdp --queues all
+same_frames xdp-jumbo
+in_order xdp-jumbo
+well_formed xdp-jumbo 4
+N=$N_ALL SEND_EXTRA=()
+ip -n "$NR_NS_A" link set "$NR_IF_A" mtu 1500 && ip -n "$NR_NS_B" link set "$NR_IF_B" mtu 1500 ||
+    fail "harness: cannot set the MTU back to 1500"
 
 # 5. -c with threads: exactly COUNT frames, a valid file.
 dir="$NR_TMP/count"
