@@ -99,9 +99,10 @@ Result<std::vector<std::unique_ptr<XdpCaptureSource>>> XdpCaptureSource::open_qu
     if (const std::uint32_t rx = interface_queues(options.interface).rx; rx != 0 && highest >= rx)
         return Error::sys(EINVAL, fmt::format("{} has {} RX queue{}; there is no queue {}", options.interface, rx,
                                               rx == 1 ? "" : "s", highest));
-    // Without multi-buffer support (XDP_USE_SG) a frame must fit in one chunk
-    // after the kernel's 256 bytes of headroom; longer ones are dropped and
-    // counted (rx_dropped). 18: Ethernet header, FCS room and one VLAN tag.
+    // Chunks that hold a whole frame after the kernel's 256 bytes of headroom
+    // (18: Ethernet header, FCS room and one VLAN tag): 2048 bytes for an
+    // Ethernet MTU, twice the frames of 4096 in the same memory. Longer frames
+    // come in pieces (multi-buffer, below) or not at all.
     const std::uint32_t chunk_size =
         options.chunk_size != 0 ? options.chunk_size : info->mtu + 18 <= 2048 - 256 ? 2048 : 4096;
     // At least 64 RX slots, whatever the buffer.
