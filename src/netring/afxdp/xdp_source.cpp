@@ -35,7 +35,8 @@ std::uint64_t mac_key(const std::uint8_t *p)
     return head | std::uint64_t{tail} << 32;
 }
 
-Reception reception_of(std::span<const std::uint8_t> frame, const std::array<std::uint8_t, 6> &mac)
+// own_mac: the interface's address as mac_key() gives it.
+Reception reception_of(std::span<const std::uint8_t> frame, std::uint64_t own_mac)
 {
     if (frame.size() < 6)
         return Reception::unspecified;
@@ -44,7 +45,7 @@ Reception reception_of(std::span<const std::uint8_t> frame, const std::array<std
         return Reception::broadcast;
     if ((frame[0] & 1) != 0)
         return Reception::multicast;
-    if (dst == mac_key(mac.data()))
+    if (dst == own_mac)
         return Reception::unicast;
     return Reception::promiscuous;
 }
@@ -158,7 +159,7 @@ Result<std::vector<std::unique_ptr<XdpCaptureSource>>> XdpCaptureSource::open_qu
         src->ring_size_ = ring_size;
         // Queues share the interface's traffic: each may nap longer for as many frames.
         src->nap_cap_us_ = static_cast<std::uint32_t>(std::min<std::size_t>(2000 * queues.size(), 8000));
-        src->mac_ = info->mac;
+        src->mac_key_ = mac_key(info->mac.data());
         src->program_ = program;
         auto socket = XskSocketBuilder()
                           .interface(options.interface)
@@ -328,14 +329,15 @@ Result<std::size_t> XdpCaptureSource::poll(int timeout_ms, const FrameHandler &h
             continue;
         }
         std::uint64_t ts = 0;
-        if ((batch.desc(i)->options & desc_pkt_contd) != 0 || !split_.empty()) [[unlikely]] {
+        const bool more_pieces = (batch.desc(i)->options & desc_pkt_contd) != 0;
+        if (more_pieces || !split_.empty()) [[unlikely]] {
             // A frame longer than a chunk (XDP_USE_SG): its pieces come in
             // order, every one but the last marked XDP_PKT_CONTD, maybe across
             // two polls. Only the first piece has the metadata.
             if (split_.empty())
                 split_ts_ns_ = timestamp(batch, i);
             split_.insert(split_.end(), bytes.begin(), bytes.end());
-            if ((batch.desc(i)->options & desc_pkt_contd) != 0)
+            if (more_pieces)
                 continue;
             bytes = split_;
             ts = split_ts_ns_;
@@ -348,7 +350,7 @@ Result<std::size_t> XdpCaptureSource::poll(int timeout_ms, const FrameHandler &h
         f.caplen = options_.snaplen == 0 ? f.wirelen : std::min(f.wirelen, options_.snaplen);
         f.ts_ns = ts;
         f.direction = Direction::inbound;
-        f.reception = reception_of(bytes, mac_);
+        f.reception = reception_of(bytes, mac_key_);
         f.queue = options_.queue;
         if (options_.filter != nullptr && !options_.filter->accepts_all() &&
             !options_.filter->matches(f.data, f.wirelen, f.wirelen)) {

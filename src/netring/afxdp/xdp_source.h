@@ -16,7 +16,6 @@
 // (but one source's poll() and counters() must not run concurrently).
 #pragma once
 
-#include <array>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -41,7 +40,7 @@ struct XdpCaptureOptions {
     XdpMode mode = XdpMode::automatic;
     std::string xsk_map_path;         // non-empty: join this pinned XSKMAP and load nothing
     // Each queue's UMEM, as AF_PACKET's default ring: half its frames wait in
-    // the Fill ring, and the RX ring holds the other half (ring_size()).
+    // the Fill ring, and the RX ring holds the other half.
     std::uint64_t umem_bytes = std::uint64_t{32} << 20;
     // 2048 or 4096: the largest frame is this minus 256. 0: 2048 when the
     // interface's MTU fits, which holds twice the frames in the same memory.
@@ -109,7 +108,7 @@ private:
     std::shared_ptr<UniqueFd> promiscuous_;  // PACKET_MR_PROMISC membership; the kernel drops it with the fd
 
     XdpCaptureOptions options_;
-    std::array<std::uint8_t, 6> mac_{};
+    std::uint64_t mac_key_ = 0;  // the interface's MAC address, as reception_of() compares it
     KernelClock clock_;
     LinkStats link_base_;
     bool have_link_base_ = false;
