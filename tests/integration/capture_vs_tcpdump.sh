@@ -144,14 +144,8 @@ compare_run() {
         dirs=$(tshark -r "$nrfile" -T fields -e frame.packet_flags_direction 2>/dev/null |
             while read -r v; do echo $((v)); done | sort | uniq -c | sed 's/^ *//')
         [ "$dirs" = "$N 1" ] || soft_fail "$label: epb_flags direction counts '$dirs', want '$N 1' (all inbound)"
-        # Reception type (epb_flags bits 2-4) follows the destination MAC:
-        # 1 unicast to us, 2 multicast, 3 broadcast, 4 promiscuous (not ours).
         local bad
-        bad=$(tshark -r "$nrfile" -T fields -e eth.dst -e frame.packet_flags_reception_type 2>/dev/null |
-            awk -v me="$NR_MAC_B" '{
-                want = ($1 == "ff:ff:ff:ff:ff:ff") ? 3 : (substr($1, 2, 1) ~ /[13579bdf]/) ? 2 : ($1 == me) ? 1 : 4
-                if ($2 != want) { n++; if (n <= 3) printf "%s got %s want %d; ", $1, $2, want }
-            } END { if (n) printf "%d frames wrong", n }')
+        bad=$(reception_mismatches "$nrfile")
         [ -z "$bad" ] || soft_fail "$label: epb_flags reception type: $bad"
         grep -q '^Number of interfaces in file: *1$' <<<"$info" || soft_fail "$label: $(grep '^Number of interfaces' <<<"$info"), want 1"
         grep -q "Name = $NR_IF_B\$" <<<"$info" || soft_fail "$label: capinfos shows no IDB if_name $NR_IF_B"

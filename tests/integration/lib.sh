@@ -468,6 +468,18 @@ tshark_lens() {
     tshark -r "$1" "${@:2}" -T fields -e frame.len -e frame.cap_len 2>/dev/null
 }
 
+# reception_mismatches FILE: the frames of a capture on NR_IF_B whose
+# epb_flags reception type (bits 2-4) does not follow their destination MAC
+# (1 unicast to us, 2 multicast, 3 broadcast, 4 promiscuous: not ours), as
+# "MAC got X want Y; ... N frames wrong"; empty when all are right.
+reception_mismatches() {
+    tshark -r "$1" -T fields -e eth.dst -e frame.packet_flags_reception_type 2>/dev/null |
+        awk -v me="$NR_MAC_B" '{
+            want = ($1 == "ff:ff:ff:ff:ff:ff") ? 3 : (substr($1, 2, 1) ~ /[13579bdf]/) ? 2 : ($1 == me) ? 1 : 4
+            if ($2 != want) { n++; if (n <= 3) printf "%s got %s want %d; ", $1, $2, want }
+        } END { if (n) printf "%d frames wrong", n }'
+}
+
 # tshark_clean FILE: tshark, capinfos and tcpdump read FILE to the end
 # without any error or warning (a cut-short file, a bad block, ...).
 tshark_clean() {

@@ -88,6 +88,9 @@ capture_and_compare() {
     [ "$bad" = 0 ] || fail "$mode: $bad timestamps are zero or go backwards"
     bad=$(paste "$dir/sender.times" "$dir/netring.times" | awk '$2 < $1 { n++ } END { print n + 0 }')
     [ "$bad" = 0 ] || fail "$mode: $bad frames are stamped before the sender sent them: $(paste "$dir/sender.times" "$dir/netring.times" | awk '$2 < $1' | head -3)"
+    local wrong
+    wrong=$(reception_mismatches "$dir/netring.pcapng")
+    [ -z "$wrong" ] || fail "$mode: epb_flags reception type: $wrong"
     capinfos "$dir/netring.pcapng" | has "Description = AF_XDP queue 0.*$mode mode.*timestamps: kernel" ||
         fail "$mode: the IDB does not describe an AF_XDP capture with kernel timestamps: $(capinfos "$dir/netring.pcapng" | grep Description)"
 
