@@ -116,6 +116,24 @@ nr_require() {
     [ ${#missing[@]} -eq 0 ] || skip "missing tools: ${missing[*]}"
 }
 
+# nr_install_tools TOOL:PACKAGE...: installs with apt-get the Debian package
+# of each TOOL not on PATH (the packaging tests bring their own build tools).
+# Returns 1, saying why, when some are missing and cannot be installed.
+nr_install_tools() {
+    local want=() pair
+    for pair in "$@"; do
+        command -v "${pair%%:*}" >/dev/null 2>&1 || want+=("${pair#*:}")
+    done
+    [ ${#want[@]} -gt 0 ] || return 0
+    if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+        nr_log "missing ${want[*]}, and not root with apt-get to install them"
+        return 1
+    fi
+    nr_log "installing ${want[*]}"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${want[@]}" >/dev/null ||
+        { nr_log "apt-get install ${want[*]} failed"; return 1; }
+}
+
 # A missing binary or subcommand is a failure, not a skip: it is what we test.
 # Once set up, the test runs its own copy, so a rebuild in the shared tree
 # halfway through cannot swap the binary under a running test.

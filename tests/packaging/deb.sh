@@ -17,17 +17,8 @@
 REPO=$(git -C "$(dirname "$0")" rev-parse --show-toplevel) || fail "not in a git checkout"
 REV=${NR_DEB_REV:-HEAD}
 nr_require_root
-want_pkgs=()
-command -v dpkg-buildpackage >/dev/null 2>&1 || want_pkgs+=(dpkg-dev)
-command -v dh >/dev/null 2>&1 || want_pkgs+=(debhelper)
-command -v lintian >/dev/null 2>&1 || want_pkgs+=(lintian)
-command -v fakeroot >/dev/null 2>&1 || want_pkgs+=(fakeroot)
-if [ ${#want_pkgs[@]} -gt 0 ]; then
-    command -v apt-get >/dev/null 2>&1 || skip "missing ${want_pkgs[*]} and no apt-get to install them"
-    nr_log "installing ${want_pkgs[*]}"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${want_pkgs[@]}" >/dev/null ||
-        fail "apt-get install ${want_pkgs[*]} failed"
-fi
+nr_install_tools dpkg-buildpackage:dpkg-dev dh:debhelper lintian:lintian fakeroot:fakeroot ||
+    fail "the package build tools are missing"
 : "${DEB_BUILD_OPTIONS:=nocheck parallel=$(nproc)}"
 export DEB_BUILD_OPTIONS
 nr_require git dpkg-buildpackage dh lintian fakeroot setpriv capinfos tshark systemd-analyze

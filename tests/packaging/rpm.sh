@@ -20,18 +20,7 @@ REPO=$(git -C "$(dirname "$0")" rev-parse --show-toplevel) || fail "not in a git
 REV=${NR_RPM_REV:-HEAD}
 MACROS="$REPO/tests/packaging/rpm-on-debian.macros"
 
-want_pkgs=()
-command -v rpmbuild >/dev/null 2>&1 || want_pkgs+=(rpm)
-command -v rpm2cpio >/dev/null 2>&1 || want_pkgs+=(rpm2cpio)
-command -v cpio >/dev/null 2>&1 || want_pkgs+=(cpio)
-if [ ${#want_pkgs[@]} -gt 0 ]; then
-    if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
-        skip "missing ${want_pkgs[*]} (Debian packages) and not root with apt-get to install them"
-    fi
-    nr_log "installing ${want_pkgs[*]}"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${want_pkgs[@]}" >/dev/null ||
-        skip "apt-get install ${want_pkgs[*]} failed"
-fi
+nr_install_tools rpmbuild:rpm rpm2cpio:rpm2cpio cpio:cpio || skip "rpmbuild, rpm2cpio or cpio is missing"
 nr_require git tar rpmbuild rpm rpm2cpio cpio meson ninja scdoc
 
 NR_TMP=$(mktemp -d "${TMPDIR:-/tmp}/nr-rpm.XXXXXX") || fail "mktemp failed"
