@@ -8,21 +8,22 @@ namespace netring::stats {
 
 bool StreamMeter::add(const std::uint8_t *data, std::uint32_t caplen, std::uint64_t received_ns)
 {
-    const auto stamp = find_stamp(data, caplen, port_);
-    if (!stamp)
+    const std::uint8_t *at = stamp_at(data, caplen, port_);
+    if (at == nullptr)
         return false;
+    const traffic::Stamp stamp = traffic::decode_stamp(at);
     ++stamped_;
-    if (last_ == nullptr || last_id_ != stamp->stream) {
-        auto &slot = streams_[stamp->stream];
+    if (last_ == nullptr || last_id_ != stamp.stream) {
+        auto &slot = streams_[stamp.stream];
         if (!slot)
             slot = std::make_unique<StreamStats>();
         last_ = slot.get();
-        last_id_ = stamp->stream;
+        last_id_ = stamp.stream;
     }
     StreamStats &s = *last_;
-    s.sequence.add(stamp->sequence);
+    s.sequence.add(stamp.sequence);
     // Two's complement difference: negative when the sender's clock is ahead.
-    const auto latency = static_cast<std::int64_t>(received_ns - stamp->sent_ns);
+    const auto latency = static_cast<std::int64_t>(received_ns - stamp.sent_ns);
     s.interval_latency.record(latency);
     ++s.frames;
     ++s.interval_frames;
