@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The pcapng writer's blocks, read back by libpcap and, when installed, tshark.
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <cstring>
@@ -132,6 +133,61 @@ TEST_CASE("the bytes padding each frame are zero, whatever the buffer held befor
         off += len;
     }
     CHECK(frames == w.frames.size());
+}
+
+TEST_CASE("EPB options carry flags, queue, hash and drop count byte for byte")
+{
+    // tshark shows no epb_hash, so the options are read here: code, length,
+    // value, zero padding, and opt_endofopt last.
+    test::TempFile file(".pcapng");
+    write_sample(file.path(), 9);
+    const auto bytes = slurp(file.path());
+    std::size_t off = 0;
+    std::size_t i = 0;
+    while (off + 8 <= bytes.size()) {
+        const std::uint32_t len = u32_at(bytes, off + 4);
+        REQUIRE(len >= 12);
+        if (u32_at(bytes, off) != pcapng::block_epb) {
+            off += len;
+            continue;
+        }
+        INFO("frame " << i);
+        std::size_t o = off + 28 + pcapng::pad4(u32_at(bytes, off + 20));
+        const std::size_t end = off + len - 4;
+        std::vector<std::uint16_t> codes;
+        while (o + 4 <= end) {
+            std::uint16_t code = 0;
+            std::uint16_t olen = 0;
+            std::memcpy(&code, &bytes[o], 2);
+            std::memcpy(&olen, &bytes[o + 2], 2);
+            codes.push_back(code);
+            REQUIRE(o + 4 + pcapng::pad4(olen) <= end);
+            for (std::uint32_t k = olen; k < pcapng::pad4(olen); ++k)
+                CHECK(bytes[o + 4 + k] == 0);
+            if (code == pcapng::epb_hash) {
+                REQUIRE(olen == 5);
+                CHECK(bytes[o + 4] == pcapng::hash_toeplitz);
+                CHECK(u32_at(bytes, o + 5) == 0xdeadbeef);
+            } else if (code == pcapng::epb_queue) {
+                REQUIRE(olen == 4);
+                CHECK(u32_at(bytes, o + 4) == i);
+            }
+            o += 4 + pcapng::pad4(olen);
+            if (code == 0)
+                break;
+        }
+        CHECK(o == end);
+        const bool hash = i % 4 == 1;
+        const bool queue = i % 2 == 0;
+        CHECK(std::count(codes.begin(), codes.end(), pcapng::epb_hash) == (hash ? 1 : 0));
+        CHECK(std::count(codes.begin(), codes.end(), pcapng::epb_queue) == (queue ? 1 : 0));
+        CHECK(std::count(codes.begin(), codes.end(), pcapng::epb_dropcount) == (i == 5 ? 1 : 0));
+        if (!codes.empty())
+            CHECK(codes.back() == 0);
+        off += len;
+        ++i;
+    }
+    CHECK(i == 8);
 }
 
 TEST_CASE("libpcap reads back every frame, byte for byte, with ns timestamps")
