@@ -111,17 +111,6 @@ log "$FRAMES frames of 60 bytes per run, $REPEAT run(s) per tool; sender on CPU 
 
 rx_stat() { ip netns exec "$1" cat "/sys/class/net/$2/statistics/$3"; }
 
-# True once PID holds a packet socket bound to IF_RX: from then on every
-# frame sent reaches it.
-capturer_bound() {
-    ip netns exec "$NS_RX" ss -0 -n -p 2>/dev/null | grep "pid=$1," | grep -q "\*:$IF_RX[[:space:]]"
-}
-
-# True once netring's AF_XDP socket is in the XSKMAP: frames redirected to
-# AF_XDP never reach a packet socket, so ss has nothing to show; netring
-# logs this line right after the socket is inserted into the map.
-xsk_ready() { grep -qE "frames received on th(is queue|ese queues) go to netring" "$1"; }
-
 # The drop counters of the closing Interface Statistics Blocks of a pcapng
 # file (one per interface: several with --threads) as "osdrop+ifdrop", summed
 # ("-" for a pcap file or no ISB): the file's own record, to check the tool's

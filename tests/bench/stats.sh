@@ -6,8 +6,10 @@
 # Environment (all optional):
 #   NR_BENCH_IDLE_SECONDS  how long `stats -i` runs (default 10; --quick: 3)
 #   NR_BENCH_FRAMES        frames per capture run (default 1000000; --quick: 200000)
-#   NR_BENCH_REPEAT        runs per capturer, alternating; the median is shown (default 3; --quick: 1)
+#   NR_BENCH_REPEAT        runs per capturer, alternating; the median is shown (default 5; --quick: 1)
 #   NR_BENCH_CAPTURE_CPU   CPU for the capturer (default 1; the sender runs on CPU 0)
+#   NR_BENCH_BACKENDS      capture backends to compare stats --capture and capture on
+#                          (default "packet xdp"; xdp is AF_XDP in its default mode, queue 0)
 #   NR_BENCH_SENDER        xdp-tx (default when netring has it: stamped frames with increasing
 #                          sequence numbers) or trafgen (a 1-byte sequence counter, so most
 #                          frames count as duplicates)
@@ -38,9 +40,10 @@ done
 if [ "$QUICK" = 1 ]; then
     IDLE=${NR_BENCH_IDLE_SECONDS:-3} FRAMES=${NR_BENCH_FRAMES:-200000} REPEAT=${NR_BENCH_REPEAT:-1}
 else
-    IDLE=${NR_BENCH_IDLE_SECONDS:-10} FRAMES=${NR_BENCH_FRAMES:-1000000} REPEAT=${NR_BENCH_REPEAT:-3}
+    IDLE=${NR_BENCH_IDLE_SECONDS:-10} FRAMES=${NR_BENCH_FRAMES:-1000000} REPEAT=${NR_BENCH_REPEAT:-5}
 fi
 CAPTURE_CPU=${NR_BENCH_CAPTURE_CPU:-1}
+BACKENDS=${NR_BENCH_BACKENDS:-packet xdp}
 SENDER_CPU=0
 if [ -z "${NR_BENCH_SENDER:-}" ]; then
     NR_BENCH_SENDER=trafgen
@@ -93,10 +96,10 @@ CFG
 cpu_of() { read -r u s rc <"$1"; echo $((u + s)); }
 
 run_capturer() {
-    local tool=$1 pid n cmd=()
+    local tool=$1 backend=$2 pid n cmd=()
     case $tool in
-        stats) cmd=("$NETRING" stats -i "$IF_RX" --capture --format json --interval 1) ;;
-        capture) cmd=("$NETRING" capture -i "$IF_RX" -Q in -w /dev/null -q) ;;
+        stats) cmd=("$NETRING" stats -i "$IF_RX" --capture --backend "$backend" --format json --interval 1) ;;
+        capture) cmd=("$NETRING" capture -i "$IF_RX" --backend "$backend" -Q in -w /dev/null -q) ;;
     esac
     rm -f "$TMP/$tool".{pid,pid.tmp,ru,out,err}
     taskset -c "$CAPTURE_CPU" python3 "$RUSAGE" "$TMP/$tool.pid" "$TMP/$tool.ru" \
@@ -105,8 +108,10 @@ run_capturer() {
     n=100
     until [ -s "$TMP/$tool.pid" ]; do n=$((n - 1)); [ $n -gt 0 ] || die "$tool did not start"; sleep 0.05; done
     pid=$(cat "$TMP/$tool.pid")
+    local ready=(capturer_bound "$pid")
+    [ "$backend" = xdp ] && ready=(xsk_ready "$TMP/$tool.err")
     n=100
-    until ip netns exec "$NS_RX" ss -0 -n -p 2>/dev/null | grep "pid=$pid," | grep -q "\*:$IF_RX[[:space:]]"; do
+    until "${ready[@]}"; do
         n=$((n - 1))
         [ $n -gt 0 ] && kill -0 "$pid" 2>/dev/null || die "$tool did not bind to $IF_RX: $(cat "$TMP/$tool.err")"
         sleep 0.1
@@ -144,34 +149,39 @@ print(s["rx_packets"], s["rx_dropped"], s["stamped"], lost)' "$TMP/stats.out")
     local cpu
     cpu=$(cpu_of "$TMP/$tool.ru")
     local flow_us=$(((c1 - c0) / 1000))
-    printf '%s %s %s %s %s %s\n' "$tool" "$got" "$drops" "$flow_us" $((t1 - t0)) "$cpu" >>"$TMP/results"
-    log "$(awk -v t="$tool" -v g="$got" -v d="$drops" -v c="$cpu" -v f="$flow_us" -v w=$((t1 - t0)) -v n="$FRAMES" 'BEGIN {
+    printf '%s %s %s %s %s %s\n' "$tool-$backend" "$got" "$drops" "$flow_us" $((t1 - t0)) "$cpu" >>"$TMP/results"
+    log "$(awk -v t="$tool-$backend" -v g="$got" -v d="$drops" -v c="$cpu" -v f="$flow_us" -v w=$((t1 - t0)) -v n="$FRAMES" 'BEGIN {
         printf "%-8s %d of %d frames, %d dropped, CPU while frames flowed %.1f ms = %.4f us/frame (whole run %.1f ms; sender %.2f Mframes/s)",
             t, g, n, d, f / 1e3, (g > 0 ? f / g : 0), c / 1e3, n / (w / 1e9) / 1e6 }')"
 }
 
 : >"$TMP/results"
 for ((r = 1; r <= REPEAT; r++)); do
-    run_capturer capture
-    run_capturer stats
+    for backend in $BACKENDS; do
+        run_capturer capture "$backend"
+        run_capturer stats "$backend"
+    done
 done
 
 echo
 echo "netring stats benchmark ($(nproc) CPUs; capturer on CPU $CAPTURE_CPU; sender $NR_BENCH_SENDER)"
 for line in "${IDLE_RESULT[@]}"; do echo "  $line"; done
-awk -v frames="$FRAMES" -v repeat="$REPEAT" '
+awk -v frames="$FRAMES" -v repeat="$REPEAT" -v backends="$BACKENDS" '
 { t = $1; k = ++n[t]; got[t, k] = $2; drop[t, k] = $3; per[t, k] = $2 > 0 ? $4 / $2 : 1e9; whole[t, k] = $2 > 0 ? $6 / $2 : 1e9 }
 END {
     printf "  %d 60-byte stamped frames per run, median of %d run(s) by CPU per frame while frames flowed (whole run in brackets):\n", frames, repeat
-    split("capture stats", tools, " ")
-    for (i = 1; i <= 2; i++) {
-        t = tools[i]; m = n[t]
-        for (a = 1; a <= m; a++) idx[a] = a
-        for (a = 1; a <= m; a++) for (b = a + 1; b <= m; b++) if (per[t, idx[b]] < per[t, idx[a]]) { x = idx[a]; idx[a] = idx[b]; idx[b] = x }
-        k = idx[int((m + 1) / 2)]
-        med[t] = per[t, k]
-        printf "    %-36s %9d received %7d dropped  %.4f us/frame (%.4f)\n", t == "stats" ? "netring stats --capture" : "netring capture -Q in -w /dev/null", got[t, k], drop[t, k], per[t, k], whole[t, k]
+    nb = split(backends, b, " ")
+    for (j = 1; j <= nb; j++) {
+        for (i = 1; i <= 2; i++) {
+            t = (i == 1 ? "capture-" : "stats-") b[j]; m = n[t]
+            if (m == 0) continue
+            for (a = 1; a <= m; a++) idx[a] = a
+            for (a = 1; a <= m; a++) for (c = a + 1; c <= m; c++) if (per[t, idx[c]] < per[t, idx[a]]) { x = idx[a]; idx[a] = idx[c]; idx[c] = x }
+            k = idx[int((m + 1) / 2)]
+            med[t] = per[t, k]
+            printf "    %-52s %9d received %7d dropped  %.4f us/frame (%.4f)\n", (i == 2 ? "netring stats --capture --backend " : "netring capture -Q in -w /dev/null --backend ") b[j], got[t, k], drop[t, k], per[t, k], whole[t, k]
+        }
+        if (med["capture-" b[j]] > 0)
+            printf "  %s: stats --capture / capture CPU per frame: %.2f (target <= 1.00: %s)\n", b[j], med["stats-" b[j]] / med["capture-" b[j]], med["stats-" b[j]] <= med["capture-" b[j]] ? "met" : "MISSED"
     }
-    if (med["capture"] > 0)
-        printf "  stats --capture / capture CPU per frame: %.2f (target <= 1.00: %s)\n", med["stats"] / med["capture"], med["stats"] <= med["capture"] ? "met" : "MISSED"
 }' "$TMP/results"
