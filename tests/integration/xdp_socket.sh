@@ -157,8 +157,9 @@ for long in 3000:2900 9000:8900; do
     done
     nr_log "MTU $mtu: $size-byte frames captured whole in generic and native mode"
 done
-# A burst that waits in the RX ring while netring is stopped: 300 pieces
-# read at once.
+# A burst that waits in the RX ring while netring is stopped: 300 pieces.
+# The first read takes a batch of 256 (XdpCaptureOptions::batch), which ends
+# one piece into the 86th frame: that frame is joined across two reads.
 start_xdp burst --xdp-mode native -q -c 100 -w "$NR_TMP/burst.pcapng"
 kill -STOP "$XDP_PID"
 send_mix --count 100 --seed 6 --size 8900 --kinds udp4 --pcap "$NR_TMP/burst-sent.pcap" -q
