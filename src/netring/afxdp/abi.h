@@ -68,6 +68,10 @@ inline constexpr std::uint32_t ring_need_wakeup = XDP_RING_NEED_WAKEUP;
 inline constexpr std::uint32_t options_zero_copy = XDP_OPTIONS_ZEROCOPY;
 
 // ---- UMEM registration flags (xdp_umem_reg.flags) -------------------------------------
+// XDP_PACKET_HEADROOM (include/linux/bpf.h, not a uapi header): the kernel
+// leaves this much in front of every received frame, after the UMEM's own
+// headroom.
+inline constexpr std::uint32_t packet_headroom = 256;
 inline constexpr std::uint32_t umem_unaligned_chunks = XDP_UMEM_UNALIGNED_CHUNK_FLAG;
 // XDP_UMEM_TX_SW_CSUM, Linux 6.8: copy mode computes requested TX checksums in software.
 inline constexpr std::uint32_t umem_tx_sw_csum = 1U << 1;

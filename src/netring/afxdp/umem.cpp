@@ -15,9 +15,6 @@ namespace netring::xdp {
 
 namespace {
 
-// The kernel keeps XDP_PACKET_HEADROOM (256) bytes before every RX frame on top
-// of the configured headroom; a chunk must leave room for a frame after both.
-constexpr std::uint32_t kernel_headroom = 256;
 constexpr std::uint64_t huge_page_size = 2ULL << 20;
 
 Status check_config(const UmemConfig &c)
@@ -26,7 +23,8 @@ Status check_config(const UmemConfig &c)
         return Error::sys(EINVAL, fmt::format("UMEM chunk size {} (must be 2048 or 4096)", c.chunk_size));
     if (c.frame_count == 0)
         return Error::sys(EINVAL, "UMEM with no frames");
-    if (c.headroom + kernel_headroom + c.tx_metadata_len >= c.chunk_size)
+    // A chunk must leave room for a frame after both headrooms.
+    if (c.headroom + packet_headroom + c.tx_metadata_len >= c.chunk_size)
         return Error::sys(EINVAL, fmt::format("UMEM headroom {} leaves no room for a frame in a {}-byte chunk",
                                               c.headroom, c.chunk_size));
     if (c.tx_metadata_len % 8 != 0 || c.tx_metadata_len > 256)
@@ -45,9 +43,9 @@ Result<std::shared_ptr<Umem>> Umem::create(const UmemConfig &config)
     std::shared_ptr<Umem> umem(new Umem());
     umem->config_ = config;
     const std::uint64_t bytes = umem->size();
+    const std::uint64_t rounded = (bytes + huge_page_size - 1) & ~(huge_page_size - 1);
 
     if (config.hugepages) {
-        const std::uint64_t rounded = (bytes + huge_page_size - 1) & ~(huge_page_size - 1);
         auto area = MappedRegion::map(rounded, PROT_READ | PROT_WRITE,
                                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | MAP_POPULATE, -1, 0,
                                       "UMEM on hugepages");
@@ -64,7 +62,6 @@ Result<std::shared_ptr<Umem>> Umem::create(const UmemConfig &config)
         // pages costs a TLB miss per frame (a two-level walk under a
         // hypervisor). Transparent huge pages need only `madvise` mode; where
         // they are off the advice is ignored and the pages are 4 KiB.
-        const std::uint64_t rounded = (bytes + huge_page_size - 1) & ~(huge_page_size - 1);
         auto area = MappedRegion::map_aligned(rounded, huge_page_size, "UMEM");
         if (!area)
             return area.error();

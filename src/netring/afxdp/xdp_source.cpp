@@ -16,6 +16,7 @@
 #include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
+#include "netring/afxdp/abi.h"
 #include "netring/base/clock.h"
 #include "netring/base/interface.h"
 #include "netring/base/queues.h"
@@ -24,7 +25,7 @@ namespace netring::xdp {
 
 namespace {
 
-// The kernel puts a received frame XDP_PACKET_HEADROOM (256) bytes plus the
+// The kernel puts a received frame packet_headroom (256) bytes plus the
 // UMEM's headroom into its chunk, and our program's RxMeta just before it.
 // With the headroom at sizeof(RxMeta) the metadata and the first 112 bytes of
 // the frame share a 128-byte-aligned pair of cache lines, which the CPU
@@ -32,7 +33,7 @@ namespace {
 // headroom, alternating: less CPU per frame in 17 of 23 runs, by about 10%
 // in the median, within this VM's run-to-run noise of 10-40%.
 constexpr std::uint32_t rx_headroom = sizeof(RxMeta);
-constexpr std::uint32_t frame_offset = 256 + rx_headroom;
+constexpr std::uint32_t frame_offset = packet_headroom + rx_headroom;
 
 // AF_XDP reports no packet type; the destination MAC tells the same story.
 // Six bytes as one integer: a memcmp call per frame shows in profiles.

@@ -42,7 +42,8 @@ struct XdpCaptureOptions {
     // Each queue's UMEM, as AF_PACKET's default ring: half its frames wait in
     // the Fill ring, and the RX ring holds the other half.
     std::uint64_t umem_bytes = std::uint64_t{32} << 20;
-    // 2048 or 4096: the largest frame is this minus 256. 0: 2048 when the
+    // 2048 or 4096: the largest frame in one chunk is this minus 272 (the
+    // kernel's 256 bytes of headroom and our 16). 0: 2048 when the
     // interface's MTU fits, which holds twice the frames in the same memory.
     std::uint32_t chunk_size = 0;
     bool hugepages = false;
