@@ -229,9 +229,8 @@ Result<std::vector<std::unique_ptr<XdpCaptureSource>>> XdpCaptureSource::open_qu
     return sources;
 }
 
-std::uint64_t XdpCaptureSource::timestamp(const RxBatch &batch, std::size_t i)
+std::uint64_t XdpCaptureSource::timestamp(std::span<std::uint8_t> meta)
 {
-    const auto meta = batch.metadata(i, sizeof(RxMeta));
     if (meta.size() == sizeof(RxMeta)) {
         RxMeta m;
         std::memcpy(&m, meta.data(), sizeof(m));
@@ -333,7 +332,8 @@ Result<std::size_t> XdpCaptureSource::poll(int timeout_ms, const FrameHandler &h
         const std::size_t i = used++;
         if (i + ahead < n)
             batch.prefetch(i + ahead, sizeof(RxMeta));
-        auto bytes = batch.frame(i);
+        std::span<std::uint8_t> meta;
+        auto bytes = batch.frame(i, sizeof(RxMeta), meta);
         if (bytes.empty()) {
             // A descriptor outside our frames: recycle() counts and logs it,
             // and a frame it was part of is lost.
@@ -347,14 +347,14 @@ Result<std::size_t> XdpCaptureSource::poll(int timeout_ms, const FrameHandler &h
             // order, every one but the last marked XDP_PKT_CONTD, maybe across
             // two polls. Only the first piece has the metadata.
             if (split_.empty())
-                split_ts_ns_ = timestamp(batch, i);
+                split_ts_ns_ = timestamp(meta);
             split_.insert(split_.end(), bytes.begin(), bytes.end());
             if (more_pieces)
                 continue;
             bytes = split_;
             ts = split_ts_ns_;
         } else {
-            ts = timestamp(batch, i);
+            ts = timestamp(meta);
         }
         Frame f;
         f.data = bytes.data();

@@ -93,7 +93,9 @@ public:
 
 private:
     XdpCaptureSource() = default;
-    std::uint64_t timestamp(const RxBatch &batch, std::size_t i);
+    // The kernel timestamp in a frame's RxMeta (`meta`, empty without one), or
+    // the time now when the program left none.
+    std::uint64_t timestamp(std::span<std::uint8_t> meta);
     RxBatch nap_and_receive();
     // The one XDP_STATISTICS reader for drops: moves their rise since the
     // last read into pending_drops_ and returns the total.

@@ -64,9 +64,11 @@ public:
     // Asks the CPU to fetch frame i's first bytes and the `before` bytes
     // ahead of it (metadata), so that they are in cache when read.
     void prefetch(std::size_t i, std::uint32_t before) const;
-    // The `len` bytes just before frame i (XDP metadata), empty when they would
-    // leave frame i's chunk.
-    [[nodiscard]] std::span<std::uint8_t> metadata(std::size_t i, std::uint32_t len) const;
+    // Frame i's bytes as frame(i) gives them, and in `meta` the `meta_len`
+    // bytes just before them (XDP metadata), empty when they would leave the
+    // frame's chunk: one check of the descriptor for both.
+    [[nodiscard]] std::span<const std::uint8_t> frame(std::size_t i, std::uint32_t meta_len,
+                                                      std::span<std::uint8_t> &meta) const;
 
 private:
     friend class XskSocket;
@@ -257,15 +259,6 @@ private:
 // RxBatch's accessors run for every frame received: inline, here where
 // XskSocket is complete.
 
-inline std::span<const std::uint8_t> RxBatch::frame(std::size_t i) const
-{
-    const xdp_desc *d = token_.at(i);
-    std::uint64_t chunk = 0;
-    if (d == nullptr || socket_->frames_.rebase(d->addr, d->len, chunk) != AddrCheck::ok)
-        return {};
-    return {socket_->umem_->data() + d->addr, d->len};
-}
-
 inline void RxBatch::prefetch(std::size_t i, std::uint32_t before) const
 {
     const xdp_desc *d = token_.at(i);
@@ -279,14 +272,24 @@ inline void RxBatch::prefetch(std::size_t i, std::uint32_t before) const
     __builtin_prefetch(reinterpret_cast<const void *>(p + 48));
 }
 
-inline std::span<std::uint8_t> RxBatch::metadata(std::size_t i, std::uint32_t len) const
+inline std::span<const std::uint8_t> RxBatch::frame(std::size_t i, std::uint32_t meta_len,
+                                                    std::span<std::uint8_t> &meta) const
 {
+    meta = {};
     const xdp_desc *d = token_.at(i);
     std::uint64_t chunk = 0;
-    if (d == nullptr || socket_->frames_.rebase(d->addr, d->len, chunk) != AddrCheck::ok ||
-        d->addr - chunk < len)
+    if (d == nullptr || socket_->frames_.rebase(d->addr, d->len, chunk) != AddrCheck::ok)
         return {};
-    return {socket_->umem_->data() + d->addr - len, len};
+    std::uint8_t *at = socket_->umem_->data() + d->addr;
+    if (d->addr - chunk >= meta_len)
+        meta = {at - meta_len, meta_len};
+    return {at, d->len};
+}
+
+inline std::span<const std::uint8_t> RxBatch::frame(std::size_t i) const
+{
+    std::span<std::uint8_t> no_meta;
+    return frame(i, 0, no_meta);
 }
 
 }  // namespace netring::xdp
