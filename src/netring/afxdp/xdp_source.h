@@ -65,7 +65,7 @@ public:
     static Result<std::unique_ptr<XdpCaptureSource>> open(const XdpCaptureOptions &options);
     // One socket per queue (options.queue is ignored), all sharing one UMEM
     // (XDP_SHARED_UMEM: each socket its own Fill and Completion ring and its
-    // own ring_size * 2 frames) and one XDP program whose XSKMAP sends queue
+    // own umem_bytes of frames) and one XDP program whose XSKMAP sends queue
     // i's frames to socket i. Sources come back in the order of `queues`,
     // which must exist on the interface and be distinct.
     static Result<std::vector<std::unique_ptr<XdpCaptureSource>>> open_queues(const XdpCaptureOptions &options,
