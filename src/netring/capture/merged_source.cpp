@@ -9,15 +9,6 @@
 
 namespace netring {
 
-void MergedSource::Lane::advance()
-{
-    if (++next < batches.front()->size())
-        return;
-    thread->give_back(batches.front());
-    batches.pop_front();
-    next = 0;
-}
-
 std::unique_ptr<MergedSource> MergedSource::create(std::vector<std::unique_ptr<CaptureSource>> sources,
                                                    const MergeOptions &options)
 {
@@ -54,17 +45,37 @@ void MergedSource::collect()
     }
 }
 
-bool MergedSource::hand_over(Lane &lane, const FrameHandler &handler)
+bool MergedSource::hand_over_until(Lane &lane, std::uint64_t limit, const FrameHandler &handler, std::size_t &n)
 {
-    const Frame &f = *lane.head();
-    if (f.ts_ns < last_ts_)
-        ++late_;
-    else
-        last_ts_ = f.ts_ns;
-    const bool go_on = handler(f);
-    ++lane.delivered;
-    lane.advance();  // after the handler: the frame's bytes live in the batch
-    return go_on;
+    while (!lane.batches.empty()) {
+        FrameBatch &batch = *lane.batches.front();
+        const std::size_t end = batch.size();
+        std::size_t i = lane.next;
+        bool go_on = true;
+        while (i < end && go_on && batch[i].ts_ns <= limit) {
+            const Frame &f = batch[i++];
+            if (f.ts_ns < last_ts_)
+                ++late_;
+            else
+                last_ts_ = f.ts_ns;
+            go_on = handler(f);
+        }
+        n += i - lane.next;
+        lane.delivered += i - lane.next;
+        lane.next = i;
+        if (i == end) {
+            // After the handler: the frames' bytes live in the batch, or in
+            // the loan it holds.
+            lane.thread->give_back(&batch);
+            lane.batches.pop_front();
+            lane.next = 0;
+        }
+        if (!go_on)
+            return false;
+        if (i < end)
+            return true;  // the limit
+    }
+    return true;
 }
 
 std::size_t MergedSource::emit(const FrameHandler &handler, bool final, bool &stopped)
@@ -92,18 +103,17 @@ std::size_t MergedSource::emit(const FrameHandler &handler, bool final, bool &st
         }
         if (best == nullptr)
             return n;
-        // Hand over the run of frames from this lane that no other lane's
-        // head precedes; each one is the smallest timestamp on hand.
-        while (const Frame *h = best->head()) {
-            if (h->ts_ns > second)
-                break;
-            if (quiet_lane && !final && h->ts_ns + options_.window_ns > now)
-                return n;  // the oldest frame on hand must wait, so must all
-            ++n;
-            if (!hand_over(*best, handler)) {
-                stopped = true;
-                return n;
-            }
+        // The run of this lane's frames that no other lane's head precedes:
+        // each is the smallest timestamp on hand. While a thread is quiet,
+        // only those older than the window may go.
+        std::uint64_t limit = second;
+        if (quiet_lane && !final)
+            limit = std::min(limit, now >= options_.window_ns ? now - options_.window_ns : 0);
+        if (best_ts > limit)
+            return n;  // the oldest frame on hand must wait, so must all
+        if (!hand_over_until(*best, limit, handler, n)) {
+            stopped = true;
+            return n;
         }
     }
 }
@@ -112,12 +122,9 @@ std::size_t MergedSource::emit_unordered(const FrameHandler &handler, bool &stop
 {
     std::size_t n = 0;
     for (auto &lane : lanes_) {
-        while (lane.head() != nullptr) {
-            ++n;
-            if (!hand_over(lane, handler)) {
-                stopped = true;
-                return n;
-            }
+        if (!hand_over_until(lane, std::numeric_limits<std::uint64_t>::max(), handler, n)) {
+            stopped = true;
+            return n;
         }
     }
     return n;

@@ -70,14 +70,15 @@ private:
         // more will come from it, so it holds no frame back.
         bool ended = false;
         [[nodiscard]] const Frame *head() const { return batches.empty() ? nullptr : &(*batches.front())[next]; }
-        void advance();
     };
 
     explicit MergedSource(const MergeOptions &options) : options_(options) {}
     void collect();
     std::size_t emit(const FrameHandler &handler, bool final, bool &stopped);
     std::size_t emit_unordered(const FrameHandler &handler, bool &stopped);
-    bool hand_over(Lane &lane, const FrameHandler &handler);
+    // Hands over the lane's frames up to the first one stamped later than
+    // limit, adding them to n; false when the handler asked to stop.
+    bool hand_over_until(Lane &lane, std::uint64_t limit, const FrameHandler &handler, std::size_t &n);
     // The first failure of a thread, once every thread's frames are out.
     std::optional<Error> failure() const;
 
