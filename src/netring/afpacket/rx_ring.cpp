@@ -176,6 +176,7 @@ Status PacketRxRing::setup(const RxOptions &o)
     }
     block_size_ = block;
     block_count_ = count;
+    lent_.assign(count, false);
     // No MAP_POPULATE: packet_mmap() already maps every page of the ring, and
     // walking them again costs milliseconds of start-up for nothing.
     auto region = MappedRegion::map(block * count, PROT_READ | PROT_WRITE, MAP_SHARED, fd_.get(), 0,
@@ -239,10 +240,14 @@ Result<std::uint16_t> PacketRxRing::join_fanout(std::uint16_t group_id, std::uin
     return *fanout_group_;
 }
 
-std::size_t PacketRxRing::drain(const FrameHandler &handler, bool &stopped)
+std::size_t PacketRxRing::drain(const FrameHandler &handler, bool &stopped, const LoanHandler *loan)
 {
     std::size_t handled = 0;
     for (std::size_t n = 0; n < block_count_ && !stopped; ++n) {
+        // Still on loan, so still TP_STATUS_USER: the kernel cannot have
+        // filled it again, nor any block after it.
+        if (lent_[next_block_])
+            break;
         std::uint8_t *block = ring_.data() + next_block_ * block_size_;
         auto *desc = reinterpret_cast<tpacket_block_desc *>(block);
         // Acquire: the frames the kernel wrote before handing the block over
@@ -303,19 +308,52 @@ std::size_t PacketRxRing::drain(const FrameHandler &handler, bool &stopped)
             spdlog::error("{}: malformed ring block {} skipped", interface_, next_block_);
         // No frame of this block was handed over: the next one carries them.
         drops_attributed_ -= drops;
-        // Release: our reads of the block are done before the kernel may
-        // overwrite it.
-        __atomic_store_n(&desc->hdr.bh1.block_status, TP_STATUS_KERNEL, __ATOMIC_RELEASE);
+        if (loan != nullptr) {
+            lent_[next_block_] = true;
+            (*loan)(static_cast<std::uint32_t>(next_block_));
+        } else {
+            release_block(next_block_);
+        }
         next_block_ = (next_block_ + 1) % block_count_;
     }
     return handled;
 }
 
+void PacketRxRing::release_block(std::size_t index)
+{
+    auto *desc = reinterpret_cast<tpacket_block_desc *>(ring_.data() + index * block_size_);
+    // Release: every read of the block's frames (by whichever thread had
+    // them on loan, and handed them back through an acquire/release pair)
+    // is done before the kernel may overwrite it.
+    __atomic_store_n(&desc->hdr.bh1.block_status, TP_STATUS_KERNEL, __ATOMIC_RELEASE);
+}
+
+void PacketRxRing::give_back(std::uint32_t loan)
+{
+    if (loan >= block_count_ || !lent_[loan]) {
+        spdlog::error("{}: ring block {} given back but not on loan", interface_, loan);
+        return;
+    }
+    lent_[loan] = false;
+    release_block(loan);
+}
+
 Result<std::size_t> PacketRxRing::poll(int timeout_ms, const FrameHandler &handler)
 {
+    return wait_and_drain(timeout_ms, handler, nullptr);
+}
+
+Result<std::size_t> PacketRxRing::poll_lending(int timeout_ms, const FrameHandler &handler,
+                                               const std::function<void(std::uint32_t)> &loan)
+{
+    return wait_and_drain(timeout_ms, handler, &loan);
+}
+
+Result<std::size_t> PacketRxRing::wait_and_drain(int timeout_ms, const FrameHandler &handler, const LoanHandler *loan)
+{
     bool stopped = false;
-    std::size_t handled = drain(handler, stopped);
-    if (handled != 0 || stopped)
+    std::size_t handled = drain(handler, stopped, loan);
+    if (handled != 0 || stopped || waiting_for_loans())
         return handled;
     pollfd pfd{fd_.get(), POLLIN | POLLERR, 0};
     const int rc = ::poll(&pfd, 1, timeout_ms);
@@ -327,13 +365,13 @@ Result<std::size_t> PacketRxRing::poll(int timeout_ms, const FrameHandler &handl
     }
     if ((pfd.revents & POLLERR) != 0) {
         // Frames the kernel finished before the error are still ours.
-        handled = drain(handler, stopped);
+        handled = drain(handler, stopped, loan);
         if (handled != 0)
             return handled;
         if (auto st = socket_error(); !st)
             return st.error();
     }
-    return drain(handler, stopped);
+    return drain(handler, stopped, loan);
 }
 
 Status PacketRxRing::socket_error()

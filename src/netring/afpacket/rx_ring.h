@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "netring/base/link_stats.h"
 #include "netring/base/mapped_region.h"
@@ -55,6 +56,17 @@ public:
     // marked TP_STATUS_LOSING (or of the next block after counters() saw them).
     Result<std::size_t> poll(int timeout_ms, const FrameHandler &handler) override;
     Result<SourceCounters> counters() override;
+    // A loan is a ring block, given back to the kernel by give_back(). The
+    // ring reads on past lent blocks; it stops at one still on loan when it
+    // comes round to it again, as the kernel does.
+    [[nodiscard]] bool lends() const override { return true; }
+    Result<std::size_t> poll_lending(int timeout_ms, const FrameHandler &handler,
+                                     const std::function<void(std::uint32_t)> &loan) override;
+    void give_back(std::uint32_t loan) override;
+    [[nodiscard]] bool waiting_for_loans() const override
+    {
+        return !lent_.empty() && lent_[(next_block_ + block_count_ - 1) % block_count_];
+    }
 
     [[nodiscard]] std::size_t block_size() const { return block_size_; }
     [[nodiscard]] std::size_t block_count() const { return block_count_; }
@@ -65,7 +77,12 @@ public:
 private:
     PacketRxRing() = default;
     Status setup(const RxOptions &options);
-    std::size_t drain(const FrameHandler &handler, bool &stopped);
+    using LoanHandler = std::function<void(std::uint32_t)>;
+    Result<std::size_t> wait_and_drain(int timeout_ms, const FrameHandler &handler, const LoanHandler *loan);
+    // Hands over the frames of every block the kernel has finished; each
+    // block then goes back to the kernel, or to *loan when lending.
+    std::size_t drain(const FrameHandler &handler, bool &stopped, const LoanHandler *loan);
+    void release_block(std::size_t index);
     Status socket_error();
     // The only PACKET_STATISTICS reader: the kernel zeroes its counters on
     // each read, so every read must land in totals_.
@@ -78,6 +95,7 @@ private:
     std::size_t block_size_ = 0;
     std::size_t block_count_ = 0;
     std::size_t next_block_ = 0;
+    std::vector<bool> lent_;  // per block: handed over by poll_lending(), not yet given back
     std::string interface_;
     unsigned ifindex_ = 0;
     std::uint32_t snaplen_ = 0;

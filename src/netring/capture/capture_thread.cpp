@@ -81,17 +81,25 @@ void CaptureThread::update_counters()
         counters_ = c.value();
 }
 
+void CaptureThread::reclaim()
+{
+    while (FrameBatch *b = free_.pop()) {
+        if (auto loan = b->loan())
+            source_->give_back(*loan);
+        b->clear();
+        spare_.push_back(b);
+    }
+}
+
 FrameBatch *CaptureThread::next_batch()
 {
     for (bool waited = false;; waited = true) {
         // The writer gives batches back oldest first; the last one back is
         // the likeliest still in cache, so spares are used last in, first out.
-        while (FrameBatch *b = free_.pop())
-            spare_.push_back(b);
+        reclaim();
         if (!spare_.empty()) {
             FrameBatch *b = spare_.back();
             spare_.pop_back();
-            b->clear();
             return b;
         }
         if (pool_.size() < options_.max_batches)
@@ -123,6 +131,61 @@ void CaptureThread::publish(FrameBatch *&batch)
 void CaptureThread::run()
 {
     block_stop_signals();
+    if (source_->lends())
+        run_lending();
+    else
+        run_copying();
+    ended_.store(true, std::memory_order_release);
+    doorbell_.ring();
+}
+
+void CaptureThread::run_lending()
+{
+    // A batch per loan (ring block): the writer reads the frames where the
+    // kernel put them, and the block goes back to the kernel when the batch
+    // comes back here. Blocks retire when full or after the ring's block
+    // timeout, so no batch waits here part-filled.
+    FrameBatch *current = nullptr;
+    const FrameHandler handler = [&](const Frame &f) {
+        if (current == nullptr && (current = next_batch()) == nullptr)
+            return false;  // stopping while the writer holds every batch
+        current->append_lent(f, index_);
+        return true;
+    };
+    const std::function<void(std::uint32_t)> loan = [&](std::uint32_t id) {
+        if (current == nullptr) {
+            source_->give_back(id);  // nothing of it handed over (filtered out, or stopping)
+            return;
+        }
+        current->hold(id);
+        publish(current);
+    };
+    std::uint64_t last_counters = 0;
+    while (!stop_.load(std::memory_order_relaxed)) {
+        reclaim();
+        auto got = source_->poll_lending(options_.poll_timeout_ms, handler, loan);
+        if (!got) {
+            std::lock_guard lock(mutex_);
+            error_ = got.error();
+            break;
+        }
+        if (got.value() == 0 && source_->waiting_for_loans()) {
+            // The kernel goes on filling the blocks after the lent ones; we
+            // look at them when a batch comes back, or after the timeout.
+            const std::uint32_t seen = returned_.seen();
+            reclaim();
+            if (source_->waiting_for_loans())
+                returned_.wait(seen, options_.poll_timeout_ms);
+        }
+        if (const std::uint64_t now = monotonic_ns(); now - last_counters >= counters_every_ns) {
+            last_counters = now;
+            update_counters();
+        }
+    }
+}
+
+void CaptureThread::run_copying()
+{
     FrameBatch *current = nullptr;
     std::uint64_t first_ns = 0;  // when the current batch got its first frame
     const FrameHandler handler = [&](const Frame &f) {
@@ -161,8 +224,6 @@ void CaptureThread::run()
         }
     }
     publish(current);
-    ended_.store(true, std::memory_order_release);
-    doorbell_.ring();
 }
 
 }  // namespace netring

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // CaptureThread: runs one CaptureSource on its own thread and publishes what it receives in batches.
 //
-// The thread copies frames out of its kernel ring into FrameBatches and
-// pushes each full batch (or one that has waited long enough) to the writer
-// through an SpscChannel; the writer hands batches back through another. The
+// The thread puts frames into FrameBatches and pushes each full batch (or one
+// that has waited long enough) to the writer through an SpscChannel; the
+// writer hands batches back through another. A source that can lend its
+// memory (an AF_PACKET ring) gets a batch per ring block, holding views of the
+// frames where the kernel wrote them; the block goes back to the kernel when
+// its batch comes back. Other sources' frames are copied into the batch. The
 // pool of batches is bounded: when the writer falls behind, the thread waits
 // for a batch to come back, the kernel ring fills, and the kernel counts the
 // drops, as it would for a slow single-threaded capture.
@@ -53,7 +56,11 @@ public:
     // Writer side: the next published batch (nullptr when none), and giving
     // a batch back once its frames are written.
     FrameBatch *take() { return full_.pop(); }
-    void give_back(FrameBatch *batch) { free_.push(batch); }
+    void give_back(FrameBatch *batch)
+    {
+        free_.push(batch);
+        returned_.ring();
+    }
     // The thread has ended (stopped or failed) and published all it had.
     [[nodiscard]] bool ended() const { return ended_.load(std::memory_order_acquire); }
     // Why the thread ended early, if it failed.
@@ -70,6 +77,11 @@ public:
 
 private:
     void run();
+    void run_lending();
+    void run_copying();
+    // Takes back the batches the writer is done with, and gives their loans
+    // back to the source.
+    void reclaim();
     FrameBatch *next_batch();
     void publish(FrameBatch *&batch);
     void update_counters();
@@ -82,6 +94,7 @@ private:
     std::vector<FrameBatch *> spare_;                 // the thread's, taken back from free_
     SpscChannel<FrameBatch> full_;
     SpscChannel<FrameBatch> free_;
+    Doorbell returned_;  // rung with each batch given back: a lending source may wait for nothing else
     std::atomic<bool> stop_{false};
     std::atomic<bool> ended_{false};
     std::atomic<std::uint64_t> stalls_{0};

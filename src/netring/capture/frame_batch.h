@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// FrameBatch: frames copied out of a kernel ring into one buffer, to cross from a capture thread to the writer.
+// FrameBatch: frames that cross from a capture thread to the writer, copied into one buffer or lent by the source.
 #pragma once
 
 #include <cstdint>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "netring/pcap/frame.h"
@@ -18,7 +19,7 @@ public:
     static constexpr std::size_t default_frames = 8192;
 
     explicit FrameBatch(std::size_t bytes = default_bytes, std::size_t frames = default_frames)
-        : bytes_(new std::uint8_t[bytes]), capacity_(bytes), max_frames_(frames)
+        : capacity_(bytes), max_frames_(frames)
     {
         frames_.reserve(frames);
     }
@@ -28,6 +29,8 @@ public:
     {
         if (frames_.size() == max_frames_ || capacity_ - used_ < f.caplen)
             return false;
+        if (!bytes_) [[unlikely]]
+            bytes_.reset(new std::uint8_t[capacity_]);  // a batch of lent frames never needs it
         std::memcpy(bytes_.get() + used_, f.data, f.caplen);
         Frame &copy = frames_.emplace_back(f);
         copy.data = bytes_.get() + used_;
@@ -36,10 +39,19 @@ public:
         return true;
     }
 
+    // Keeps the frame's own bytes, which belong to the source's loan. A
+    // batch of lent frames holds one loan's worth, however many that is.
+    void append_lent(const Frame &f, std::uint32_t interface) { frames_.emplace_back(f).interface = interface; }
+    // The loan that the lent frames' bytes belong to; the batch must go back
+    // to the thread that lends before the source may reuse them.
+    void hold(std::uint32_t loan) { loan_ = loan; }
+    [[nodiscard]] std::optional<std::uint32_t> loan() const { return loan_; }
+
     void clear()
     {
         frames_.clear();
         used_ = 0;
+        loan_.reset();
     }
 
     [[nodiscard]] bool empty() const { return frames_.empty(); }
@@ -52,6 +64,7 @@ private:
     std::size_t used_ = 0;
     std::size_t max_frames_;
     std::vector<Frame> frames_;
+    std::optional<std::uint32_t> loan_;
 };
 
 }  // namespace netring

@@ -30,6 +30,26 @@ public:
     // and returns how many it handed over (0 on timeout or EINTR).
     virtual Result<std::size_t> poll(int timeout_ms, const FrameHandler &handler) = 0;
     virtual Result<SourceCounters> counters() = 0;
+
+    // Lending, for a source whose frames live in kernel memory that it can
+    // keep from the kernel for a while (an AF_PACKET ring's blocks): a thread
+    // hands the writer views of those frames instead of copies.
+    // poll_lending() is poll(), except that after the frames of each unit of
+    // memory (a ring block) it calls loan(id), and that memory, the bytes of
+    // every frame handed over from it, stays ours until give_back(id). The
+    // kernel cannot refill what is on loan, so loans must come back soon.
+    [[nodiscard]] virtual bool lends() const { return false; }
+    virtual Result<std::size_t> poll_lending(int timeout_ms, const FrameHandler &handler,
+                                             const std::function<void(std::uint32_t)> &loan)
+    {
+        (void)timeout_ms, (void)handler, (void)loan;
+        return Error::logic("this capture source cannot lend its frames");
+    }
+    virtual void give_back(std::uint32_t loan) { (void)loan; }
+    // Nothing can be waited for but a loan coming back: poll_lending() then
+    // returns at once rather than wait (an AF_PACKET ring's poll() reports
+    // ready for as long as its newest block is ours).
+    [[nodiscard]] virtual bool waiting_for_loans() const { return false; }
 };
 
 }  // namespace netring
