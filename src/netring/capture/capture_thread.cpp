@@ -15,6 +15,9 @@ namespace netring {
 namespace {
 
 constexpr std::uint64_t counters_every_ns = 200'000'000;
+// How long a lending thread with many loans out sleeps when only a loan
+// coming back would wake it (a tenth of the default reorder window).
+constexpr int loan_wait_ms = 10;
 
 // Signals go to the main thread, whose poll() they interrupt; a capture
 // thread just notices the stop flag within its poll timeout.
@@ -84,8 +87,10 @@ void CaptureThread::update_counters()
 void CaptureThread::reclaim()
 {
     while (FrameBatch *b = free_.pop()) {
-        if (auto loan = b->loan())
+        if (auto loan = b->loan()) {
             source_->give_back(*loan);
+            --loans_out_;
+        }
         b->clear();
         spare_.push_back(b);
     }
@@ -131,7 +136,7 @@ void CaptureThread::publish(FrameBatch *&batch)
 void CaptureThread::run()
 {
     block_stop_signals();
-    if (source_->lends())
+    if (source_->loan_limit() > 0)
         run_lending();
     else
         run_copying();
@@ -158,6 +163,7 @@ void CaptureThread::run_lending()
             return;
         }
         current->hold(id);
+        ++loans_out_;
         publish(current);
     };
     std::uint64_t last_counters = 0;
@@ -171,11 +177,15 @@ void CaptureThread::run_lending()
         }
         if (got.value() == 0 && source_->waiting_for_loans()) {
             // The kernel goes on filling the blocks after the lent ones; we
-            // look at them when a batch comes back, or after the timeout.
+            // look at them when a batch comes back, or after a while. With
+            // an eighth of the ring out, the writer may be holding them for
+            // the reorder window, and it spills them only once it sees more
+            // (MergedSource::spill): look again soon.
             const std::uint32_t seen = returned_.seen();
             reclaim();
             if (source_->waiting_for_loans())
-                returned_.wait(seen, options_.poll_timeout_ms);
+                returned_.wait(seen, loans_out_ * 8 >= source_->loan_limit() ? loan_wait_ms
+                                                                              : options_.poll_timeout_ms);
         }
         if (const std::uint64_t now = monotonic_ns(); now - last_counters >= counters_every_ns) {
             last_counters = now;

@@ -95,6 +95,7 @@ private:
     SpscChannel<FrameBatch> full_;
     SpscChannel<FrameBatch> free_;
     Doorbell returned_;  // rung with each batch given back: a lending source may wait for nothing else
+    std::size_t loans_out_ = 0;  // the thread's: batches out that hold a loan of its source's
     std::atomic<bool> stop_{false};
     std::atomic<bool> ended_{false};
     std::atomic<std::uint64_t> stalls_{0};

@@ -56,6 +56,8 @@ public:
 
     [[nodiscard]] bool empty() const { return frames_.empty(); }
     [[nodiscard]] std::size_t size() const { return frames_.size(); }
+    // Bytes of copied frames in the batch.
+    [[nodiscard]] std::size_t bytes() const { return used_; }
     [[nodiscard]] const Frame &operator[](std::size_t i) const { return frames_[i]; }
 
 private:

@@ -14,9 +14,14 @@ std::unique_ptr<MergedSource> MergedSource::create(std::vector<std::unique_ptr<C
 {
     std::unique_ptr<MergedSource> merged(new MergedSource(options));
     merged->lanes_.resize(sources.size());
-    for (std::size_t i = 0; i < sources.size(); ++i)
+    for (std::size_t i = 0; i < sources.size(); ++i) {
+        // A quarter of a lending ring may wait here for the window; beyond
+        // that the kernel would soon run out of blocks.
+        if (const std::size_t limit = sources[i]->loan_limit(); limit > 0)
+            merged->lanes_[i].spill_at = std::max<std::size_t>(1, limit / 4);
         merged->lanes_[i].thread = std::make_unique<CaptureThread>(
             std::move(sources[i]), static_cast<std::uint32_t>(i), merged->doorbell_, options.thread);
+    }
     return merged;
 }
 
@@ -40,15 +45,17 @@ void MergedSource::collect()
         // Acquire before popping: a thread publishes everything before it
         // says it has ended, so an ended thread's last batch is seen here.
         lane.ended = lane.thread->ended();
-        while (FrameBatch *b = lane.thread->take())
-            lane.batches.push_back(b);
+        while (FrameBatch *b = lane.thread->take()) {
+            lane.loans_held += b->loan() ? 1 : 0;
+            lane.batches.push_back(Held{b, nullptr});
+        }
     }
 }
 
 bool MergedSource::hand_over_until(Lane &lane, std::uint64_t limit, const FrameHandler &handler, std::size_t &n)
 {
     while (!lane.batches.empty()) {
-        FrameBatch &batch = *lane.batches.front();
+        FrameBatch &batch = *lane.batches.front().batch;
         const std::size_t end = batch.size();
         std::size_t i = lane.next;
         bool go_on = true;
@@ -66,7 +73,12 @@ bool MergedSource::hand_over_until(Lane &lane, std::uint64_t limit, const FrameH
         if (i == end) {
             // After the handler: the frames' bytes live in the batch, or in
             // the loan it holds.
-            lane.thread->give_back(&batch);
+            if (lane.batches.front().spilled) {
+                lane.spilled_bytes -= batch.bytes();
+            } else {
+                lane.loans_held -= batch.loan() ? 1 : 0;
+                lane.thread->give_back(&batch);
+            }
             lane.batches.pop_front();
             lane.next = 0;
         }
@@ -76,6 +88,37 @@ bool MergedSource::hand_over_until(Lane &lane, std::uint64_t limit, const FrameH
             return true;  // the limit
     }
     return true;
+}
+
+void MergedSource::spill(Lane &lane)
+{
+    if (lane.spill_at == 0 || lane.loans_held < lane.spill_at)
+        return;
+    // As much again as a thread's own pool of batches may hold.
+    const std::size_t max_bytes = options_.thread.max_batches * FrameBatch::default_bytes;
+    for (std::size_t k = 0; k < lane.batches.size(); ++k) {
+        Held &h = lane.batches[k];
+        if (h.spilled || !h.batch->loan())
+            continue;
+        const std::size_t first = k == 0 ? lane.next : 0;
+        std::size_t bytes = 0;
+        for (std::size_t i = first; i < h.batch->size(); ++i)
+            bytes += (*h.batch)[i].caplen;
+        if (lane.spilled_bytes + bytes > max_bytes)
+            return;  // the ring is all there is left
+        auto copy = std::make_unique<FrameBatch>(bytes, h.batch->size() - first);
+        for (std::size_t i = first; i < h.batch->size(); ++i) {
+            const Frame &f = (*h.batch)[i];
+            copy->append(f, f.interface);
+        }
+        lane.spilled_bytes += bytes;
+        --lane.loans_held;
+        lane.thread->give_back(h.batch);
+        h.batch = copy.get();
+        h.spilled = std::move(copy);
+        if (k == 0)
+            lane.next = 0;
+    }
 }
 
 std::size_t MergedSource::emit(const FrameHandler &handler, bool final, bool &stopped)
@@ -145,6 +188,8 @@ Result<std::size_t> MergedSource::poll(int timeout_ms, const FrameHandler &handl
     for (;;) {
         const std::uint32_t seen = doorbell_.seen();
         collect();
+        for (auto &lane : lanes_)
+            spill(lane);
         bool stopped = false;
         const std::size_t n = options_.ordered ? emit(handler, false, stopped) : emit_unordered(handler, stopped);
         if (n != 0 || stopped)

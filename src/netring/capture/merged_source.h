@@ -61,15 +61,25 @@ public:
     [[nodiscard]] std::uint64_t late_frames() const { return late_; }
 
 private:
+    struct Held {
+        FrameBatch *batch;
+        std::unique_ptr<FrameBatch> spilled;  // set when batch is our copy of a lent one
+    };
     struct Lane {
         std::unique_ptr<CaptureThread> thread;
-        std::deque<FrameBatch *> batches;  // published, not yet fully handed over
-        std::size_t next = 0;              // in batches.front()
+        std::deque<Held> batches;  // published, not yet fully handed over
+        std::size_t next = 0;      // in batches.front()
         std::uint64_t delivered = 0;
         // The thread had ended when its batches were last collected: nothing
         // more will come from it, so it holds no frame back.
         bool ended = false;
-        [[nodiscard]] const Frame *head() const { return batches.empty() ? nullptr : &(*batches.front())[next]; }
+        std::size_t loans_held = 0;    // of batches: the thread's, holding a loan of its source's
+        std::size_t spill_at = 0;      // loans_held that makes us spill (0: its source does not lend)
+        std::size_t spilled_bytes = 0;  // in our copies
+        [[nodiscard]] const Frame *head() const
+        {
+            return batches.empty() ? nullptr : &(*batches.front().batch)[next];
+        }
     };
 
     explicit MergedSource(const MergeOptions &options) : options_(options) {}
@@ -79,6 +89,12 @@ private:
     // Hands over the lane's frames up to the first one stamped later than
     // limit, adding them to n; false when the handler asked to stop.
     bool hand_over_until(Lane &lane, std::uint64_t limit, const FrameHandler &handler, std::size_t &n);
+    // Copies the frames of the lane's lent batches into batches of our own
+    // and gives the loans back, once it holds spill_at of them: the kernel
+    // cannot fill a ring block that is on loan, nor any after it, and the
+    // reorder window may hold a busy thread's batches for as long as another
+    // thread is quiet.
+    void spill(Lane &lane);
     // The first failure of a thread, once every thread's frames are out.
     std::optional<Error> failure() const;
 

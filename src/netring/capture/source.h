@@ -38,7 +38,8 @@ public:
     // memory (a ring block) it calls loan(id), and that memory, the bytes of
     // every frame handed over from it, stays ours until give_back(id). The
     // kernel cannot refill what is on loan, so loans must come back soon.
-    [[nodiscard]] virtual bool lends() const { return false; }
+    // loan_limit(): how many units the source has (0: it does not lend).
+    [[nodiscard]] virtual std::size_t loan_limit() const { return 0; }
     virtual Result<std::size_t> poll_lending(int timeout_ms, const FrameHandler &handler,
                                              const std::function<void(std::uint32_t)> &loan)
     {

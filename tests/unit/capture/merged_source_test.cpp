@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // MergedSource: real threads over scripted sources; order, completeness, the reorder window, failures.
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstring>
 #include <thread>
@@ -81,7 +82,7 @@ public:
     }
 
     Result<std::size_t> poll(int, const FrameHandler &) override { return Error::logic("poll() on a lending source"); }
-    [[nodiscard]] bool lends() const override { return true; }
+    [[nodiscard]] std::size_t loan_limit() const override { return blocks; }
     Result<std::size_t> poll_lending(int timeout_ms, const FrameHandler &handler,
                                      const std::function<void(std::uint32_t)> &loan) override
     {
@@ -125,7 +126,7 @@ public:
     Result<SourceCounters> counters() override { return SourceCounters{}; }
 
     // Read once the thread has stopped.
-    std::size_t loans = 0;
+    std::atomic<std::size_t> loans = 0;  // watched by the test while the thread runs
     std::size_t given_back = 0;
     std::size_t bad_give_backs = 0;
 
@@ -246,6 +247,34 @@ TEST_CASE("lent frames are read before their loan goes back, and every loan goes
         CHECK(l->given_back >= l->loans - LendingSource::blocks);
         CHECK(l->given_back <= l->loans);
     }
+}
+
+TEST_CASE("lent frames held for the window are copied, so the lending ring goes on")
+{
+    // Lane 0 lends its four blocks; lane 1 is quiet, so the window holds all
+    // of lane 0's frames. Unless we copy them and give the blocks back, lane
+    // 0 stops after four blocks, as a kernel ring does at a block on loan.
+    const std::uint64_t base = realtime_ns();
+    auto lender = std::make_unique<LendingSource>(base, 1000, 1000);
+    LendingSource *l = lender.get();
+    std::vector<std::unique_ptr<CaptureSource>> sources;
+    sources.push_back(std::move(lender));
+    sources.push_back(std::make_unique<ScriptedSource>(std::vector<ScriptedSource::Item>{}));
+    MergeOptions o = small_batches(10'000'000'000ULL);
+    o.thread.max_batches = 32;
+    auto m = started(MergedSource::create(std::move(sources), o));
+    REQUIRE(m.ok());
+    Seen seen;
+    const auto h = recorder(seen);  // the copies must hold the bytes: a block given back is overwritten
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (l->loans < 1000 / LendingSource::per_block && std::chrono::steady_clock::now() < give_up)
+        REQUIRE(m.value()->poll(5, h).ok());
+    CHECK(l->loans == 1000 / LendingSource::per_block);
+    CHECK(seen.ts.empty());  // still held: the quiet thread might have older ones
+    m.value()->stop_and_drain(h);
+    REQUIRE(seen.ts.size() == 1000);
+    CHECK(std::is_sorted(seen.ts.begin(), seen.ts.end()));
+    CHECK(l->bad_give_backs == 0);
 }
 
 TEST_CASE("a quiet thread holds newer frames back for the reorder window")
