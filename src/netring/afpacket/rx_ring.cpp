@@ -343,8 +343,7 @@ Result<std::size_t> PacketRxRing::poll(int timeout_ms, const FrameHandler &handl
     return wait_and_drain(timeout_ms, handler, nullptr);
 }
 
-Result<std::size_t> PacketRxRing::poll_lending(int timeout_ms, const FrameHandler &handler,
-                                               const std::function<void(std::uint32_t)> &loan)
+Result<std::size_t> PacketRxRing::poll_lending(int timeout_ms, const FrameHandler &handler, const LoanHandler &loan)
 {
     return wait_and_drain(timeout_ms, handler, &loan);
 }

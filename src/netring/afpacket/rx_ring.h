@@ -65,8 +65,7 @@ public:
     {
         return block_count_ >= min_blocks_to_lend ? block_count_ : 0;
     }
-    Result<std::size_t> poll_lending(int timeout_ms, const FrameHandler &handler,
-                                     const std::function<void(std::uint32_t)> &loan) override;
+    Result<std::size_t> poll_lending(int timeout_ms, const FrameHandler &handler, const LoanHandler &loan) override;
     void give_back(std::uint32_t loan) override;
     [[nodiscard]] bool waiting_for_loans() const override
     {
@@ -84,7 +83,6 @@ private:
 
     PacketRxRing() = default;
     Status setup(const RxOptions &options);
-    using LoanHandler = std::function<void(std::uint32_t)>;
     Result<std::size_t> wait_and_drain(int timeout_ms, const FrameHandler &handler, const LoanHandler *loan);
     // Hands over the frames of every block the kernel has finished; each
     // block then goes back to the kernel, or to *loan when lending.

@@ -157,7 +157,7 @@ void CaptureThread::run_lending()
         current->append_lent(f, index_);
         return true;
     };
-    const std::function<void(std::uint32_t)> loan = [&](std::uint32_t id) {
+    const CaptureSource::LoanHandler loan = [&](std::uint32_t id) {
         if (current == nullptr) {
             source_->give_back(id);  // nothing of it handed over (filtered out, or stopping)
             return;

@@ -39,9 +39,9 @@ public:
     // every frame handed over from it, stays ours until give_back(id). The
     // kernel cannot refill what is on loan, so loans must come back soon.
     // loan_limit(): how many units the source has (0: it does not lend).
+    using LoanHandler = std::function<void(std::uint32_t)>;
     [[nodiscard]] virtual std::size_t loan_limit() const { return 0; }
-    virtual Result<std::size_t> poll_lending(int timeout_ms, const FrameHandler &handler,
-                                             const std::function<void(std::uint32_t)> &loan)
+    virtual Result<std::size_t> poll_lending(int timeout_ms, const FrameHandler &handler, const LoanHandler &loan)
     {
         (void)timeout_ms, (void)handler, (void)loan;
         return Error::logic("this capture source cannot lend its frames");

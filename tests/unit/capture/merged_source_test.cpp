@@ -83,8 +83,7 @@ public:
 
     Result<std::size_t> poll(int, const FrameHandler &) override { return Error::logic("poll() on a lending source"); }
     [[nodiscard]] std::size_t loan_limit() const override { return blocks; }
-    Result<std::size_t> poll_lending(int timeout_ms, const FrameHandler &handler,
-                                     const std::function<void(std::uint32_t)> &loan) override
+    Result<std::size_t> poll_lending(int timeout_ms, const FrameHandler &handler, const LoanHandler &loan) override
     {
         if (next_ == frames_ || waiting_for_loans()) {
             std::this_thread::sleep_for(std::chrono::milliseconds(std::min(timeout_ms, 1)));
