@@ -33,7 +33,7 @@ inline const std::uint8_t *udp_stamp(const std::uint8_t *data, std::uint32_t cap
     if (udp_len < need || udp_len > ip_payload)
         return nullptr;
     const std::uint8_t *stamp = udp + 8;
-    if (!traffic::plausible_time(traffic::stamp_detail::get_be<std::uint64_t>(stamp + traffic::stamp_time_offset)))
+    if (!traffic::plausible_time(traffic::stamp_sent_ns(stamp)))
         return nullptr;
     return stamp;
 }

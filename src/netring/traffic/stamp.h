@@ -94,12 +94,18 @@ inline void encode_stamp(const Stamp &s, std::uint8_t *payload)
     stamp_detail::put_be(payload + stamp_stream_offset, s.stream);
 }
 
+// The send time alone, for a check before the whole stamp is decoded.
+inline std::uint64_t stamp_sent_ns(const std::uint8_t *payload)
+{
+    return stamp_detail::get_be<std::uint64_t>(payload + stamp_time_offset);
+}
+
 // Reads stamp_size bytes at payload; the caller has checked they are there.
 inline Stamp decode_stamp(const std::uint8_t *payload)
 {
     Stamp s;
     s.sequence = stamp_detail::get_be<std::uint64_t>(payload + stamp_sequence_offset);
-    s.sent_ns = stamp_detail::get_be<std::uint64_t>(payload + stamp_time_offset);
+    s.sent_ns = stamp_sent_ns(payload);
     s.stream = stamp_detail::get_be<std::uint16_t>(payload + stamp_stream_offset);
     return s;
 }
