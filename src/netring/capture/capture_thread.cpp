@@ -84,6 +84,23 @@ void CaptureThread::update_counters()
         counters_ = c.value();
 }
 
+bool CaptureThread::polled(const Result<std::size_t> &got)
+{
+    if (got)
+        return true;
+    std::lock_guard lock(mutex_);
+    error_ = got.error();
+    return false;
+}
+
+void CaptureThread::refresh_counters_every(std::uint64_t now, std::uint64_t &last)
+{
+    if (now - last < counters_every_ns)
+        return;
+    last = now;
+    update_counters();
+}
+
 void CaptureThread::reclaim()
 {
     while (FrameBatch *b = free_.pop()) {
@@ -170,11 +187,8 @@ void CaptureThread::run_lending()
     while (!stop_.load(std::memory_order_relaxed)) {
         reclaim();
         auto got = source_->poll_lending(options_.poll_timeout_ms, handler, loan);
-        if (!got) {
-            std::lock_guard lock(mutex_);
-            error_ = got.error();
+        if (!polled(got))
             break;
-        }
         if (got.value() == 0 && source_->waiting_for_loans()) {
             // The kernel goes on filling the blocks after the lent ones; we
             // look at them when a batch comes back, or after a while. With
@@ -187,10 +201,7 @@ void CaptureThread::run_lending()
                 returned_.wait(seen, loans_out_ * 8 >= source_->loan_limit() ? loan_wait_ms
                                                                               : options_.poll_timeout_ms);
         }
-        if (const std::uint64_t now = monotonic_ns(); now - last_counters >= counters_every_ns) {
-            last_counters = now;
-            update_counters();
-        }
+        refresh_counters_every(monotonic_ns(), last_counters);
     }
 }
 
@@ -220,18 +231,12 @@ void CaptureThread::run_copying()
             timeout = due <= now ? 0 : static_cast<int>(std::min<std::uint64_t>(timeout, (due - now) / 1'000'000 + 1));
         }
         auto got = source_->poll(timeout, handler);
-        if (!got) {
-            std::lock_guard lock(mutex_);
-            error_ = got.error();
+        if (!polled(got))
             break;
-        }
         const std::uint64_t after = monotonic_ns();
         if (current != nullptr && (got.value() == 0 || after - first_ns >= options_.publish_after_ns))
             publish(current);
-        if (after - last_counters >= counters_every_ns) {
-            last_counters = after;
-            update_counters();
-        }
+        refresh_counters_every(after, last_counters);
     }
     publish(current);
 }

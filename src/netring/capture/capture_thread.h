@@ -85,6 +85,10 @@ private:
     FrameBatch *next_batch();
     void publish(FrameBatch *&batch);
     void update_counters();
+    // After a poll: false, with the error kept for error(), when it failed.
+    bool polled(const Result<std::size_t> &got);
+    // update_counters() when counters_every_ns have passed since `last`.
+    void refresh_counters_every(std::uint64_t now, std::uint64_t &last);
 
     std::unique_ptr<CaptureSource> source_;
     std::uint32_t index_;
