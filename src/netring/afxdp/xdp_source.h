@@ -125,7 +125,7 @@ private:
     std::vector<std::uint8_t> split_;  // the pieces so far of a frame longer than a chunk
     std::uint64_t split_ts_ns_ = 0;    // its first piece's timestamp
     std::uint32_t nap_us_ = 100;       // how long frames gather after a wake-up (nap_and_receive)
-    std::uint32_t nap_cap_us_ = 2000;  // the longest nap
+    std::uint32_t nap_cap_us_ = 4000;  // the longest nap
 };
 
 }  // namespace netring::xdp
