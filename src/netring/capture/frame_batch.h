@@ -59,6 +59,8 @@ public:
     // Bytes of copied frames in the batch.
     [[nodiscard]] std::size_t bytes() const { return used_; }
     [[nodiscard]] const Frame &operator[](std::size_t i) const { return frames_[i]; }
+    [[nodiscard]] const Frame *begin() const { return frames_.data(); }
+    [[nodiscard]] const Frame *end() const { return frames_.data() + frames_.size(); }
 
 private:
     std::unique_ptr<std::uint8_t[]> bytes_;

@@ -61,33 +61,73 @@ bool MergedSource::hand_over_until(Lane &lane, std::uint64_t limit, const FrameH
         bool go_on = true;
         while (i < end && go_on && batch[i].ts_ns <= limit) {
             const Frame &f = batch[i++];
-            if (f.ts_ns < last_ts_)
-                ++late_;
-            else
-                last_ts_ = f.ts_ns;
+            note_order(f);
             go_on = handler(f);
         }
         n += i - lane.next;
         lane.delivered += i - lane.next;
         lane.next = i;
-        if (i == end) {
-            // After the handler: the frames' bytes live in the batch, or in
-            // the loan it holds.
-            if (lane.batches.front().spilled) {
-                lane.spilled_bytes -= batch.bytes();
-            } else {
-                lane.loans_held -= batch.loan() ? 1 : 0;
-                lane.thread->give_back(&batch);
-            }
-            lane.batches.pop_front();
-            lane.next = 0;
-        }
+        if (i == end)
+            finish_front(lane);
         if (!go_on)
             return false;
         if (i < end)
             return true;  // the limit
     }
     return true;
+}
+
+void MergedSource::finish_front(Lane &lane)
+{
+    // After the handler: the frames' bytes live in the batch, or in the loan
+    // it holds.
+    Held &front = lane.batches.front();
+    if (front.spilled) {
+        lane.spilled_bytes -= front.batch->bytes();
+    } else {
+        lane.loans_held -= front.batch->loan() ? 1 : 0;
+        lane.thread->give_back(front.batch);
+    }
+    lane.batches.pop_front();
+    lane.next = 0;
+}
+
+// With flows hashed over the threads, consecutive frames come from any lane:
+// runs of two frames on average with two threads. Finding every lane's head
+// again for each run cost more than the frames' own merge, so this keeps a
+// cursor per lane and compares timestamps in place.
+bool MergedSource::merge_fronts(const FrameHandler &handler, std::size_t &n)
+{
+    cursors_.clear();
+    for (auto &lane : lanes_)
+        if (!lane.batches.empty()) {
+            const FrameBatch &b = *lane.batches.front().batch;
+            cursors_.push_back({b.begin() + lane.next, b.end(), &lane});
+        }
+    if (cursors_.empty())
+        return true;
+    bool go_on = true;
+    for (;;) {
+        Cursor *c = &cursors_.front();
+        for (Cursor &other : cursors_)
+            if (other.at->ts_ns < c->at->ts_ns)
+                c = &other;
+        const Frame &f = *c->at++;
+        note_order(f);
+        go_on = handler(f);
+        if (!go_on || c->at == c->end)
+            break;
+    }
+    for (Cursor &c : cursors_) {
+        Lane &lane = *c.lane;
+        const std::size_t i = static_cast<std::size_t>(c.at - lane.batches.front().batch->begin());
+        n += i - lane.next;
+        lane.delivered += i - lane.next;
+        lane.next = i;
+        if (c.at == c.end)
+            finish_front(lane);
+    }
+    return go_on;
 }
 
 void MergedSource::spill(Lane &lane)
@@ -146,6 +186,14 @@ std::size_t MergedSource::emit(const FrameHandler &handler, bool final, bool &st
         }
         if (best == nullptr)
             return n;
+        if (!quiet_lane) {
+            // Nothing can come older than the heads on hand.
+            if (!merge_fronts(handler, n)) {
+                stopped = true;
+                return n;
+            }
+            continue;
+        }
         // The run of this lane's frames that no other lane's head precedes:
         // each is the smallest timestamp on hand. While a thread is quiet,
         // only those older than the window may go.

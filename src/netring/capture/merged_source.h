@@ -89,6 +89,20 @@ private:
     // Hands over the lane's frames up to the first one stamped later than
     // limit, adding them to n; false when the handler asked to stop.
     bool hand_over_until(Lane &lane, std::uint64_t limit, const FrameHandler &handler, std::size_t &n);
+    // With no thread quiet: hands over the frames of every lane's front batch
+    // in timestamp order, one at a time, until one of those batches is done;
+    // false when the handler asked to stop.
+    bool merge_fronts(const FrameHandler &handler, std::size_t &n);
+    // Counts a frame handed over, late or not.
+    void note_order(const Frame &f)
+    {
+        if (f.ts_ns < last_ts_)
+            ++late_;
+        else
+            last_ts_ = f.ts_ns;
+    }
+    // After the lane's front batch has been handed over in full.
+    void finish_front(Lane &lane);
     // Copies the frames of the lane's lent batches into batches of our own
     // and gives the loans back, once it holds spill_at of them: the kernel
     // cannot fill a ring block that is on loan, nor any after it, and the
@@ -101,6 +115,12 @@ private:
     MergeOptions options_;
     Doorbell doorbell_;  // before lanes_: the threads ring it until they are joined
     std::vector<Lane> lanes_;
+    struct Cursor {
+        const Frame *at;
+        const Frame *end;
+        Lane *lane;
+    };
+    std::vector<Cursor> cursors_;  // merge_fronts's, kept for its capacity
     std::uint64_t last_ts_ = 0;
     std::uint64_t late_ = 0;
 };
