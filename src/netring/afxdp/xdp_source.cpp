@@ -326,8 +326,10 @@ Result<std::size_t> XdpCaptureSource::poll(int timeout_ms, const FrameHandler &h
     const std::uint32_t n = batch.size();
     // Each frame lies in its own chunk, just written by the CPU that received
     // it: a cache miss per frame that no hardware prefetcher foresees (unlike
-    // a TPACKET_V3 block, read in one stream). Ask for frames a few ahead.
-    constexpr std::uint32_t ahead = 4;
+    // a TPACKET_V3 block, read in one stream). Ask for frames a dozen ahead,
+    // two lines each: the transfers from the other CPU overlap (lower than 4
+    // ahead in 6 of 6 alternating runs, by about 2%).
+    constexpr std::uint32_t ahead = 12;
     for (std::uint32_t k = 0; k < ahead && k < n; ++k)
         batch.prefetch(k, sizeof(RxMeta));
     while (used < n) {
