@@ -321,9 +321,27 @@ int run_capture(const CaptureOptions &o)
     }
     status.clear();
 
+    // Stopped by a signal or the time limit: the kernel may hold frames that
+    // arrived before the stop in a ring block that retires only after its
+    // timeout (with 1 MiB blocks, 3,000 frames of a burst that ended just
+    // before a SIGINT). One last look for them.
+    const bool settle = !write_error && !source_error && stop_requested() != -1 &&
+                        !(rotating != nullptr && rotating->exhausted());
+    if (merged == nullptr && settle) {
+        const std::uint64_t until = monotonic_ns() + static_cast<std::uint64_t>(source.settle_ms()) * 1'000'000;
+        for (std::uint64_t now = monotonic_ns(); now < until && !write_error && stop_requested() != -1;
+             now = monotonic_ns()) {
+            auto got = source.poll(static_cast<int>((until - now) / 1'000'000) + 1, handler);
+            if (!got) {
+                source_error = got.error();
+                break;
+            }
+        }
+    }
+
     // What the threads captured before they stopped belongs in the file too.
     if (merged != nullptr && !(rotating != nullptr && rotating->exhausted()))
-        merged->stop_and_drain(handler);
+        merged->stop_and_drain(handler, settle);
     auto kernel = source.counters();
     const SourceCounters total = kernel ? kernel.value() : SourceCounters{};
     // One read of the kernel's counters serves both the ISB and the report.

@@ -120,6 +120,7 @@ Status PacketRxRing::setup(const RxOptions &o)
         return st;
 
     filter_ = o.filter;
+    block_timeout_ms_ = o.block_timeout_ms;
     if (o.filter != nullptr && o.filter->needs_user_space())
         user_filter_ = o.filter;
     if (o.start_blocked) {

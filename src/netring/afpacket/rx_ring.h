@@ -56,6 +56,8 @@ public:
     // marked TP_STATUS_LOSING (or of the next block after counters() saw them).
     Result<std::size_t> poll(int timeout_ms, const FrameHandler &handler) override;
     Result<SourceCounters> counters() override;
+    // The block timeout, and slack for the kernel's timer.
+    [[nodiscard]] int settle_ms() const override { return static_cast<int>(block_timeout_ms_) + 20; }
     // A loan is a ring block, given back to the kernel by give_back(). The
     // ring reads on past lent blocks; it stops at one still on loan when it
     // comes round to it again, as the kernel does. A ring of a few blocks
@@ -100,6 +102,7 @@ private:
     std::size_t block_size_ = 0;
     std::size_t block_count_ = 0;
     std::size_t next_block_ = 0;
+    unsigned block_timeout_ms_ = 0;
     std::vector<bool> lent_;  // per block: handed over by poll_lending(), not yet given back
     std::string interface_;
     unsigned ifindex_ = 0;

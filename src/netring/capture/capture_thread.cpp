@@ -184,7 +184,7 @@ void CaptureThread::run_lending()
         publish(current);
     };
     std::uint64_t last_counters = 0;
-    while (!stop_.load(std::memory_order_relaxed)) {
+    while (polling()) {
         reclaim();
         auto got = source_->poll_lending(options_.poll_timeout_ms, handler, loan);
         if (!polled(got))
@@ -223,7 +223,7 @@ void CaptureThread::run_copying()
     };
 
     std::uint64_t last_counters = 0;
-    while (!stop_.load(std::memory_order_relaxed)) {
+    while (polling()) {
         int timeout = options_.poll_timeout_ms;
         const std::uint64_t now = monotonic_ns();
         if (current != nullptr) {

@@ -20,6 +20,7 @@
 #include <thread>
 #include <vector>
 
+#include "netring/base/clock.h"
 #include "netring/base/result.h"
 #include "netring/capture/doorbell.h"
 #include "netring/capture/frame_batch.h"
@@ -47,8 +48,14 @@ public:
     CaptureThread &operator=(const CaptureThread &) = delete;
 
     Status start();
-    // Asks the thread to stop, without waiting.
-    void ask_to_stop() { stop_.store(true, std::memory_order_relaxed); }
+    // Asks the thread to stop, without waiting; it polls settle_ms more
+    // first (CaptureSource::settle_ms), for what arrived before the stop.
+    void ask_to_stop(int settle_ms = 0)
+    {
+        settle_until_ns_.store(monotonic_ns() + static_cast<std::uint64_t>(settle_ms) * 1'000'000,
+                               std::memory_order_relaxed);
+        stop_.store(true, std::memory_order_release);
+    }
     // Asks the thread to stop and joins it; what it captured stays published.
     // Afterwards source() and refresh_counters() may be used by the caller.
     void stop();
@@ -79,6 +86,12 @@ private:
     void run();
     void run_lending();
     void run_copying();
+    // Until asked to stop, and then until the settle time has passed.
+    [[nodiscard]] bool polling() const
+    {
+        return !stop_.load(std::memory_order_acquire) ||
+               monotonic_ns() < settle_until_ns_.load(std::memory_order_relaxed);
+    }
     // Takes back the batches the writer is done with, and gives their loans
     // back to the source.
     void reclaim();
@@ -101,6 +114,7 @@ private:
     Doorbell returned_;  // rung with each batch given back: a lending source may wait for nothing else
     std::size_t loans_out_ = 0;  // the thread's: batches out that hold a loan of its source's
     std::atomic<bool> stop_{false};
+    std::atomic<std::uint64_t> settle_until_ns_{0};  // set before stop_
     std::atomic<bool> ended_{false};
     std::atomic<std::uint64_t> stalls_{0};
     mutable std::mutex mutex_;  // guards the two below: read by the writer a few times a second

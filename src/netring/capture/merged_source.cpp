@@ -262,10 +262,10 @@ Result<std::size_t> MergedSource::poll(int timeout_ms, const FrameHandler &handl
     }
 }
 
-std::size_t MergedSource::stop_and_drain(const FrameHandler &handler)
+std::size_t MergedSource::stop_and_drain(const FrameHandler &handler, bool settle)
 {
     for (auto &lane : lanes_)
-        lane.thread->ask_to_stop();
+        lane.thread->ask_to_stop(settle ? lane.thread->source().settle_ms() : 0);
     for (auto &lane : lanes_) {
         lane.thread->stop();
         lane.thread->refresh_counters();

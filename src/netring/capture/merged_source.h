@@ -49,8 +49,10 @@ public:
     Result<SourceCounters> counters() override;
 
     // Stops every thread, then hands over every frame they captured, in
-    // order. Call once, at the end; poll() must not be called afterwards.
-    std::size_t stop_and_drain(const FrameHandler &handler);
+    // order. With settle, each thread first polls for its source's settle
+    // time (a stop by signal or time limit). Call once, at the end; poll()
+    // must not be called afterwards.
+    std::size_t stop_and_drain(const FrameHandler &handler, bool settle = false);
 
     [[nodiscard]] std::size_t size() const { return lanes_.size(); }
     // Per thread: its source's counters, and the frames it handed over.

@@ -30,6 +30,11 @@ public:
     // and returns how many it handed over (0 on timeout or EINTR).
     virtual Result<std::size_t> poll(int timeout_ms, const FrameHandler &handler) = 0;
     virtual Result<SourceCounters> counters() = 0;
+    // How long a frame the kernel has taken may wait before poll() can hand
+    // it over (a part-filled ring block waits for its timeout). A capture
+    // stopped by a signal or a time limit polls this long more, so that what
+    // arrived before the stop is in the file.
+    [[nodiscard]] virtual int settle_ms() const { return 0; }
 
     // Lending, for a source whose frames live in kernel memory that it can
     // keep from the kernel for a while (an AF_PACKET ring's blocks): a thread
