@@ -328,15 +328,16 @@ int run_capture(const CaptureOptions &o)
     const bool settle = !write_error && !source_error && stop_requested() != -1 &&
                         !(rotating != nullptr && rotating->exhausted());
     if (merged == nullptr && settle) {
-        const std::uint64_t until = monotonic_ns() + static_cast<std::uint64_t>(source.settle_ms()) * 1'000'000;
-        for (std::uint64_t now = monotonic_ns(); now < until && !write_error && stop_requested() != -1;
-             now = monotonic_ns()) {
+        std::uint64_t now = monotonic_ns();
+        const std::uint64_t until = now + static_cast<std::uint64_t>(source.settle_ms()) * 1'000'000;
+        do {
             auto got = source.poll(static_cast<int>((until - now) / 1'000'000) + 1, handler);
             if (!got) {
                 source_error = got.error();
                 break;
             }
-        }
+            now = monotonic_ns();
+        } while (now < until && !write_error && stop_requested() != -1);
     }
 
     // What the threads captured before they stopped belongs in the file too.

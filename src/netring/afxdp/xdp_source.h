@@ -80,6 +80,8 @@ public:
     // XDP_STATISTICS rx_dropped + rx_ring_full + rx_invalid_descs (frames the
     // filter never saw); interface counters since open().
     Result<SourceCounters> counters() override;
+    // Frames in the RX ring are ready at once: one more look is enough.
+    [[nodiscard]] int settle_ms() const override { return 1; }
 
     Result<XdpStatistics> statistics() const { return socket_->statistics(); }
     [[nodiscard]] std::uint32_t queue() const { return options_.queue; }
