@@ -246,7 +246,8 @@ int run_capture(const CaptureOptions &o)
     std::optional<Error> write_error;
     const FrameHandler handler = [&](const Frame &f) {
         // Frames still held by capture threads at the end come here too.
-        if (write_error || (max_frames != 0 && frames >= max_frames) || (max_bytes != 0 && bytes >= max_bytes))
+        if (write_error || (max_frames != 0 && frames >= max_frames) ||
+            (max_bytes != 0 && sink.bytes_written() >= max_bytes))
             return false;
         if (auto st = sink.write(f); !st) {
             write_error = st.error();
@@ -258,7 +259,7 @@ int run_capture(const CaptureOptions &o)
         }
         ++frames;
         bytes += f.caplen;
-        if ((max_frames != 0 && frames >= max_frames) || (max_bytes != 0 && bytes >= max_bytes)) {
+        if ((max_frames != 0 && frames >= max_frames) || (max_bytes != 0 && sink.bytes_written() >= max_bytes)) {
             request_stop(-1);
             return false;
         }

@@ -162,5 +162,33 @@ done
 kill -TERM "$sender" 2>/dev/null
 wait_bg "$sender" 10
 
+# --- -a filesize:KB: the file's size, as dumpcap counts it ---------------------
+# The capture ends with the frame that takes the file to KB x 1000 bytes,
+# headers and all (dumpcap -a filesize:100 leaves a file of about 100,100
+# bytes); counting frame bytes instead made files larger by the headers,
+# 44 bytes a frame in pcapng.
+for fmt in pcapng pcap; do
+    f="$NR_TMP/fsize.$fmt"
+    start_capture "fsize-$fmt" "$NETRING" capture -i "$NR_IF_B" -Q in -q -F "$fmt" -a filesize:50 -w "$f"
+    pid=$CAP_PID
+    send_mix --count 600 --seed 36 -q
+    if ! nr_wait_gone "$pid" 100; then
+        soft_fail "-a filesize:50 -F $fmt: still running 10 s after 600 frames"
+        kill -KILL "$pid" 2>/dev/null
+        continue
+    fi
+    wait "$pid"
+    rc=$?
+    size=$(stat -c %s "$f")
+    tshark_clean "$f" || soft_fail "-a filesize:50 -F $fmt: the file does not read cleanly"
+    # At most one frame's record (1,514 bytes and its header) and the closing
+    # statistics block past the limit.
+    if [ "$rc" != 0 ] || [ "$size" -lt 50000 ] || [ "$size" -gt 51800 ]; then
+        soft_fail "-a filesize:50 -F $fmt: exit $rc, a file of $size bytes; want exit 0 and 50000-51800 bytes"
+    else
+        nr_log "-a filesize:50 -F $fmt: stopped with a file of $size bytes, $(pcap_count "$f") frames"
+    fi
+done
+
 [ "$failures" = 0 ] || fail "$failures checks failed"
 pass

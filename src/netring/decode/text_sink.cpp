@@ -16,6 +16,7 @@ Status TextSink::write(const Frame &frame)
         return Error::sys(err, "write to terminal");
     }
     ++lines_;
+    bytes_ += line.size() + 1;
     return {};
 }
 

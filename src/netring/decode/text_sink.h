@@ -16,10 +16,12 @@ public:
     Status flush() override;
     Status finish(std::span<const InterfaceCounters> counters) override;
     [[nodiscard]] std::uint64_t frames_written() const override { return lines_; }
+    [[nodiscard]] std::uint64_t bytes_written() const override { return bytes_; }
 
 private:
     std::FILE *out_;
     std::uint64_t lines_ = 0;
+    std::uint64_t bytes_ = 0;
 };
 
 }  // namespace netring

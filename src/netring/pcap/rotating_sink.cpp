@@ -70,6 +70,7 @@ Status RotatingSink::close_file(std::span<const InterfaceCounters> counters)
     Status st = current_.sink->finish(counters);
     const std::uint64_t bytes = current_.output->bytes_written();
     done_frames_ += current_.sink->frames_written();
+    done_bytes_ += bytes;
     current_ = RotatedWriter{};
     const std::string part = name_ + ".part";
     if (bytes == 0) {
@@ -179,6 +180,11 @@ Status RotatingSink::finish(std::span<const InterfaceCounters> counters)
 std::uint64_t RotatingSink::frames_written() const
 {
     return done_frames_ + (current_.sink ? current_.sink->frames_written() : 0);
+}
+
+std::uint64_t RotatingSink::bytes_written() const
+{
+    return done_bytes_ + (current_.sink ? current_.sink->bytes_written() : 0);
 }
 
 }  // namespace netring

@@ -52,6 +52,7 @@ public:
     Status flush() override;
     Status finish(std::span<const InterfaceCounters> counters) override;
     [[nodiscard]] std::uint64_t frames_written() const override;
+    [[nodiscard]] std::uint64_t bytes_written() const override;
 
     // Time limits end files even when no frame comes: call from the capture loop.
     Status tick(std::uint64_t now_ns);
@@ -77,6 +78,7 @@ private:
     std::uint64_t file_frames_ = 0;
     std::uint64_t deadline_ns_ = 0;
     std::uint64_t done_frames_ = 0;  // in files already closed
+    std::uint64_t done_bytes_ = 0;   // of files already closed
     std::deque<std::string> finished_;
     std::optional<Error> failed_;
     bool exhausted_ = false;

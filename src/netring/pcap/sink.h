@@ -49,6 +49,9 @@ public:
     virtual Status finish(std::span<const InterfaceCounters> counters) = 0;
     // Frames that are complete in the output: what the final report counts.
     [[nodiscard]] virtual std::uint64_t frames_written() const = 0;
+    // Bytes of output so far, headers and buffered records included, over
+    // every file: what -a filesize counts, as dumpcap counts its file.
+    [[nodiscard]] virtual std::uint64_t bytes_written() const = 0;
 };
 
 }  // namespace netring
