@@ -30,6 +30,22 @@ run_nr down "$NETRING" capture -i "$NR_IF_B" -w "$NR_TMP/down.pcapng"
 ip -n "$NR_NS_B" link set "$NR_IF_B" up
 expect_error "interface down" nonzero "$NR_IF_B" '(down|not up)'
 
+# --- an interface without Ethernet headers (tun: raw IP): exit 2 -------------
+# netring's files say Ethernet and its filters are compiled for it: frames of
+# a tun or WireGuard interface would be written as Ethernet, and misread.
+if ip netns exec "$NR_NS_B" ip tuntap add dev nrtun0 mode tun 2>/dev/null; then
+    ip -n "$NR_NS_B" link set nrtun0 up
+    for args in "--backend packet" "--backend xdp" "--threads 2"; do
+        run_nr tun "$NETRING" capture -i nrtun0 $args -c 1 -w "$NR_TMP/tun.pcapng"
+        expect_error "capture $args on a tun interface" 2 'nrtun0' 'no Ethernet headers'
+    done
+    run_nr tun-tx "$NETRING" xdp-tx -i nrtun0 --dst-mac 02:77:00:00:00:0e --count 1
+    expect_error "xdp-tx on a tun interface" 2 'nrtun0' 'no Ethernet headers'
+    ip -n "$NR_NS_B" link del nrtun0
+else
+    nr_log "note: no tun device could be made here: the check of a non-Ethernet interface did not run"
+fi
+
 # --- output not writable ----------------------------------------------------
 run_nr nodir "$NETRING" capture -i "$NR_IF_B" -c 1 -w "$NR_TMP/no/such/dir/x.pcapng"
 expect_error "-w into a missing directory" nonzero 'no/such/dir/x\.pcapng' '(no such file|directory)'

@@ -95,6 +95,8 @@ Status PacketRxRing::setup(const RxOptions &o)
     auto info = usable_interface(o.interface);
     if (!info)
         return info.error();
+    if (auto st = require_ethernet(*info); !st)
+        return st;
     interface_ = o.interface;
     ifindex_ = info->index;
     snaplen_ = o.snaplen;

@@ -38,6 +38,8 @@ Status PacketTxRing::setup(const TxOptions &o)
     auto info = usable_interface(o.interface);
     if (!info)
         return info.error();
+    if (auto st = require_ethernet(*info); !st)
+        return st;
     interface_ = o.interface;
     mtu_ = info->mtu;
 

@@ -101,6 +101,8 @@ Result<std::vector<std::unique_ptr<XdpCaptureSource>>> XdpCaptureSource::open_qu
             return Error::sys(ENODEV, describe_missing_interface(options.interface));
         return info.error();
     }
+    if (auto st = require_ethernet(*info); !st)
+        return st.error();
     if (queues.empty())
         return Error::sys(EINVAL, fmt::format("no queue of {} to capture", options.interface));
     std::vector<std::uint32_t> sorted(queues.begin(), queues.end());

@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstring>
 #include <linux/ethtool.h>
+#include <net/if_arp.h>
 #include <linux/sockios.h>
 #include <net/if.h>
 #include <sys/ioctl.h>
@@ -18,6 +19,18 @@ namespace netring {
 
 bool InterfaceInfo::up() const { return (flags & IFF_UP) != 0; }
 bool InterfaceInfo::running() const { return (flags & IFF_RUNNING) != 0; }
+bool InterfaceInfo::ethernet() const { return hw_type == ARPHRD_ETHER || hw_type == ARPHRD_LOOPBACK; }
+
+Status require_ethernet(const InterfaceInfo &info)
+{
+    if (info.ethernet())
+        return {};
+    // "invalid": a usage error, as a wrong interface name is.
+    return Error::explained(EPROTONOSUPPORT,
+                            fmt::format("invalid interface {}: it carries no Ethernet headers (ARPHRD type {}{}); "
+                                        "netring captures and sends Ethernet frames only (tcpdump captures any kind)",
+                                        info.name, info.hw_type, info.hw_type == ARPHRD_NONE ? ": raw IP" : ""));
+}
 
 namespace {
 
@@ -56,8 +69,10 @@ Result<InterfaceInfo> lookup_interface(const std::string &name)
     if (auto st = ifreq_ioctl(fd.get(), SIOCGIFMTU, ifr, "MTU"); !st)
         return st.error();
     info.mtu = static_cast<unsigned>(ifr.ifr_mtu);
-    if (ifreq_ioctl(fd.get(), SIOCGIFHWADDR, ifr, "hardware address"))
+    if (ifreq_ioctl(fd.get(), SIOCGIFHWADDR, ifr, "hardware address")) {
         std::memcpy(info.mac.data(), ifr.ifr_hwaddr.sa_data, info.mac.size());
+        info.hw_type = ifr.ifr_hwaddr.sa_family;
+    }
 
     ethtool_drvinfo drv{};
     drv.cmd = ETHTOOL_GDRVINFO;

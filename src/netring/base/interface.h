@@ -17,11 +17,19 @@ struct InterfaceInfo {
     unsigned flags = 0;  // IFF_*
     unsigned mtu = 0;
     std::array<std::uint8_t, 6> mac{};
-    std::string driver;  // empty when ethtool does not say
+    unsigned short hw_type = 0;  // ARPHRD_*: the kind of link-layer header
+    std::string driver;          // empty when ethtool does not say
 
     [[nodiscard]] bool up() const;
     [[nodiscard]] bool running() const;
+    // Frames on it start with an Ethernet header (loopback's too, zeroed).
+    [[nodiscard]] bool ethernet() const;
 };
+
+// An error unless the interface carries Ethernet frames: netring's files
+// say Ethernet, its filters are compiled for it and it sends Ethernet
+// frames, so a tun or WireGuard interface (raw IP) would get wrong files.
+Status require_ethernet(const InterfaceInfo &info);
 
 // ENODEV when there is no such interface.
 Result<InterfaceInfo> lookup_interface(const std::string &name);
