@@ -5,9 +5,9 @@
 #include <cerrno>
 #include <cstring>
 #include <linux/ethtool.h>
-#include <net/if_arp.h>
 #include <linux/sockios.h>
 #include <net/if.h>
+#include <net/if_arp.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 
