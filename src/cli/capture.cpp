@@ -26,6 +26,7 @@
 #include "netring/base/stop_signal.h"
 #include "netring/capture/filter.h"
 #include "netring/capture/merged_source.h"
+#include "netring/capture/source.h"
 #include "netring/decode/text_sink.h"
 #include "netring/pcap/pcap_writer.h"
 #include "netring/pcap/pcapng_writer.h"
@@ -328,18 +329,9 @@ int run_capture(const CaptureOptions &o)
     // before a SIGINT). One last look for them.
     const bool settle = !write_error && !source_error && stop_requested() != -1 &&
                         !(rotating != nullptr && rotating->exhausted());
-    if (merged == nullptr && settle) {
-        std::uint64_t now = monotonic_ns();
-        const std::uint64_t until = now + static_cast<std::uint64_t>(source.settle_ms()) * 1'000'000;
-        do {
-            auto got = source.poll(static_cast<int>((until - now) / 1'000'000) + 1, handler);
-            if (!got) {
-                source_error = got.error();
-                break;
-            }
-            now = monotonic_ns();
-        } while (now < until && !write_error && stop_requested() != -1);
-    }
+    if (merged == nullptr && settle)
+        if (auto got = poll_settled(source, handler); !got)
+            source_error = got.error();
 
     // What the threads captured before they stopped belongs in the file too.
     if (merged != nullptr && !(rotating != nullptr && rotating->exhausted()))

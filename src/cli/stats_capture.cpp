@@ -15,6 +15,7 @@
 #include "netring/base/clock.h"
 #include "netring/base/stop_signal.h"
 #include "netring/capture/filter.h"
+#include "netring/capture/source.h"
 #include "netring/stats/counter.h"
 #include "netring/stats/stream_meter.h"
 #include "netring/stats/ticker.h"
@@ -186,15 +187,9 @@ int run_capture_stats(const StatsOptions &o)
         interval = Counts{};
     };
 
-    // Frames the kernel took before the end still count: a part-filled
-    // TPACKET_V3 block is handed over when its timeout (50 ms) expires.
-    auto drain = [&] {
-        for (int i = 0; i < 4; ++i) {
-            auto got = source.poll(60, handler);
-            if (!got || got.value() == 0)
-                break;
-        }
-    };
+    // Frames the kernel took before the end still count (a part-filled
+    // TPACKET_V3 block is handed over when its timeout expires).
+    auto drain = [&] { (void)poll_settled(source, handler); };
 
     stats::Ticker ticker(start_mono, o.interval_ns, o.duration_ns);
     std::uint64_t intervals = 0;

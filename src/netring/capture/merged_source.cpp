@@ -64,17 +64,22 @@ bool MergedSource::hand_over_until(Lane &lane, std::uint64_t limit, const FrameH
             note_order(f);
             go_on = handler(f);
         }
-        n += i - lane.next;
-        lane.delivered += i - lane.next;
-        lane.next = i;
-        if (i == end)
-            finish_front(lane);
+        advance(lane, i, n);
         if (!go_on)
             return false;
         if (i < end)
             return true;  // the limit
     }
     return true;
+}
+
+void MergedSource::advance(Lane &lane, std::size_t next, std::size_t &n)
+{
+    n += next - lane.next;
+    lane.delivered += next - lane.next;
+    lane.next = next;
+    if (next == lane.batches.front().batch->size())
+        finish_front(lane);
 }
 
 void MergedSource::finish_front(Lane &lane)
@@ -120,12 +125,7 @@ bool MergedSource::merge_fronts(const FrameHandler &handler, std::size_t &n)
     }
     for (Cursor &c : cursors_) {
         Lane &lane = *c.lane;
-        const std::size_t i = static_cast<std::size_t>(c.at - lane.batches.front().batch->begin());
-        n += i - lane.next;
-        lane.delivered += i - lane.next;
-        lane.next = i;
-        if (c.at == c.end)
-            finish_front(lane);
+        advance(lane, static_cast<std::size_t>(c.at - lane.batches.front().batch->begin()), n);
     }
     return go_on;
 }

@@ -103,7 +103,9 @@ private:
         else
             last_ts_ = f.ts_ns;
     }
-    // After the lane's front batch has been handed over in full.
+    // The lane's front batch has been handed over up to `next`, adding to n;
+    // a batch handed over in full goes back (finish_front).
+    void advance(Lane &lane, std::size_t next, std::size_t &n);
     void finish_front(Lane &lane);
     // Copies the frames of the lane's lent batches into batches of our own
     // and gives the loans back, once it holds spill_at of them: the kernel

@@ -58,4 +58,9 @@ public:
     [[nodiscard]] virtual bool waiting_for_loans() const { return false; }
 };
 
+// After a stop: polls the source for its settle_ms() (at least once), so that
+// the frames the kernel took before the stop are handed over too. Ends early
+// when the handler refuses a frame; returns how many it handed over.
+Result<std::size_t> poll_settled(CaptureSource &source, const FrameHandler &handler);
+
 }  // namespace netring
