@@ -39,8 +39,8 @@ struct XdpCaptureOptions {
     bool zero_copy = false;          // try zero-copy, fall back to copy (logged)
     XdpMode mode = XdpMode::automatic;
     std::string xsk_map_path;         // non-empty: join this pinned XSKMAP and load nothing
-    // Each queue's UMEM, as AF_PACKET's default ring: half its frames wait in
-    // the Fill ring, and the RX ring holds the other half.
+    // Each queue's UMEM, as AF_PACKET's default ring: its frames wait in the
+    // Fill ring, and the RX ring has a slot for every one of them.
     std::uint64_t umem_bytes = std::uint64_t{32} << 20;
     // 2048 or 4096: the largest frame in one chunk is this minus 272 (the
     // kernel's 256 bytes of headroom and our 16). 0: 2048 when the
