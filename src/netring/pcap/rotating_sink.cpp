@@ -113,7 +113,7 @@ Status RotatingSink::rotate(std::uint64_t now_ns)
 
 FileProgress RotatingSink::progress() const
 {
-    return FileProgress{file_frames_, current_.output->bytes_written() + current_.output->buffered(), deadline_ns_};
+    return FileProgress{file_frames_, current_.sink->bytes_written(), deadline_ns_};
 }
 
 Status RotatingSink::write(const Frame &frame)
