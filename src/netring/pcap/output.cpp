@@ -18,7 +18,6 @@ Output::Output(UniqueFd fd, std::string name, std::size_t buffer, bool seekable)
     : fd_(std::move(fd)), name_(std::move(name)), buf_(new std::uint8_t[buffer]), cap_(buffer),
       seekable_(seekable)
 {
-    marks_.reserve(buffer / 64);
 }
 
 Result<Output> Output::open(const std::string &path, std::size_t buffer)
@@ -97,11 +96,9 @@ Status Output::flush()
         return fail(err, done);
     }
     offset_ += used_;
-    if (!marks_.empty())
-        frames_written_ += marks_.back().frames;
+    frames_written_ += frames_pending_;
     used_ = 0;
     frames_pending_ = 0;
-    marks_.clear();
     return {};
 }
 
@@ -110,11 +107,13 @@ Status Output::fail(int err, std::size_t written)
     // Keep the whole records among the bytes that did reach the file.
     std::size_t keep = 0;
     std::uint64_t frames = 0;
-    for (const Mark &m : marks_) {
-        if (m.end > written)
+    while (walker_ != nullptr && keep < written) {
+        bool is_frame = false;
+        const std::size_t n = walker_(buf_.get() + keep, offset_ + keep, is_frame);
+        if (n == 0 || keep + n > written)
             break;
-        keep = m.end;
-        frames = m.frames;
+        keep += n;
+        frames += is_frame ? 1 : 0;
     }
     if (seekable_ && keep != written) {
         if (::ftruncate(fd_.get(), static_cast<off_t>(offset_ + keep)) == 0)
@@ -125,7 +124,7 @@ Status Output::fail(int err, std::size_t written)
     offset_ += keep;
     frames_written_ += frames;
     used_ = 0;
-    marks_.clear();
+    frames_pending_ = 0;
     const char *what = err == ENOSPC ? "disk full" : err == EPIPE ? "reader closed the pipe" : "write failed";
     failed_ = std::make_unique<Error>(Error::sys(err, fmt::format("{} on {} ({} frames kept)", what, name_,
                                                                   frames_written_)));

@@ -6,18 +6,23 @@
 #include <cstdint>
 #include <memory>
 #include <string>
-#include <vector>
 
 #include "netring/base/result.h"
 #include "netring/base/unique_fd.h"
 
 namespace netring {
 
+// The size of the record at p (which lies at `file_offset` in the file), and
+// whether it holds a frame. Given by the writer that knows the format.
+using RecordWalker = std::size_t (*)(const std::uint8_t *p, std::uint64_t file_offset, bool &is_frame);
+
 // Records (pcapng blocks, pcap headers or packets) are appended to a large
-// buffer and written with few write() calls. Each record's end is marked so
-// that when a write fails part way (ENOSPC, EPIPE) a regular file is cut back
-// to the last whole record: the file stays valid and frames_written() counts
-// exactly the frames in it.
+// buffer and written with few write() calls. When a write fails part way
+// (ENOSPC, EPIPE) a regular file is cut back to the last whole record: the
+// file stays valid and frames_written() counts exactly the frames in it.
+// Record boundaries are found then by walking the buffer with the writer's
+// RecordWalker, not noted as each record is added: a note per record was a
+// store per frame on the hot path, for a case that almost never happens.
 class Output {
 public:
     static constexpr std::size_t default_buffer = 1 << 20;
@@ -44,8 +49,9 @@ public:
     {
         used_ += n;
         frames_pending_ += is_frame ? 1 : 0;
-        marks_.push_back(Mark{used_, frames_pending_});
     }
+    // Without a walker, a failed write keeps nothing of the buffer it failed in.
+    void set_walker(RecordWalker walker) { walker_ = walker; }
     // Appends a whole record.
     Status append(const void *data, std::size_t n, bool is_frame);
 
@@ -60,10 +66,6 @@ public:
     Status close();
 
 private:
-    struct Mark {
-        std::size_t end;
-        std::uint64_t frames;
-    };
     Output(UniqueFd fd, std::string name, std::size_t buffer, bool seekable);
     std::uint8_t *reserve_slow(std::size_t n);
     Status fail(int err, std::size_t written);
@@ -73,7 +75,7 @@ private:
     std::unique_ptr<std::uint8_t[]> buf_;
     std::size_t cap_ = 0;
     std::size_t used_ = 0;
-    std::vector<Mark> marks_;
+    RecordWalker walker_ = nullptr;
     std::uint64_t frames_pending_ = 0;
     std::uint64_t frames_written_ = 0;
     std::uint64_t offset_ = 0;  // bytes of whole records in the file

@@ -9,6 +9,21 @@
 
 namespace netring {
 
+namespace {
+
+// The file header, then records of a 16-byte header and caplen bytes.
+std::size_t pcap_record(const std::uint8_t *p, std::uint64_t file_offset, bool &is_frame)
+{
+    is_frame = file_offset != 0;
+    if (!is_frame)
+        return sizeof(pcap_file_header);
+    std::uint32_t caplen = 0;
+    std::memcpy(&caplen, p + 8, 4);
+    return 16 + std::size_t{caplen};
+}
+
+}  // namespace
+
 ssize_t PcapWriter::cookie_write(void *cookie, const char *buf, size_t size)
 {
     auto *self = static_cast<PcapWriter *>(cookie);
@@ -26,6 +41,7 @@ ssize_t PcapWriter::cookie_write(void *cookie, const char *buf, size_t size)
 
 Result<std::unique_ptr<PcapWriter>> PcapWriter::create(Output out, const InterfaceDescription &iface)
 {
+    out.set_walker(&pcap_record);
     std::unique_ptr<PcapWriter> w(new PcapWriter(std::move(out)));
     w->nano_ = iface.tsresol != 6;
     w->dead_ = pcap_open_dead_with_tstamp_precision(

@@ -84,11 +84,23 @@ std::uint64_t to_resolution(std::uint64_t ts_ns, std::uint8_t tsresol)
     return tsresol == 6 ? ts_ns / 1000 : ts_ns;
 }
 
+// Every block says its own length; only EPBs carry frames.
+std::size_t pcapng_block(const std::uint8_t *p, std::uint64_t, bool &is_frame)
+{
+    std::uint32_t type = 0;
+    std::uint32_t total = 0;
+    std::memcpy(&type, p, 4);
+    std::memcpy(&total, p + 4, 4);
+    is_frame = type == block_epb;
+    return total;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<PcapngWriter>> PcapngWriter::create(Output out, std::span<const InterfaceDescription> ifaces,
                                                            const std::string &userappl)
 {
+    out.set_walker(&pcapng_block);
     BlockBuilder shb(block_shb);
     shb.u32(byte_order_magic);
     shb.u16(1);  // major

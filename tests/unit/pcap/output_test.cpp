@@ -1,37 +1,37 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Output keeps only whole records when a write fails part way.
 #include <csignal>
-#include <sys/resource.h>
+#include <cstring>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <vector>
 
 #include "catch.h"
 #include "netring/pcap/output.h"
+#include "file_size_limit.h"
 #include "temp_file.h"
 
 using namespace netring;
+using test::FileSizeLimit;
 
 namespace {
 
-// RLIMIT_FSIZE makes write() stop part way with EFBIG, as a full disk stops
-// it with ENOSPC, without needing a small file system.
-class FileSizeLimit {
-public:
-    explicit FileSizeLimit(rlim_t bytes)
-    {
-        ::getrlimit(RLIMIT_FSIZE, &saved_);
-        ::signal(SIGXFSZ, SIG_IGN);
-        rlimit r = saved_;
-        r.rlim_cur = bytes;
-        ::setrlimit(RLIMIT_FSIZE, &r);
-    }
-    ~FileSizeLimit() { ::setrlimit(RLIMIT_FSIZE, &saved_); }
-    FileSizeLimit(const FileSizeLimit &) = delete;
-    FileSizeLimit &operator=(const FileSizeLimit &) = delete;
+// Test records: a 4-byte length, then a byte that is 1 for a frame.
+std::size_t test_record(const std::uint8_t *p, std::uint64_t, bool &is_frame)
+{
+    std::uint32_t n = 0;
+    std::memcpy(&n, p, 4);
+    is_frame = p[4] == 1;
+    return n;
+}
 
-private:
-    rlimit saved_{};
-};
+std::vector<std::uint8_t> record(std::uint32_t n, bool is_frame)
+{
+    std::vector<std::uint8_t> r(n, 0xab);
+    std::memcpy(r.data(), &n, 4);
+    r[4] = is_frame ? 1 : 0;
+    return r;
+}
 
 off_t file_size(const std::string &path)
 {
@@ -47,13 +47,15 @@ TEST_CASE("a failed write cuts the file back to its last whole record")
     test::TempFile file(".bin");
     auto out = Output::open(file.path(), 4096);
     REQUIRE(out.ok());
-    std::vector<std::uint8_t> record(100, 0xab);
-    REQUIRE(out->append(record.data(), 24, false).ok());  // a header
+    out->set_walker(&test_record);
+    const auto header = record(24, false);
+    const auto frame = record(100, true);
+    REQUIRE(out->append(header.data(), header.size(), false).ok());
     Status st;
     {
         FileSizeLimit limit(1000);  // 24 + 9 records of 100 fit; the 10th is cut
         for (int i = 0; i < 30 && st.ok(); ++i)
-            st = out->append(record.data(), record.size(), true);
+            st = out->append(frame.data(), frame.size(), true);
         if (st.ok())
             st = out->flush();
     }
@@ -63,7 +65,60 @@ TEST_CASE("a failed write cuts the file back to its last whole record")
     CHECK(file_size(file.path()) == 24 + 9 * 100);
     CHECK(out->failure() != nullptr);
     // A failed output refuses more records instead of writing a torn one.
-    CHECK_FALSE(out->append(record.data(), record.size(), true).ok());
+    CHECK_FALSE(out->append(frame.data(), frame.size(), true).ok());
+}
+
+TEST_CASE("a failure after earlier flushes keeps their frames and the whole ones of the last buffer")
+{
+    test::TempFile file(".bin");
+    auto out = Output::open(file.path(), 4096);
+    REQUIRE(out.ok());
+    out->set_walker(&test_record);
+    const auto frame = record(300, true);
+    const auto other = record(52, false);
+    Status st;
+    {
+        FileSizeLimit limit(10'000);
+        for (int i = 0; i < 100 && st.ok(); ++i) {
+            st = out->append(frame.data(), frame.size(), true);
+            if (st.ok() && i % 7 == 0)
+                st = out->append(other.data(), other.size(), false);
+        }
+    }
+    REQUIRE_FALSE(st.ok());
+    // 300-byte frames with a 52-byte record after every 7th: count what fits.
+    std::uint64_t size = 0;
+    std::uint64_t frames = 0;
+    for (int i = 0; size + 300 <= 10'000; ++i) {
+        size += 300;
+        ++frames;
+        if (i % 7 == 0) {
+            if (size + 52 > 10'000)
+                break;
+            size += 52;
+        }
+    }
+    CHECK(out->frames_written() == frames);
+    CHECK(static_cast<std::uint64_t>(file_size(file.path())) == size);
+}
+
+TEST_CASE("without a walker, a failed write keeps nothing of its buffer")
+{
+    test::TempFile file(".bin");
+    auto out = Output::open(file.path(), 4096);
+    REQUIRE(out.ok());
+    const auto frame = record(100, true);
+    REQUIRE(out->append(frame.data(), frame.size(), true).ok());
+    REQUIRE(out->flush().ok());
+    Status st;
+    {
+        FileSizeLimit limit(1000);
+        for (int i = 0; i < 100 && st.ok(); ++i)
+            st = out->append(frame.data(), frame.size(), true);
+    }
+    REQUIRE_FALSE(st.ok());
+    CHECK(out->frames_written() == 1);
+    CHECK(file_size(file.path()) == 100);
 }
 
 TEST_CASE("a closed pipe is reported as EPIPE and counts what the reader got")
@@ -73,9 +128,10 @@ TEST_CASE("a closed pipe is reported as EPIPE and counts what the reader got")
     REQUIRE(::pipe(fds) == 0);
     ::close(fds[0]);
     Output out = Output::adopt(UniqueFd(fds[1]), "pipe", 4096);
+    out.set_walker(&test_record);
     CHECK(out.is_pipe());
-    std::vector<std::uint8_t> record(64, 1);
-    REQUIRE(out.append(record.data(), record.size(), true).ok());
+    const auto frame = record(64, true);
+    REQUIRE(out.append(frame.data(), frame.size(), true).ok());
     const Status st = out.flush();
     REQUIRE_FALSE(st.ok());
     CHECK(st.error().code == EPIPE);

@@ -1,11 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Rotation: -b parsing, deadlines, the rotate decision, file names, and RotatingSink's files on disk.
-#include <csignal>
 #include <cstdlib>
 #include <ctime>
 #include <dirent.h>
 #include <string>
-#include <sys/resource.h>
 #include <unistd.h>
 #include <vector>
 
@@ -14,6 +12,7 @@
 #include "catch.h"
 #include "netring/pcap/rotating_sink.h"
 #include "netring/pcap/rotation_policy.h"
+#include "file_size_limit.h"
 
 using namespace netring;
 
@@ -253,19 +252,15 @@ TEST_CASE("RotatingSink: a failed write leaves a valid, renamed file and a clear
     auto s = RotatingSink::open(options(dir.path() + "/f.pcapng", p, &done), 1'000 * sec);
     REQUIRE(s);
     const std::vector<std::uint8_t> bytes(1000, 7);
-    rlimit saved{};
-    ::getrlimit(RLIMIT_FSIZE, &saved);
-    ::signal(SIGXFSZ, SIG_IGN);
-    rlimit r = saved;
-    r.rlim_cur = 20'000;  // as a full disk would, but with EFBIG
-    ::setrlimit(RLIMIT_FSIZE, &r);
     Status st;
-    for (int i = 0; i < 40 && st; ++i) {
-        st = s.value()->write(frame_at(bytes, 1'000 * sec));
-        if (st)
-            st = s.value()->flush();
+    {
+        test::FileSizeLimit limit(20'000);
+        for (int i = 0; i < 40 && st; ++i) {
+            st = s.value()->write(frame_at(bytes, 1'000 * sec));
+            if (st)
+                st = s.value()->flush();
+        }
     }
-    ::setrlimit(RLIMIT_FSIZE, &saved);
     REQUIRE_FALSE(st);
     CHECK(st.error().code == EFBIG);
     const auto files = dir.files();
