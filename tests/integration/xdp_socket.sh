@@ -93,6 +93,9 @@ capture_and_compare() {
     [ -z "$wrong" ] || fail "$mode: epb_flags reception type: $wrong"
     capinfos "$dir/netring.pcapng" | has "Description = AF_XDP queue 0.*$mode mode.*timestamps: kernel" ||
         fail "$mode: the IDB does not describe an AF_XDP capture with kernel timestamps: $(capinfos "$dir/netring.pcapng" | grep Description)"
+    # One queue in the file: its IDB names it, and no frame repeats it.
+    python3 "$NR_LIB_DIR/pcapng_isb.py" "$dir/netring.pcapng" | has '^epb_queue_count=0$' ||
+        fail "$mode: frames of a one-queue capture carry epb_queue: $(python3 "$NR_LIB_DIR/pcapng_isb.py" "$dir/netring.pcapng" | grep epb_queue)"
 
     check_detached "$id" "$mode: after netring exited"
     nr_log "$mode: $N frames identical to those sent, kernel timestamps, program $id gone after exit"

@@ -175,6 +175,7 @@ Result<std::vector<std::unique_ptr<XdpCaptureSource>>> XdpCaptureSource::open_qu
         src->ring_size_ = ring_size;
         // Queues share the interface's traffic: each may nap longer for as many frames.
         src->nap_cap_us_ = static_cast<std::uint32_t>(std::min<std::size_t>(4000 * queues.size(), 16000));
+        src->frame_queue_ = queues.size() > 1 ? queue : Frame::no_queue;
         src->mac_key_ = mac_key(info->mac.data());
         src->program_ = program;
         auto socket = XskSocketBuilder()
@@ -369,7 +370,7 @@ Result<std::size_t> XdpCaptureSource::poll(int timeout_ms, const FrameHandler &h
         f.ts_ns = ts;
         f.direction = Direction::inbound;
         f.reception = reception_of(bytes, mac_key_);
-        f.queue = options_.queue;
+        f.queue = frame_queue_;
         if (options_.filter != nullptr && !options_.filter->accepts_all() &&
             !options_.filter->matches(f.data, f.wirelen, f.wirelen)) {
             split_.clear();

@@ -128,6 +128,9 @@ private:
     std::uint64_t split_ts_ns_ = 0;    // its first piece's timestamp
     std::uint32_t nap_us_ = 100;       // how long frames gather after a wake-up (nap_and_receive)
     std::uint32_t nap_cap_us_ = 4000;  // the longest nap
+    // Frames carry epb_queue only when a file holds several queues: with one,
+    // the IDB's description names it, and 8 bytes a frame say nothing more.
+    std::uint32_t frame_queue_ = Frame::no_queue;
 };
 
 }  // namespace netring::xdp
