@@ -14,6 +14,10 @@ run_nr nosuch "$NETRING" capture -i nrnosuch0 -w "$NR_TMP/nosuch.pcapng"
 expect_error "no such interface" 2 'nrnosuch0' "$NR_IF_B" '(^|[^a-z])lo([^a-z]|$)'
 [ -e "$NR_TMP/nosuch.pcapng" ] && nr_log "note: no such interface still created $NR_TMP/nosuch.pcapng"
 
+# --- -i any, as tcpdump users type it: exit 2, and why it is not here ------------
+run_nr any "$NETRING" capture -i any -w "$NR_TMP/any.pcapng"
+expect_error any 2 "no such interface 'any'" "tcpdump's 'any'" 'name one interface' "$NR_IF_B"
+
 # --- missing -i: a usage error (exit 2) that names -i -------------------------
 run_nr noiface "$NETRING" capture -w "$NR_TMP/noiface.pcapng"
 expect_error "missing -i" 2 '(-i|interface)'

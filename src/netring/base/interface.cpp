@@ -109,7 +109,12 @@ std::vector<std::string> interface_names()
 
 std::string describe_missing_interface(const std::string &name)
 {
-    return fmt::format("no such interface '{}' (interfaces here: {})", name,
+    // tcpdump users reach for -i any; say why it is not here rather than
+    // only that no interface has that name.
+    const char *why = name == "any" ? ": tcpdump's 'any' (every interface at once, with Linux cooked headers "
+                                      "instead of Ethernet) has no netring equivalent; name one interface"
+                                    : "";
+    return fmt::format("no such interface '{}'{} (interfaces here: {})", name, why,
                        fmt::join(interface_names(), ", "));
 }
 
