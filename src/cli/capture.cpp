@@ -18,6 +18,7 @@
 #include "config.h"
 #include "drop_privileges.h"
 #include "errors.h"
+#include "number_checks.h"
 #include "post_rotate.h"
 #include "rotation_options.h"
 #include "status_line.h"
@@ -375,7 +376,7 @@ Command register_capture(CLI::App &parent)
     CLI::App *app = parent.add_subcommand("capture", "Capture frames from an interface into pcapng or pcap");
     app->add_option("-i,--interface", opts->interface, "Interface to capture on");
     app->add_option("-w,--write", opts->write_to, "Output file, or - for standard output");
-    app->add_option("-c,--count", opts->count, "Stop after COUNT frames");
+    app->add_option("-c,--count", opts->count, "Stop after COUNT frames")->check(counting_number);
     app->add_option("-s,--snapshot-length", opts->snaplen, "Bytes kept of each frame (0 = 262144)")
         ->check(CLI::Range(0U, max_snaplen));
     app->add_flag("-p,--no-promiscuous-mode", opts->no_promiscuous, "Do not put the interface in promiscuous mode");
@@ -398,7 +399,7 @@ Command register_capture(CLI::App &parent)
     app->add_option("filter", opts->filter_words, "libpcap filter expression");
     app->add_option("--backend", opts->backend, "Capture with packet (AF_PACKET) or xdp (AF_XDP)")
         ->check(CLI::IsMember({"packet", "xdp"}));
-    app->add_option("--queue", opts->queue, "xdp: the interface RX queue captured (default 0)");
+    app->add_option("--queue", opts->queue, "xdp: the interface RX queue captured (default 0)")->check(whole_number);
     app->add_option("--queues", opts->queues, "xdp: capture these RX queues (0-3, 0,2, all), a thread and socket each");
     app->add_option("--threads", opts->threads, "packet: N sockets in a PACKET_FANOUT group, a thread each")
         ->check(CLI::Range(1U, 64U));
@@ -415,9 +416,12 @@ Command register_capture(CLI::App &parent)
                     "Become USER (no capabilities) once the socket and output file are open");
     app->add_option("--xsk-map", opts->xsk_map, "xdp: join the XSKMAP pinned at PATH and load no XDP program");
     RotationOptions &r = opts->rotation;
-    app->add_option("-C,--file-size", r.file_size_mb, "Start a new file after MB millions of bytes");
-    app->add_option("-G,--rotate-seconds", r.rotate_seconds, "Start a new file every SEC seconds");
-    app->add_option("-W,--file-count", r.file_count, "Keep the last N files with -C; stop after N files with -G");
+    app->add_option("-C,--file-size", r.file_size_mb, "Start a new file after MB millions of bytes")
+        ->check(positive_number);
+    app->add_option("-G,--rotate-seconds", r.rotate_seconds, "Start a new file every SEC seconds")
+        ->check(counting_number);
+    app->add_option("-W,--file-count", r.file_count, "Keep the last N files with -C; stop after N files with -G")
+        ->check(counting_number);
     // One condition per -b, so that a filter expression may follow it.
     app->add_option("-b,--ring-buffer", r.ring,
                     "Rotate on filesize:KB, duration:SEC, interval:SEC or packets:N; keep files:N")

@@ -10,6 +10,7 @@
 
 #include "command.h"
 #include "errors.h"
+#include "number_checks.h"
 #include "status_line.h"
 #include "tx_backend.h"
 #include "tx_report.h"
@@ -394,8 +395,8 @@ Command register_replay(CLI::App &parent)
     app->add_option("-p,--pps", o->pps, "Frames per second")->check(CLI::PositiveNumber);
     app->add_option("-M,--mbps", o->mbps, "Megabits per second")->check(CLI::PositiveNumber);
     app->add_flag("-t,--topspeed", o->top_speed, "As fast as possible");
-    app->add_option("-l,--loop", o->loops, "Send the files LOOPS times (0: until stopped)");
-    app->add_option("-L,--limit", o->limit, "Stop after LIMIT frames");
+    app->add_option("-l,--loop", o->loops, "Send the files LOOPS times (0: until stopped)")->check(whole_number);
+    app->add_option("-L,--limit", o->limit, "Stop after LIMIT frames")->check(counting_number);
     app->add_option("--duration", o->duration, "Stop after SEC seconds")->check(CLI::PositiveNumber);
     app->add_flag("-K,--preload", o->preload, "Read the files into memory before sending");
     app->add_option("--oversize", o->oversize, "Frames over the MTU: skip, truncate or fail")

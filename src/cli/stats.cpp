@@ -10,6 +10,7 @@
 
 #include "command.h"
 #include "errors.h"
+#include "number_checks.h"
 #include "stats_modes.h"
 #include "netring/base/stop_signal.h"
 #include "netring/traffic/stamp.h"
@@ -103,15 +104,6 @@ bool sleep_until(std::uint64_t deadline_ns)
     }
     return false;
 }
-
-// Digits only: strtoull, under CLI11's conversion, would take "-3" for 2^64 - 3.
-const CLI::Validator whole_number(
-    [](const std::string &text) {
-        return !text.empty() && text.find_first_not_of("0123456789") == std::string::npos
-                   ? std::string()
-                   : fmt::format("'{}' is not a whole number (0, 1, 2, ...)", text);
-    },
-    "", "whole number");
 
 Command register_stats(CLI::App &parent)
 {

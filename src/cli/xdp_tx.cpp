@@ -14,6 +14,7 @@
 
 #include "command.h"
 #include "errors.h"
+#include "number_checks.h"
 #include "status_line.h"
 #include "tx_report.h"
 #include "netring/afxdp/xdp_tx_sender.h"
@@ -451,14 +452,14 @@ Command register_xdp_tx(CLI::App &parent)
     app->add_option("--flows", o->flows, "Vary the source port over N flows")->check(CLI::Range(1, 65535));
     app->add_option("--rate", o->rate, "Frames per second in all (k, M, G suffixes)");
     app->add_option("--bitrate", o->bitrate, "Bits per second of frame bytes in all (k, M, G suffixes)");
-    app->add_option("--count", o->count, "Stop after N frames in all");
+    app->add_option("--count", o->count, "Stop after N frames in all")->check(whole_number);
     app->add_option("--duration", o->duration, "Stop after SEC seconds")->check(CLI::PositiveNumber);
     app->add_option("--queues", o->queues, "One thread and AF_XDP socket per queue")->check(CLI::Range(1, 256));
-    app->add_option("--queue", o->first_queue, "First queue (default 0)");
+    app->add_option("--queue", o->first_queue, "First queue (default 0)")->check(whole_number);
     app->add_option("--batch", o->batch, "Frames per TX ring batch (default 64)")->check(CLI::Range(1, 4096));
     app->add_option("--tx-slots", o->slots, "TX ring slots per queue (default 4096)")
         ->check(CLI::Range(64, 1 << 20));
-    app->add_option("--stream", o->stream, "Stream id of the first queue's stamps (then +1 per queue)")
+    app->add_option("--stream", o->stream, "Stream id of the first queue's stamps (then +1 per queue)")->check(whole_number)
         ->check(CLI::Range(0, 65535));
     app->add_flag("--zero-copy", o->zero_copy, "Ask for zero-copy mode (falls back to copy mode)");
     app->add_flag("--json", o->json, "Print the report as one JSON object on stdout");

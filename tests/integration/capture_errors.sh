@@ -27,6 +27,11 @@ run_nr badq "$NETRING" capture -i "$NR_IF_B" -Q sideways -w "$NR_TMP/badq.pcapng
 expect_error "-Q sideways" 2 '(-Q|direction|sideways)'
 run_nr badfmt "$NETRING" capture -i "$NR_IF_B" --format pcapx -w "$NR_TMP/badfmt.pcapng"
 expect_error "--format pcapx" 2 '(format|pcapx)'
+# CLI11 would read -1 into an unsigned count as 2^64 - 1: "forever".
+run_nr cneg "$NETRING" capture -i "$NR_IF_B" -c -1 -w "$NR_TMP/cneg.pcapng"
+expect_error "-c -1" 2 'count' "'-1' is not a number from 1 up"
+run_nr czero "$NETRING" capture -i "$NR_IF_B" -c 0 -w "$NR_TMP/czero.pcapng"
+expect_error "-c 0" 2 'count' "'0' is not a number from 1 up"
 
 # --- interface down ---------------------------------------------------------
 ip -n "$NR_NS_B" link set "$NR_IF_B" down
