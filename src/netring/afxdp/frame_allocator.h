@@ -90,6 +90,25 @@ public:
         return free(chunk);
     }
 
+    // A chunk the kernel returns that goes straight back to it (RX ring to
+    // Fill ring) skips the free list, whose push and pop per frame cost more
+    // than the rest of the bookkeeping: unhand() checks it as reclaim() does
+    // and marks it free; rehand() marks it handed out again. The caller
+    // rehands a batch only after unhanding all of it, so that an address
+    // the kernel returned twice in one batch is still caught.
+    AddrCheck unhand(std::uint64_t addr, std::uint32_t len, std::uint64_t &chunk)
+    {
+        if (const AddrCheck check = rebase(addr, len, chunk); check != AddrCheck::ok)
+            return check;
+        std::uint8_t &state = handed_out_[index_of(chunk)];
+        if (state == 0)
+            return AddrCheck::not_handed_out;
+        state = 0;
+        return AddrCheck::ok;
+    }
+    // chunk: a start address that unhand() gave.
+    void rehand(std::uint64_t chunk) { handed_out_[index_of(chunk)] = 1; }
+
     // "0x1234: not handed out (socket frames 0x0..0x800000)" for logs and errors.
     [[nodiscard]] std::string explain(std::uint64_t addr, AddrCheck check) const;
 

@@ -162,10 +162,19 @@ std::uint32_t XskSocket::recycle(RxBatch &&batch, std::uint32_t used)
     if (batch.socket_ != this)
         return 0;
     used = std::min(used, batch.size());
+    // The chunks go straight back to the Fill ring (see FrameAllocator::unhand).
+    auto fill = fill_.reserve(used);
+    std::uint32_t filled = 0;
     for (std::uint32_t i = 0; i < used; ++i) {
         const xdp_desc &d = batch.token_[i];
-        const AddrCheck check = frames_.reclaim(d.addr, d.len);
-        if (check != AddrCheck::ok) {
+        std::uint64_t chunk = 0;
+        const AddrCheck check = frames_.unhand(d.addr, d.len, chunk);
+        if (check == AddrCheck::ok && filled < fill.size()) {
+            fill[filled++] = chunk;
+        } else if (check == AddrCheck::ok) {
+            frames_.rehand(chunk);
+            frames_.free(chunk);
+        } else {
             // Never reuse such a chunk; say so now and then, not per frame.
             ++rejected_;
             if (std::has_single_bit(rejected_))
@@ -173,6 +182,9 @@ std::uint32_t XskSocket::recycle(RxBatch &&batch, std::uint32_t used)
                              rejected_, frames_.explain(d.addr, check));
         }
     }
+    for (std::uint32_t i = 0; i < filled; ++i)
+        frames_.rehand(fill[i]);
+    fill_.submit(std::move(fill), filled);
     const std::uint32_t n = rx_.release(std::move(batch.token_), used);
     batch.socket_ = nullptr;
     refill();

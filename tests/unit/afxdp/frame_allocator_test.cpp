@@ -101,3 +101,29 @@ TEST_CASE("errors explain the address and the range")
     CHECK(msg.find("0x9000") != std::string::npos);
     CHECK(msg.find("0x0..0x1000") != std::string::npos);
 }
+
+TEST_CASE("a chunk going straight back to the kernel is checked and stays handed out")
+{
+    FrameAllocator a(0, 8, 2048);
+    std::vector<std::uint64_t> out(8, 0);
+    REQUIRE(a.allocate(out) == 8);
+    std::uint64_t chunk = 0;
+    // An RX address inside chunk 3 (headroom 256).
+    CHECK(a.unhand(3 * 2048 + 256, 60, chunk) == AddrCheck::ok);
+    CHECK(chunk == 3 * 2048);
+    // The same chunk again before the batch is rehanded: a double return.
+    std::uint64_t again = 0;
+    CHECK(a.unhand(3 * 2048 + 256, 60, again) == AddrCheck::not_handed_out);
+    a.rehand(chunk);
+    CHECK(a.available() == 0);  // never on the free list
+    CHECK(a.handed_out() == 8);
+    // Rehanded, it can come back once more; and it can still be freed for good.
+    CHECK(a.unhand(3 * 2048, 0, chunk) == AddrCheck::ok);
+    a.rehand(chunk);
+    CHECK(a.free(chunk) == AddrCheck::ok);
+    CHECK(a.available() == 1);
+    // Foreign and overrunning addresses are refused as reclaim() refuses them.
+    CHECK(a.unhand(8 * 2048, 0, chunk) == AddrCheck::out_of_range);
+    CHECK(a.unhand(5 * 2048 + 2000, 100, chunk) == AddrCheck::overruns_chunk);
+    CHECK(a.unhand(3 * 2048, 0, chunk) == AddrCheck::not_handed_out);  // freed above
+}
