@@ -8,7 +8,7 @@
 
 #include "catch.h"
 #include "netring/pcap/output.h"
-#include "file_size_limit.h"
+#include "full_disk.h"
 #include "temp_file.h"
 
 using namespace netring;
@@ -23,6 +23,15 @@ std::size_t test_record(const std::uint8_t *p, std::uint64_t, bool &is_frame)
     std::memcpy(&n, p, 4);
     is_frame = p[4] == 1;
     return n;
+}
+
+// A file output of 4 KiB buffers that walks test records.
+Output open_walked(const std::string &path)
+{
+    auto out = Output::open(path, 4096);
+    REQUIRE(out.ok());
+    out->set_walker(&test_record);
+    return std::move(out.value());
 }
 
 std::vector<std::uint8_t> record(std::uint32_t n, bool is_frame)
@@ -45,44 +54,40 @@ off_t file_size(const std::string &path)
 TEST_CASE("a failed write cuts the file back to its last whole record")
 {
     test::TempFile file(".bin");
-    auto out = Output::open(file.path(), 4096);
-    REQUIRE(out.ok());
-    out->set_walker(&test_record);
+    Output out = open_walked(file.path());
     const auto header = record(24, false);
     const auto frame = record(100, true);
-    REQUIRE(out->append(header.data(), header.size(), false).ok());
+    REQUIRE(out.append(header.data(), header.size(), false).ok());
     Status st;
     {
         FileSizeLimit limit(1000);  // 24 + 9 records of 100 fit; the 10th is cut
         for (int i = 0; i < 30 && st.ok(); ++i)
-            st = out->append(frame.data(), frame.size(), true);
+            st = out.append(frame.data(), frame.size(), true);
         if (st.ok())
-            st = out->flush();
+            st = out.flush();
     }
     REQUIRE_FALSE(st.ok());
     CHECK(st.error().code == EFBIG);
-    CHECK(out->frames_written() == 9);
+    CHECK(out.frames_written() == 9);
     CHECK(file_size(file.path()) == 24 + 9 * 100);
-    CHECK(out->failure() != nullptr);
+    CHECK(out.failure() != nullptr);
     // A failed output refuses more records instead of writing a torn one.
-    CHECK_FALSE(out->append(frame.data(), frame.size(), true).ok());
+    CHECK_FALSE(out.append(frame.data(), frame.size(), true).ok());
 }
 
 TEST_CASE("a failure after earlier flushes keeps their frames and the whole ones of the last buffer")
 {
     test::TempFile file(".bin");
-    auto out = Output::open(file.path(), 4096);
-    REQUIRE(out.ok());
-    out->set_walker(&test_record);
+    Output out = open_walked(file.path());
     const auto frame = record(300, true);
     const auto other = record(52, false);
     Status st;
     {
         FileSizeLimit limit(10'000);
         for (int i = 0; i < 100 && st.ok(); ++i) {
-            st = out->append(frame.data(), frame.size(), true);
+            st = out.append(frame.data(), frame.size(), true);
             if (st.ok() && i % 7 == 0)
-                st = out->append(other.data(), other.size(), false);
+                st = out.append(other.data(), other.size(), false);
         }
     }
     REQUIRE_FALSE(st.ok());
@@ -98,7 +103,7 @@ TEST_CASE("a failure after earlier flushes keeps their frames and the whole ones
             size += 52;
         }
     }
-    CHECK(out->frames_written() == frames);
+    CHECK(out.frames_written() == frames);
     CHECK(static_cast<std::uint64_t>(file_size(file.path())) == size);
 }
 

@@ -7,7 +7,7 @@
 
 #include "catch.h"
 #include "netring/pcap/pcap_writer.h"
-#include "file_size_limit.h"
+#include "full_disk.h"
 #include "temp_file.h"
 
 using namespace netring;
@@ -67,38 +67,5 @@ TEST_CASE("a pcap file cut short by a full disk ends with its last whole frame")
     idb.snaplen = 65535;
     auto w = PcapWriter::create(std::move(out.value()), idb);
     REQUIRE(w.ok());
-    Status st;
-    std::uint64_t accepted = 0;
-    {
-        test::FileSizeLimit limit(50'000);
-        for (std::uint32_t i = 0; i < 1000 && st.ok(); ++i) {
-            const std::vector<std::uint8_t> bytes(60 + (i * 97) % 1455, static_cast<std::uint8_t>(i));
-            Frame f;
-            f.data = bytes.data();
-            f.caplen = f.wirelen = static_cast<std::uint32_t>(bytes.size());
-            f.ts_ns = 1'700'000'000'000'000'000ULL + i;
-            st = w.value()->write(f);
-            accepted += st.ok() ? 1 : 0;
-        }
-    }
-    REQUIRE_FALSE(st.ok());
-    const std::uint64_t kept = w.value()->frames_written();
-    CHECK(kept > 0);
-    CHECK(kept < accepted);
-
-    char err[PCAP_ERRBUF_SIZE] = {};
-    pcap_t *p = pcap_open_offline(file.path().c_str(), err);
-    REQUIRE(p != nullptr);
-    pcap_pkthdr *h = nullptr;
-    const u_char *data = nullptr;
-    std::uint64_t n = 0;
-    int rc = 0;
-    while ((rc = pcap_next_ex(p, &h, &data)) == 1) {
-        CHECK(h->caplen == 60 + (n * 97) % 1455);
-        CHECK(data[0] == static_cast<std::uint8_t>(n));
-        ++n;
-    }
-    CHECK(rc == PCAP_ERROR_BREAK);  // a clean end, not a truncated record
-    pcap_close(p);
-    CHECK(n == kept);
+    test::check_cut_short(*w.value(), file.path(), 50'000);
 }

@@ -12,7 +12,7 @@
 #include "catch.h"
 #include "netring/pcap/rotating_sink.h"
 #include "netring/pcap/rotation_policy.h"
-#include "file_size_limit.h"
+#include "full_disk.h"
 
 using namespace netring;
 
