@@ -459,7 +459,8 @@ Command register_xdp_tx(CLI::App &parent)
     app->add_option("--batch", o->batch, "Frames per TX ring batch (default 64)")->check(CLI::Range(1, 4096));
     app->add_option("--tx-slots", o->slots, "TX ring slots per queue (default 4096)")
         ->check(CLI::Range(64, 1 << 20));
-    app->add_option("--stream", o->stream, "Stream id of the first queue's stamps (then +1 per queue)")->check(whole_number)
+    app->add_option("--stream", o->stream, "Stream id of the first queue's stamps (then +1 per queue)")
+        ->check(whole_number)
         ->check(CLI::Range(0, 65535));
     app->add_flag("--zero-copy", o->zero_copy, "Ask for zero-copy mode (falls back to copy mode)");
     app->add_flag("--json", o->json, "Print the report as one JSON object on stdout");

@@ -50,7 +50,8 @@ public:
         used_ += n;
         frames_pending_ += is_frame ? 1 : 0;
     }
-    // Without a walker, a failed write keeps nothing of the buffer it failed in.
+    // Without a walker, a failed write keeps and counts nothing of the buffer
+    // it failed in (a pipe's reader keeps what it got, but no frame is counted).
     void set_walker(RecordWalker walker) { walker_ = walker; }
     // Appends a whole record.
     Status append(const void *data, std::size_t n, bool is_frame);
