@@ -419,7 +419,7 @@ Command register_capture(CLI::App &parent)
     app->add_option("-C,--file-size", r.file_size_mb, "Start a new file after MB millions of bytes")
         ->check(positive_number);
     app->add_option("-G,--rotate-seconds", r.rotate_seconds, "Start a new file every SEC seconds")
-        ->check(counting_number);
+        ->check(whole_number);  // tcpdump takes -G 0 (no rotation)
     app->add_option("-W,--file-count", r.file_count, "Keep the last N files with -C; stop after N files with -G")
         ->check(counting_number);
     // One condition per -b, so that a filter expression may follow it.
