@@ -142,6 +142,11 @@ int run_capture(const CaptureOptions &o)
                                             fmt::join(interface_names(), ", ")));
     if (auto st = check_socket_options(o); !st)
         return usage("capture", st.error().context);
+    // As gzip does: file bytes on a terminal are noise and can leave it in
+    // a mode the user has to reset.
+    if (o.write_to == "-" && ::isatty(STDOUT_FILENO) == 1)
+        return usage("capture", "not writing capture data to a terminal: pipe standard output into a reader "
+                                "(netring capture -w - ... | tshark -r -), or leave out -w to print a line per frame");
     std::string problem;
     const auto stop = parse_autostop(o.autostop, o.duration, problem);
     if (!stop)

@@ -132,6 +132,19 @@ else
     nr_log "terminal: $lines lines, one per frame; e.g. $(sed -n 6p "$NR_TMP/tty.txt")"
 fi
 
+# --- -w - with a terminal on stdout: refused, nothing written to it -----------
+# script(1) runs the command on a pseudo-terminal and copies what it prints.
+start_bg --out "$NR_TMP/ttyw.out" in_b script -qfec "$NETRING capture -i $NR_IF_B -w - -a duration:2; echo rc=\$?" /dev/null
+wait_bg "$BG_PID" 20
+tr -d '\r' <"$NR_TMP/ttyw.out" >"$NR_TMP/ttyw.txt"
+if ! grep -q '^rc=2$' "$NR_TMP/ttyw.txt" || ! grep -q 'not writing capture data to a terminal' "$NR_TMP/ttyw.txt" ||
+    grep -qa 'Linux' "$NR_TMP/ttyw.txt"; then
+    head -c 300 "$NR_TMP/ttyw.txt" | od -c | head -n 5 | sed 's/^/    | /' >&2
+    soft_fail "-w - on a terminal: want exit 2 and the refusal, and no pcapng (its SHB names the OS)"
+else
+    nr_log "-w - on a terminal: $(grep 'not writing' "$NR_TMP/ttyw.txt")"
+fi
+
 # --- a terminal on stderr while writing a file: the status line --------------
 # Redrawn in place (\r) at most once a second with frames, bytes and drops,
 # cleared before the summary; absent with -q.
