@@ -251,26 +251,26 @@ int run_capture(const CaptureOptions &o)
 
     std::uint64_t bytes = 0;
     std::optional<Error> write_error;
+    bool limit_reached = false;  // -c, -a packets or filesize, or -W with -G
     const FrameHandler handler = [&](const Frame &f) {
         // Frames still held by capture threads at the end come here too.
-        if (write_error || (max_frames != 0 && frames >= max_frames) ||
-            (max_bytes != 0 && sink.bytes_written() >= max_bytes))
+        if (write_error || limit_reached)
             return false;
         if (auto st = sink.write(f); !st) {
             write_error = st.error();
             return false;
         }
-        if (rotating != nullptr && rotating->exhausted()) {
-            request_stop(-1);  // -W N with -G: the last file has ended
-            return false;
+        // -W N with -G: the last file has ended, and took no frame.
+        limit_reached = rotating != nullptr && rotating->exhausted();
+        if (!limit_reached) {
+            ++frames;
+            bytes += f.caplen;
+            limit_reached = (max_frames != 0 && frames >= max_frames) ||
+                            (max_bytes != 0 && sink.bytes_written() >= max_bytes);
         }
-        ++frames;
-        bytes += f.caplen;
-        if ((max_frames != 0 && frames >= max_frames) || (max_bytes != 0 && sink.bytes_written() >= max_bytes)) {
+        if (limit_reached)
             request_stop(-1);
-            return false;
-        }
-        return true;
+        return !limit_reached;
     };
 
     StatusLine status(!o.quiet && !o.write_to.empty() && o.write_to != "-");
@@ -333,14 +333,14 @@ int run_capture(const CaptureOptions &o)
     // arrived before the stop in a ring block that retires only after its
     // timeout (with 1 MiB blocks, 3,000 frames of a burst that ended just
     // before a SIGINT). One last look for them.
-    const bool settle = !write_error && !source_error && stop_requested() != -1 &&
-                        !(rotating != nullptr && rotating->exhausted());
+    const bool exhausted = rotating != nullptr && rotating->exhausted();
+    const bool settle = !write_error && !source_error && stop_requested() != -1 && !exhausted;
     if (merged == nullptr && settle)
         if (auto got = poll_settled(source, handler); !got)
             source_error = got.error();
 
     // What the threads captured before they stopped belongs in the file too.
-    if (merged != nullptr && !(rotating != nullptr && rotating->exhausted()))
+    if (merged != nullptr && !exhausted)
         merged->stop_and_drain(handler, settle);
     auto kernel = source.counters();
     const SourceCounters total = kernel ? kernel.value() : SourceCounters{};
