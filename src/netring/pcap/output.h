@@ -57,9 +57,10 @@ public:
     Status append(const void *data, std::size_t n, bool is_frame);
 
     Status flush();
-    [[nodiscard]] std::size_t buffered() const { return used_; }
     [[nodiscard]] std::uint64_t frames_written() const { return frames_written_; }
-    [[nodiscard]] std::uint64_t bytes_written() const { return offset_; }
+    // Bytes of whole records so far, in the file or buffered for it (what
+    // -a filesize and -b filesize count, as dumpcap counts its file).
+    [[nodiscard]] std::uint64_t bytes_written() const { return offset_ + used_; }
     [[nodiscard]] bool is_pipe() const { return !seekable_; }
     [[nodiscard]] const std::string &name() const { return name_; }
     // The error that stopped the output, if any.

@@ -27,7 +27,7 @@ public:
     Status flush() override { return out_.flush(); }
     Status finish(std::span<const InterfaceCounters> counters) override;
     [[nodiscard]] std::uint64_t frames_written() const override { return out_.frames_written(); }
-    [[nodiscard]] std::uint64_t bytes_written() const override { return out_.bytes_written() + out_.buffered(); }
+    [[nodiscard]] std::uint64_t bytes_written() const override { return out_.bytes_written(); }
     Output &output() { return out_; }
 
 private:
