@@ -198,8 +198,7 @@ Status PacketRxRing::setup(const RxOptions &o)
             return st;
     }
 
-    if (auto start = read_link_stats(ifindex_))
-        link_start_ = start.value();
+    link_ = LinkBaseline::take(ifindex_);
     sockaddr_ll sll{};
     sll.sll_family = AF_PACKET;
     sll.sll_protocol = htons(ETH_P_ALL);
@@ -411,9 +410,9 @@ Result<SourceCounters> PacketRxRing::counters()
         return st.error();
     SourceCounters out = totals_;
     out.received = totals_.received >= user_rejected_ ? totals_.received - user_rejected_ : 0;
-    if (auto now = read_link_stats(ifindex_)) {
-        out.if_received = now->rx_packets - link_start_.rx_packets;
-        out.if_dropped = (now->rx_dropped + now->rx_missed) - (link_start_.rx_dropped + link_start_.rx_missed);
+    if (auto link = link_.since()) {
+        out.if_received = link->received;
+        out.if_dropped = link->dropped;
     }
     return out;
 }

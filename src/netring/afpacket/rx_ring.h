@@ -113,7 +113,7 @@ private:
     const Filter *user_filter_ = nullptr;  // set only when the kernel cannot filter
     std::optional<std::uint16_t> fanout_group_;
     bool want_hash_ = false;
-    LinkStats link_start_{};
+    LinkBaseline link_;
     SourceCounters totals_{};
     std::uint64_t user_rejected_ = 0;
     std::uint64_t drops_attributed_ = 0;  // of totals_.dropped, already on a Frame::drops_before

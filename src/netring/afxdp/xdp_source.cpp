@@ -209,10 +209,7 @@ Result<std::vector<std::unique_ptr<XdpCaptureSource>>> XdpCaptureSource::open_qu
             src->promiscuous_ = held;
     }
     for (auto &src : sources) {
-        if (auto base = read_link_stats(info->index)) {
-            src->link_base_ = base.value();
-            src->have_link_base_ = true;
-        }
+        src->link_ = LinkBaseline::take(info->index);
     }
     // Without multi-buffer a frame must fit in one chunk after the
     // headroom; longer ones are dropped and counted (rx_dropped).
@@ -412,11 +409,9 @@ Result<SourceCounters> XdpCaptureSource::counters()
     SourceCounters c;
     c.dropped = dropped.value();
     c.received = accepted_ + c.dropped;
-    if (have_link_base_) {
-        if (auto now = read_link_stats(socket_->ifindex())) {
-            c.if_received = now->rx_packets - link_base_.rx_packets;
-            c.if_dropped = (now->rx_dropped + now->rx_missed) - (link_base_.rx_dropped + link_base_.rx_missed);
-        }
+    if (auto link = link_.since()) {
+        c.if_received = link->received;
+        c.if_dropped = link->dropped;
     }
     return c;
 }

@@ -115,8 +115,7 @@ private:
     XdpCaptureOptions options_;
     std::uint64_t mac_key_ = 0;  // the interface's MAC address, as reception_of() compares it
     KernelClock clock_;
-    LinkStats link_base_;
-    bool have_link_base_ = false;
+    LinkBaseline link_;
     bool fallback_warned_ = false;
     std::uint64_t accepted_ = 0;  // passed the filter
     std::uint64_t drops_seen_ = 0;     // dropped at the last read_drops()

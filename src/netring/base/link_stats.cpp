@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// RTM_GETLINK request and IFLA_STATS64 decoding.
+// Interface counters over rtnetlink: RTM_GETSTATS requests and IFLA_STATS_LINK_64 decoding.
 #include "netring/base/link_stats.h"
 
 #include <optional>
@@ -37,23 +37,6 @@ LinkStats from_kernel(const rtnl_link_stats64 &s)
 }
 
 }  // namespace
-
-Result<LinkStats> read_link_stats(unsigned ifindex)
-{
-    std::optional<LinkStats> found;
-    Status st = for_each_link_attribute(ifindex, [&found](const rtattr &rta) {
-        if (rta.rta_type != IFLA_STATS64 || RTA_PAYLOAD(&rta) < sizeof(rtnl_link_stats64))
-            return;
-        rtnl_link_stats64 s{};
-        std::memcpy(&s, RTA_DATA(&rta), sizeof(s));
-        found = from_kernel(s);
-    });
-    if (!st)
-        return st.error();
-    if (!found)
-        return Error::logic(fmt::format("RTM_GETLINK for interface index {} carried no IFLA_STATS64", ifindex));
-    return *found;
-}
 
 Result<LinkStatsReader> LinkStatsReader::open()
 {
@@ -107,6 +90,32 @@ Result<LinkStats> LinkStatsReader::read(unsigned ifindex)
             return Error::logic(fmt::format("RTM_GETSTATS for interface index {} carried no IFLA_STATS_LINK_64", ifindex));
         }
     }
+}
+
+LinkBaseline LinkBaseline::take(unsigned ifindex)
+{
+    LinkBaseline b;
+    b.ifindex_ = ifindex;
+    auto reader = LinkStatsReader::open();
+    if (!reader)
+        return b;
+    auto start = reader->read(ifindex);
+    if (!start)
+        return b;
+    b.start_ = start.value();
+    b.reader_ = std::move(reader.value());
+    return b;
+}
+
+std::optional<LinkDelta> LinkBaseline::since()
+{
+    if (!reader_)
+        return std::nullopt;
+    auto now = reader_->read(ifindex_);
+    if (!now)
+        return std::nullopt;
+    return LinkDelta{now->rx_packets - start_.rx_packets,
+                     (now->rx_dropped + now->rx_missed) - (start_.rx_dropped + start_.rx_missed)};
 }
 
 }  // namespace netring

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 
 #include "netring/base/result.h"
 #include "netring/base/unique_fd.h"
@@ -21,9 +22,6 @@ struct LinkStats {
     std::uint64_t rx_missed = 0;  // rx_missed_errors: the NIC's own drops
 };
 
-// RTM_GETLINK for one interface index; ENODEV when it has gone away.
-Result<LinkStats> read_link_stats(unsigned ifindex);
-
 // For reading the same counters again and again (netring stats, ten times a
 // second): one rtnetlink socket kept open, and RTM_GETSTATS asking for
 // IFLA_STATS_LINK_64 alone, so each reply is a few hundred bytes instead of
@@ -40,6 +38,29 @@ private:
     explicit LinkStatsReader(UniqueFd fd) : fd_(std::move(fd)) {}
     UniqueFd fd_;
     std::uint32_t seq_ = 0;
+};
+
+// What an interface received and dropped since a capture began.
+struct LinkDelta {
+    std::uint64_t received = 0;
+    std::uint64_t dropped = 0;  // rx_dropped + rx_missed
+};
+
+// The interface's counters at the start of a capture, and a reader kept open
+// to subtract them from later ones. Capture threads ask five times a second:
+// a new socket and a whole RTM_GETLINK reply each time cost more than the
+// question is worth.
+class LinkBaseline {
+public:
+    // Never fails: a baseline that cannot be read answers nothing later.
+    static LinkBaseline take(unsigned ifindex);
+    // Nothing when the counters cannot be read (no baseline, interface gone).
+    std::optional<LinkDelta> since();
+
+private:
+    std::optional<LinkStatsReader> reader_;
+    unsigned ifindex_ = 0;
+    LinkStats start_{};
 };
 
 }  // namespace netring
