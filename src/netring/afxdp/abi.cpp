@@ -10,8 +10,7 @@ static_assert(bpf_f_xdp_has_frags == BPF_F_XDP_HAS_FRAGS);
 #ifdef BPF_F_XDP_DEV_BOUND_ONLY
 static_assert(bpf_f_xdp_dev_bound_only == BPF_F_XDP_DEV_BOUND_ONLY);
 #endif
-// The instruction encoding and the xdp_md fields the built-in program uses.
-static_assert(sizeof(bpf_insn) == 8);
+// The xdp_md fields the built-in program uses (bpf_insn.h checks the instruction encoding).
 static_assert(offsetof(xdp_md, data) == 0);
 static_assert(offsetof(xdp_md, data_end) == 4);
 static_assert(offsetof(xdp_md, data_meta) == 8);

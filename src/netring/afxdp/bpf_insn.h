@@ -7,18 +7,32 @@
 // is a map fd that the kernel replaces by the map at load time.
 #pragma once
 
+#include <bit>
 #include <cstdint>
 #include <linux/bpf.h>
 #include <vector>
 
 namespace netring::bpf {
 
+// The kernel's struct bpf_insn, under a name of our own: libpcap's
+// <pcap/bpf.h> defines a different struct bpf_insn (classic BPF), and a
+// program holding both breaks the one-definition rule, which link-time
+// optimisation reports and may act on.
+struct Insn {
+    std::uint8_t code;
+    std::uint8_t dst_reg : 4;
+    std::uint8_t src_reg : 4;
+    std::int16_t off;
+    std::int32_t imm;
+};
+static_assert(sizeof(Insn) == sizeof(::bpf_insn));
+
 enum Reg : std::uint8_t { r0 = 0, r1, r2, r3, r4, r5, r6, r7, r8, r9, r10 };
 
-constexpr bpf_insn make_insn(std::uint8_t code, std::uint8_t dst, std::uint8_t src, std::int16_t off,
-                             std::int32_t imm)
+constexpr Insn make_insn(std::uint8_t code, std::uint8_t dst, std::uint8_t src, std::int16_t off,
+                         std::int32_t imm)
 {
-    bpf_insn insn{};
+    Insn insn{};
     insn.code = code;
     insn.dst_reg = dst & 0xf;
     insn.src_reg = src & 0xf;
@@ -27,39 +41,45 @@ constexpr bpf_insn make_insn(std::uint8_t code, std::uint8_t dst, std::uint8_t s
     return insn;
 }
 
-constexpr bpf_insn mov64_reg(Reg dst, Reg src) { return make_insn(BPF_ALU64 | BPF_MOV | BPF_X, dst, src, 0, 0); }
-constexpr bpf_insn mov64_imm(Reg dst, std::int32_t imm)
+// Every field where the kernel's struct has it.
+static_assert([] {
+    const auto k = std::bit_cast<::bpf_insn>(make_insn(0x12, 3, 4, -5, 0x6789abc));
+    return k.code == 0x12 && k.dst_reg == 3 && k.src_reg == 4 && k.off == -5 && k.imm == 0x6789abc;
+}());
+
+constexpr Insn mov64_reg(Reg dst, Reg src) { return make_insn(BPF_ALU64 | BPF_MOV | BPF_X, dst, src, 0, 0); }
+constexpr Insn mov64_imm(Reg dst, std::int32_t imm)
 {
     return make_insn(BPF_ALU64 | BPF_MOV | BPF_K, dst, 0, 0, imm);
 }
-constexpr bpf_insn add64_imm(Reg dst, std::int32_t imm)
+constexpr Insn add64_imm(Reg dst, std::int32_t imm)
 {
     return make_insn(BPF_ALU64 | BPF_ADD | BPF_K, dst, 0, 0, imm);
 }
 // dst = *(size *)(src + off)
-constexpr bpf_insn load_mem(std::uint8_t size, Reg dst, Reg src, std::int16_t off)
+constexpr Insn load_mem(std::uint8_t size, Reg dst, Reg src, std::int16_t off)
 {
     return make_insn(BPF_LDX | BPF_MEM | size, dst, src, off, 0);
 }
 // *(size *)(dst + off) = src
-constexpr bpf_insn store_reg(std::uint8_t size, Reg dst, Reg src, std::int16_t off)
+constexpr Insn store_reg(std::uint8_t size, Reg dst, Reg src, std::int16_t off)
 {
     return make_insn(BPF_STX | BPF_MEM | size, dst, src, off, 0);
 }
 // *(size *)(dst + off) = imm
-constexpr bpf_insn store_imm(std::uint8_t size, Reg dst, std::int16_t off, std::int32_t imm)
+constexpr Insn store_imm(std::uint8_t size, Reg dst, std::int16_t off, std::int32_t imm)
 {
     return make_insn(BPF_ST | BPF_MEM | size, dst, 0, off, imm);
 }
-constexpr bpf_insn call(std::int32_t helper) { return make_insn(BPF_JMP | BPF_CALL, 0, 0, 0, helper); }
-constexpr bpf_insn exit_insn() { return make_insn(BPF_JMP | BPF_EXIT, 0, 0, 0, 0); }
+constexpr Insn call(std::int32_t helper) { return make_insn(BPF_JMP | BPF_CALL, 0, 0, 0, helper); }
+constexpr Insn exit_insn() { return make_insn(BPF_JMP | BPF_EXIT, 0, 0, 0, 0); }
 
 // Appends instructions; jumps name a label that bind() places later.
 class Assembler {
 public:
     using Label = std::size_t;
 
-    void emit(const bpf_insn &insn) { insns_.push_back(insn); }
+    void emit(const Insn &insn) { insns_.push_back(insn); }
     // dst = map (two instructions).
     void load_map_fd(Reg dst, int map_fd)
     {
@@ -87,9 +107,9 @@ public:
 
     // The program with every jump offset resolved (relative to the next
     // instruction); empty if a label was never bound.
-    [[nodiscard]] std::vector<bpf_insn> finish() const
+    [[nodiscard]] std::vector<Insn> finish() const
     {
-        std::vector<bpf_insn> out = insns_;
+        std::vector<Insn> out = insns_;
         for (const auto &f : fixups_) {
             if (targets_[f.label] == unbound)
                 return {};
@@ -105,7 +125,7 @@ private:
         std::size_t at;
         Label label;
     };
-    std::vector<bpf_insn> insns_;
+    std::vector<Insn> insns_;
     std::vector<std::size_t> targets_;
     std::vector<Fixup> fixups_;
 };

@@ -7,6 +7,7 @@
 #include <span>
 #include <string>
 
+#include "netring/afxdp/bpf_insn.h"
 #include "netring/base/result.h"
 #include "netring/base/unique_fd.h"
 
@@ -17,7 +18,7 @@ Result<UniqueFd> create_map(std::uint32_t type, std::uint32_t key_size, std::uin
 
 struct ProgramLoad {
     std::uint32_t type = BPF_PROG_TYPE_XDP;
-    std::span<const bpf_insn> insns;
+    std::span<const Insn> insns;
     const char *license = "GPL";
     const char *name = "";  // at most 15 characters
     std::uint32_t expected_attach_type = 0;

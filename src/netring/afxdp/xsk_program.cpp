@@ -9,7 +9,7 @@
 
 namespace netring::xdp {
 
-std::vector<bpf_insn> xsk_redirect_program(int xskmap_fd, std::int32_t stamp_helper, std::uint32_t clock)
+std::vector<bpf::Insn> xsk_redirect_program(int xskmap_fd, std::int32_t stamp_helper, std::uint32_t clock)
 {
     using namespace netring::bpf;
     constexpr auto meta_len = static_cast<std::int32_t>(sizeof(RxMeta));

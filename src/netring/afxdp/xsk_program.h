@@ -3,8 +3,9 @@
 #pragma once
 
 #include <cstdint>
-#include <linux/bpf.h>
 #include <vector>
+
+#include "netring/afxdp/bpf_insn.h"
 
 namespace netring::xdp {
 
@@ -26,6 +27,6 @@ namespace netring::xdp {
 // frames go on to the stack.
 // stamp_helper is BPF_FUNC_ktime_get_tai_ns (clock CLOCK_TAI) or
 // BPF_FUNC_ktime_get_ns (CLOCK_MONOTONIC).
-std::vector<bpf_insn> xsk_redirect_program(int xskmap_fd, std::int32_t stamp_helper, std::uint32_t clock);
+std::vector<bpf::Insn> xsk_redirect_program(int xskmap_fd, std::int32_t stamp_helper, std::uint32_t clock);
 
 }  // namespace netring::xdp

@@ -16,8 +16,8 @@ using namespace netring;
 
 namespace {
 
-bool is_call(const bpf_insn &i, int helper) { return i.code == (BPF_JMP | BPF_CALL) && i.imm == helper; }
-bool is_jump(const bpf_insn &i)
+bool is_call(const bpf::Insn &i, int helper) { return i.code == (BPF_JMP | BPF_CALL) && i.imm == helper; }
+bool is_jump(const bpf::Insn &i)
 {
     const auto op = static_cast<std::uint8_t>(i.code & 0xf0);
     return (i.code & 0x07) == BPF_JMP && op != BPF_CALL && op != BPF_EXIT;
@@ -36,7 +36,7 @@ TEST_CASE("the program redirects to the XSKMAP given by fd, passing when no sock
     CHECK(p[p.size() - 3].dst_reg == bpf::r3);
     CHECK(p[p.size() - 3].imm == XDP_PASS);
     // r1 = map: a two-instruction ld_imm64 with src = BPF_PSEUDO_MAP_FD.
-    const bpf_insn &ld = p[p.size() - 5];
+    const bpf::Insn &ld = p[p.size() - 5];
     CHECK(ld.code == (BPF_LD | BPF_DW | BPF_IMM));
     CHECK(ld.src_reg == BPF_PSEUDO_MAP_FD);
     CHECK(ld.dst_reg == bpf::r1);
@@ -44,7 +44,7 @@ TEST_CASE("the program redirects to the XSKMAP given by fd, passing when no sock
     CHECK(p[p.size() - 4].code == 0);
     CHECK(p[p.size() - 4].imm == 0);
     // r2 = ctx->rx_queue_index, from the saved context.
-    const bpf_insn &queue = p[p.size() - 6];
+    const bpf::Insn &queue = p[p.size() - 6];
     CHECK(queue.code == (BPF_LDX | BPF_MEM | BPF_W));
     CHECK(queue.src_reg == bpf::r6);
     CHECK(queue.off == offsetof(xdp_md, rx_queue_index));
@@ -72,7 +72,7 @@ TEST_CASE("the metadata record is stamped with the chosen helper and clock")
         const auto p = xdp::xsk_redirect_program(3, helper, clock);
         CHECK(is_call(p[1], helper));
         bool adjust = false, clock_store = false, magic_store = false, ts_store = false;
-        for (const bpf_insn &i : p) {
+        for (const bpf::Insn &i : p) {
             if (is_call(i, BPF_FUNC_xdp_adjust_meta))
                 adjust = true;
             if (i.code == (BPF_ST | BPF_MEM | BPF_W) && i.off == offsetof(xdp::RxMeta, clock))
