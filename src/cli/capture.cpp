@@ -64,8 +64,9 @@ Result<RotatedWriter> make_writer(Output out, const CaptureOptions &o, std::span
 
 Result<std::unique_ptr<FrameSink>> open_sink(const CaptureOptions &o, std::span<const InterfaceDescription> idbs)
 {
-    // No -w: a terminal gets lines, anything else gets a pcapng stream.
-    if (o.write_to.empty() && ::isatty(STDOUT_FILENO) == 1)
+    // No -w: a terminal gets lines, anything else gets a pcapng stream,
+    // unless --print asks for lines there too.
+    if (o.write_to.empty() && (o.print || ::isatty(STDOUT_FILENO) == 1))
         return std::unique_ptr<FrameSink>(std::make_unique<TextSink>(stdout));
     auto out = Output::open(o.write_to.empty() ? "-" : o.write_to);
     if (!out)
@@ -147,6 +148,9 @@ int run_capture(const CaptureOptions &o)
     if (o.write_to == "-" && ::isatty(STDOUT_FILENO) == 1)
         return usage("capture", "not writing capture data to a terminal: pipe standard output into a reader "
                                 "(netring capture -w - ... | tshark -r -), or leave out -w to print a line per frame");
+    if (o.print && o.write_to == "-")
+        return usage("capture", "--print and -w - would both write to standard output: write the capture to a "
+                                "file with -w FILE, or leave out -w to have only the lines");
     std::string problem;
     const auto stop = parse_autostop(o.autostop, o.duration, problem);
     if (!stop)
@@ -249,6 +253,20 @@ int run_capture(const CaptureOptions &o)
     const std::uint64_t max_bytes = stop->kilobytes * 1000;
     const bool to_pipe = o.write_to.empty() || o.write_to == "-";
 
+    // tcpdump's --print: lines on stdout while the frames go to a file.
+    std::optional<TextSink> printer;
+    if (o.print && !o.write_to.empty())
+        printer.emplace(stdout);
+    // The lines' reader went away (| head) or their output failed: no more
+    // lines, and the capture stops as on a signal, so that what the sockets
+    // hold still reaches the file.
+    std::optional<Error> print_error;
+    const auto print_failed = [&](const Error &e) {
+        print_error = e;
+        printer.reset();
+        request_stop(SIGPIPE);
+    };
+
     std::uint64_t bytes = 0;
     std::optional<Error> write_error;
     bool limit_reached = false;  // -c, -a packets or filesize, or -W with -G
@@ -267,13 +285,17 @@ int run_capture(const CaptureOptions &o)
             bytes += f.caplen;
             limit_reached = (max_frames != 0 && frames >= max_frames) ||
                             (max_bytes != 0 && sink.bytes_written() >= max_bytes);
+            if (printer)
+                if (auto st = printer->write(f); !st)
+                    print_failed(st.error());
         }
         if (limit_reached)
             request_stop(-1);
         return !limit_reached;
     };
 
-    StatusLine status(!o.quiet && !o.write_to.empty() && o.write_to != "-");
+    // Not with --print, whose lines may share the terminal.
+    StatusLine status(!o.quiet && !o.print && !o.write_to.empty() && o.write_to != "-");
     std::optional<Error> source_error;
     std::uint64_t last_flush = start_mono;
     std::uint64_t last_stats = start_mono;
@@ -298,6 +320,9 @@ int run_capture(const CaptureOptions &o)
                 write_error = st.error();
             last_flush = now;
         }
+        if (printer)
+            if (auto st = printer->flush(); !st)
+                print_failed(st.error());
         // Time limits end files even when nothing arrives.
         if (rotating != nullptr && !write_error) {
             if (auto st = rotating->tick(realtime_ns()); !st)
@@ -351,6 +376,9 @@ int run_capture(const CaptureOptions &o)
     Status finished = sink.finish(counters);
     if (!write_error && !finished)
         write_error = finished.error();
+    if (printer)
+        if (auto st = printer->flush(); !st)
+            print_failed(st.error());
     if (post)
         post->wait_all();
 
@@ -370,6 +398,8 @@ int run_capture(const CaptureOptions &o)
     // A reader that went away (| head) is a normal end, as it is for tcpdump.
     if (write_error && write_error->code != EPIPE)
         return report("capture", *write_error);
+    if (print_error && print_error->code != EPIPE)
+        return report("capture", *print_error);
     return exit_ok;
 }
 
@@ -401,6 +431,7 @@ Command register_capture(CLI::App &parent)
         ->check(CLI::IsMember({"micro", "nano"}));
     app->add_flag("-q,--quiet", opts->quiet, "No status line");
     app->add_flag("-v,--verbose", opts->verbose, "With several sockets, a final line for each");
+    app->add_flag("--print", opts->print, "A line per frame on standard output, also with -w FILE or into a pipe");
     app->add_option("filter", opts->filter_words, "libpcap filter expression");
     app->add_option("--backend", opts->backend, "Capture with packet (AF_PACKET) or xdp (AF_XDP)")
         ->check(CLI::IsMember({"packet", "xdp"}));

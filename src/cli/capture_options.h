@@ -27,6 +27,7 @@ struct CaptureOptions {
     std::string precision = "nano";
     bool quiet = false;
     bool verbose = false;
+    bool print = false;  // --print: a line per frame on stdout, besides -w FILE or instead of a pcapng pipe
     std::vector<std::string> filter_words;
     std::string backend = "packet";
     std::uint32_t queue = 0;

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# -Q in/out/inout match tcpdump -Q on two-way traffic, -p leaves promiscuous mode alone, -a takes one value, a terminal gets one line per frame.
+# -Q in/out/inout match tcpdump -Q on two-way traffic, -p leaves promiscuous mode alone, -a takes one value, a terminal (or --print) gets one line per frame.
 . "$(dirname "$0")/lib.sh"
 
 nr_require_root
@@ -131,6 +131,60 @@ else
     done
     nr_log "terminal: $lines lines, one per frame; e.g. $(sed -n 6p "$NR_TMP/tty.txt")"
 fi
+
+# --- --print: lines into a pipe, and beside -w FILE ----------------------------
+# tcpdump's --print. Without it a pipe gets pcapng; with it, one line per
+# frame. With -w FILE the lines go to stdout and the frames to the file, line
+# for line the same frames (their lengths, in order, as tshark reads the file).
+line_re='^[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]+ [0-9]+ 02:77:00:00:00:0a > [0-9a-f:]{17} '
+N_PRINT=40
+start_bg --out "$NR_TMP/print.txt" in_b "$NETRING" capture -i "$NR_IF_B" -c "$N_PRINT" --print
+pr=$BG_PID
+wait_capture_ready "$pr" "$NR_NS_B" "$NR_IF_B" || fail "--print into a file did not start capturing"
+send_mix --count "$N_PRINT" --seed 34 --gap 0.0003 -q
+wait_bg "$pr" 20
+lines=$(grep -c -E "$line_re" "$NR_TMP/print.txt")
+if [ "$BG_RC" != 0 ] || [ "$lines" != "$N_PRINT" ] || grep -qa 'Linux' "$NR_TMP/print.txt"; then
+    head -c 300 "$NR_TMP/print.txt" | od -c | head -n 5 | sed 's/^/    | /' >&2
+    soft_fail "--print into a file: exit $BG_RC, $lines frame lines, want $N_PRINT and no pcapng (its SHB names the OS)"
+else
+    nr_log "--print into a file: $lines lines"
+fi
+
+start_bg --out "$NR_TMP/print2.txt" in_b "$NETRING" capture -i "$NR_IF_B" -c "$N_PRINT" --print \
+    -w "$NR_TMP/print.pcapng"
+pr=$BG_PID
+wait_capture_ready "$pr" "$NR_NS_B" "$NR_IF_B" || fail "--print -w FILE did not start capturing"
+send_mix --count "$N_PRINT" --seed 35 --gap 0.0003 -q
+wait_bg "$pr" 20
+grep -E "$line_re" "$NR_TMP/print2.txt" | awk '{ print $2 }' >"$NR_TMP/print2.len"
+tshark -r "$NR_TMP/print.pcapng" -T fields -e frame.len 2>/dev/null >"$NR_TMP/print2.tshark"
+if [ "$BG_RC" != 0 ] || [ "$(wc -l <"$NR_TMP/print2.len")" != "$N_PRINT" ] ||
+    ! cmp -s "$NR_TMP/print2.len" "$NR_TMP/print2.tshark"; then
+    soft_fail "--print -w FILE: exit $BG_RC, $(wc -l <"$NR_TMP/print2.len") lines and $(wc -l <"$NR_TMP/print2.tshark") frames in the file, want $N_PRINT of each, the same lengths in the same order"
+else
+    nr_log "--print -w FILE: $N_PRINT lines, and the same $N_PRINT frames in the file"
+fi
+
+# The lines' reader goes away (| head): the capture ends as on SIGINT, exit
+# 0, and the file holds every frame the final line counts.
+start_bg --out "$NR_TMP/head.rc" in_b bash -c "'$NETRING' capture -i $NR_IF_B -w '$NR_TMP/head.pcapng' --print \
+    2>'$NR_TMP/head.err' | head -n 3 >'$NR_TMP/head.txt'; echo \${PIPESTATUS[0]}"
+hd=$BG_PID
+wait_capture_ready "$hd" "$NR_NS_B" "$NR_IF_B" || fail "--print -w FILE | head did not start capturing"
+send_mix --count 400 --seed 36 --gap 0.001 -q
+wait_bg "$hd" 20
+counted=$(sed -n 's/^\([0-9]*\) packets captured.*/\1/p' "$NR_TMP/head.err")
+in_file=$(pcap_count "$NR_TMP/head.pcapng")
+if [ "$(cat "$NR_TMP/head.rc")" != 0 ] || [ "$(wc -l <"$NR_TMP/head.txt")" != 3 ] || [ -z "$counted" ] ||
+    [ "$counted" -lt 3 ] || [ "$in_file" != "$counted" ]; then
+    soft_fail "--print -w FILE | head -n 3: exit $(cat "$NR_TMP/head.rc"), $(wc -l <"$NR_TMP/head.txt") lines, '$counted' counted and $in_file frames in the file; stderr: $(head -n 2 "$NR_TMP/head.err")"
+else
+    nr_log "--print -w FILE | head -n 3: exit 0, $counted frames counted, all $in_file in the file"
+fi
+
+run_nr print-stdout "$NETRING" capture -i "$NR_IF_B" --print -w - -c 1
+expect_error print-stdout 2 '--print and -w - would both write to standard output'
 
 # --- -w - with a terminal on stdout: refused, nothing written to it -----------
 # script(1) runs the command on a pseudo-terminal and copies what it prints.

@@ -13,7 +13,7 @@ Status TextSink::write(const Frame &frame)
     const std::string line = summarize_frame(frame);
     if (std::fprintf(out_, "%s\n", line.c_str()) < 0) {
         const int err = errno;
-        return Error::sys(err, "write to terminal");
+        return Error::sys(err, "write frame lines");
     }
     ++lines_;
     bytes_ += line.size() + 1;
@@ -24,7 +24,7 @@ Status TextSink::flush()
 {
     if (std::fflush(out_) != 0) {
         const int err = errno;
-        return Error::sys(err, "flush terminal output");
+        return Error::sys(err, "flush frame lines");
     }
     return {};
 }
