@@ -4,6 +4,7 @@
 #include <bit>
 #include <cerrno>
 #include <csignal>
+#include <cstdio>
 #include <memory>
 #include <optional>
 #include <unistd.h>
@@ -18,6 +19,7 @@
 #include "config.h"
 #include "drop_privileges.h"
 #include "errors.h"
+#include "interface_list.h"
 #include "number_checks.h"
 #include "post_rotate.h"
 #include "rotation_options.h"
@@ -138,6 +140,8 @@ Status check_socket_options(const CaptureOptions &o)
 
 int run_capture(const CaptureOptions &o)
 {
+    if (o.list_interfaces)
+        return print_interface_list();
     if (o.interface.empty())
         return usage("capture", fmt::format("-i IFACE is required (interfaces here: {})",
                                             fmt::join(interface_names(), ", ")));
@@ -432,6 +436,12 @@ Command register_capture(CLI::App &parent)
     app->add_flag("-q,--quiet", opts->quiet, "No status line");
     app->add_flag("-v,--verbose", opts->verbose, "With several sockets, a final line for each");
     app->add_flag("--print", opts->print, "A line per frame on standard output, also with -w FILE or into a pipe");
+    app->add_flag("-l", opts->line_buffered, "Line-buffered standard output: each line reaches a pipe at once");
+    // tcpdump users type -n (or -nn) by habit; netring never resolves names.
+    app->add_flag_function("-n", [](std::int64_t) {},
+                           "Addresses and ports as numbers (always so; accepted for tcpdump's habit)");
+    app->add_flag("-D,--list-interfaces", opts->list_interfaces,
+                  "List the interfaces (numbered: -i takes the number too) and exit");
     app->add_option("filter", opts->filter_words, "libpcap filter expression");
     app->add_option("--backend", opts->backend, "Capture with packet (AF_PACKET) or xdp (AF_XDP)")
         ->check(CLI::IsMember({"packet", "xdp"}));
@@ -470,6 +480,10 @@ Command register_capture(CLI::App &parent)
     return Command{app, [opts] {
                        if (opts->snaplen == 0)
                            opts->snaplen = max_snaplen;
+                       opts->interface = resolve_interface_argument(opts->interface);
+                       // As tcpdump -l: before anything is written to stdout.
+                       if (opts->line_buffered)
+                           std::setvbuf(stdout, nullptr, _IOLBF, 0);
                        return run_capture(*opts);
                    }};
 }

@@ -28,6 +28,8 @@ struct CaptureOptions {
     bool quiet = false;
     bool verbose = false;
     bool print = false;  // --print: a line per frame on stdout, besides -w FILE or instead of a pcapng pipe
+    bool line_buffered = false;    // -l
+    bool list_interfaces = false;  // -D
     std::vector<std::string> filter_words;
     std::string backend = "packet";
     std::uint32_t queue = 0;

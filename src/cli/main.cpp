@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // netring's entry point: registers the subcommands and runs the chosen one.
+#include <string>
 #include <vector>
 
 #include <CLI/CLI.hpp>
@@ -35,7 +36,12 @@ int main(int argc, char **argv)
         if (e.get_exit_code() == 0)
             return app.exit(e);
         // CLI11 has an exit code per kind of parse error; ours is one: 2.
-        fmt::print(stderr, "netring: {} (see netring --help)\n", e.what());
+        // Point at the help of the subcommand whose options were wrong.
+        std::string help = "netring --help";
+        for (const Command &c : commands)
+            if (c.app->parsed())
+                help = fmt::format("netring {} --help", c.app->get_name());
+        fmt::print(stderr, "netring: {} (see {})\n", e.what(), help);
         return exit_usage;
     }
     // The default logger writes to stdout, which may be the capture stream (-w -);

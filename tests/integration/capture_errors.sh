@@ -32,6 +32,9 @@ run_nr cneg "$NETRING" capture -i "$NR_IF_B" -c -1 -w "$NR_TMP/cneg.pcapng"
 expect_error "-c -1" 2 'count' "'-1' is not a number from 1 up"
 run_nr czero "$NETRING" capture -i "$NR_IF_B" -c 0 -w "$NR_TMP/czero.pcapng"
 expect_error "-c 0" 2 'count' "'0' is not a number from 1 up"
+# An option capture does not have: the hint names capture's own help.
+run_nr badopt "$NETRING" capture -i "$NR_IF_B" -x -w "$NR_TMP/badopt.pcapng"
+expect_error "-x" 2 'not expected: -x' 'see netring capture --help'
 
 # --- interface down ---------------------------------------------------------
 ip -n "$NR_NS_B" link set "$NR_IF_B" down

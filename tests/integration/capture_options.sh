@@ -186,6 +186,27 @@ fi
 run_nr print-stdout "$NETRING" capture -i "$NR_IF_B" --print -w - -c 1
 expect_error print-stdout 2 '--print and -w - would both write to standard output'
 
+# --- tcpdump's habits: -D lists interfaces numbered, -i takes the number, -nn, -l
+idx=$(ip -n "$NR_NS_B" -o link show dev "$NR_IF_B" | cut -d: -f1)
+run_nr list "$NETRING" capture -D
+if [ "$RC" != 0 ] || ! grep -qx "$idx\.$NR_IF_B \[Up, Running\]" "$NR_TMP/list.out" ||
+    ! grep -q '^[0-9]*\.lo \[' "$NR_TMP/list.out"; then
+    soft_fail "-D: exit $RC, want a line '$idx.$NR_IF_B [Up, Running]' and one for lo: $(tr '\n' ';' <"$NR_TMP/list.out")"
+else
+    nr_log "-D: $(tr '\n' ';' <"$NR_TMP/list.out")"
+fi
+start_bg --out "$NR_TMP/habits.txt" in_b "$NETRING" capture -nn -l -i "$idx" -c 10 --print
+hb=$BG_PID
+wait_capture_ready "$hb" "$NR_NS_B" "$NR_IF_B" || fail "-nn -l -i $idx did not start capturing on $NR_IF_B"
+send_mix --count 10 --seed 37 --gap 0.0003 -q
+wait_bg "$hb" 20
+lines=$(grep -c -E "$line_re" "$NR_TMP/habits.txt")
+if [ "$BG_RC" != 0 ] || [ "$lines" != 10 ]; then
+    soft_fail "-nn -l -i $idx --print: exit $BG_RC, $lines lines, want 10"
+else
+    nr_log "-nn -l -i $idx --print: 10 lines from $NR_IF_B"
+fi
+
 # --- -w - with a terminal on stdout: refused, nothing written to it -----------
 # script(1) runs the command on a pseudo-terminal and copies what it prints.
 start_bg --out "$NR_TMP/ttyw.out" in_b script -qfec "$NETRING capture -i $NR_IF_B -w - -a duration:2; echo rc=\$?" /dev/null

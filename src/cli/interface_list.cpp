@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Listing interfaces for -D, and -i by number.
+#include "interface_list.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <net/if.h>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "errors.h"
+#include "netring/base/interface.h"
+
+namespace netring::cli {
+
+int print_interface_list()
+{
+    for (const std::string &name : interface_names()) {
+        auto info = lookup_interface(name);
+        if (!info)
+            continue;  // gone since the list was read
+        std::vector<std::string> notes;
+        notes.emplace_back(info->up() ? "Up" : "Down");
+        if (info->running())
+            notes.emplace_back("Running");
+        if ((info->flags & IFF_LOOPBACK) != 0)
+            notes.emplace_back("Loopback");
+        // tcpdump lists these too; netring's files are Ethernet only.
+        if (!info->ethernet())
+            notes.emplace_back("not Ethernet: netring cannot capture it");
+        fmt::print("{}.{} [{}]\n", info->index, info->name, fmt::join(notes, ", "));
+    }
+    return std::fflush(stdout) == 0 ? exit_ok : exit_runtime;
+}
+
+std::string resolve_interface_argument(const std::string &arg)
+{
+    const bool number = !arg.empty() && arg.size() < 10 &&
+                        std::all_of(arg.begin(), arg.end(), [](unsigned char c) { return std::isdigit(c) != 0; });
+    if (!number || lookup_interface(arg))
+        return arg;
+    char name[IF_NAMESIZE] = {};
+    if (::if_indextoname(static_cast<unsigned>(std::stoul(arg)), name) == nullptr)
+        return arg;  // the lookup's error then says there is no such interface
+    return name;
+}
+
+}  // namespace netring::cli
