@@ -64,12 +64,22 @@ Result<RotatedWriter> make_writer(Output out, const CaptureOptions &o, std::span
     return made;
 }
 
+// -X wins over -x, as in tcpdump; given twice, either starts at the first byte.
+std::optional<HexDumpStyle> dump_style(const CaptureOptions &o)
+{
+    if (o.hex_ascii > 0)
+        return HexDumpStyle{true, o.hex_ascii > 1};
+    if (o.hex > 0)
+        return HexDumpStyle{false, o.hex > 1};
+    return std::nullopt;
+}
+
 Result<std::unique_ptr<FrameSink>> open_sink(const CaptureOptions &o, std::span<const InterfaceDescription> idbs)
 {
     // No -w: a terminal gets lines, anything else gets a pcapng stream,
     // unless --print asks for lines there too.
     if (o.write_to.empty() && (o.print || ::isatty(STDOUT_FILENO) == 1))
-        return std::unique_ptr<FrameSink>(std::make_unique<TextSink>(stdout));
+        return std::unique_ptr<FrameSink>(std::make_unique<TextSink>(stdout, dump_style(o)));
     auto out = Output::open(o.write_to.empty() ? "-" : o.write_to);
     if (!out)
         return out.error();
@@ -260,7 +270,7 @@ int run_capture(const CaptureOptions &o)
     // tcpdump's --print: lines on stdout while the frames go to a file.
     std::optional<TextSink> printer;
     if (o.print && !o.write_to.empty())
-        printer.emplace(stdout);
+        printer.emplace(stdout, dump_style(o));
     // The lines' reader went away (| head) or their output failed: no more
     // lines, and the capture stops as on a signal, so that what the sockets
     // hold still reaches the file.
@@ -437,6 +447,8 @@ Command register_capture(CLI::App &parent)
     app->add_flag("-v,--verbose", opts->verbose, "With several sockets, a final line for each");
     app->add_flag("--print", opts->print, "A line per frame on standard output, also with -w FILE or into a pipe");
     app->add_flag("-l", opts->line_buffered, "Line-buffered standard output: each line reaches a pipe at once");
+    app->add_flag("-x", opts->hex, "Each frame's bytes in hex under its line, after the Ethernet header (-xx: all)");
+    app->add_flag("-X", opts->hex_ascii, "As -x, with ASCII beside the hex (-XX: from the first byte)");
     // tcpdump users type -n (or -nn) by habit; netring never resolves names.
     app->add_flag_function("-n", [](std::int64_t) {},
                            "Addresses and ports as numbers (always so; accepted for tcpdump's habit)");

@@ -29,6 +29,8 @@ struct CaptureOptions {
     bool verbose = false;
     bool print = false;  // --print: a line per frame on stdout, besides -w FILE or instead of a pcapng pipe
     bool line_buffered = false;    // -l
+    int hex = 0;                   // -x, -xx: how many times given
+    int hex_ascii = 0;             // -X, -XX
     bool list_interfaces = false;  // -D
     std::vector<std::string> filter_words;
     std::string backend = "packet";

@@ -207,6 +207,26 @@ else
     nr_log "-nn -l -i $idx --print: 10 lines from $NR_IF_B"
 fi
 
+# --- -X and -xx: each frame's bytes under its line, as tcpdump -r prints them --
+# The mix has VLAN and QinQ tags, whose headers -X leaves out as tcpdump does.
+for flag in -X -xx; do
+    start_bg --out "$NR_TMP/dump$flag.txt" in_b "$NETRING" capture -i "$NR_IF_B" -c 24 --print "$flag" \
+        -w "$NR_TMP/dump$flag.pcapng"
+    dp=$BG_PID
+    wait_capture_ready "$dp" "$NR_NS_B" "$NR_IF_B" || fail "--print $flag did not start capturing"
+    send_mix --count 24 --seed 38 --gap 0.0003 -q
+    wait_bg "$dp" 20
+    grep $'^\t0x' "$NR_TMP/dump$flag.txt" >"$NR_TMP/dump$flag.ours"
+    tcpdump -r "$NR_TMP/dump$flag.pcapng" -nn "$flag" 2>/dev/null | grep $'^\t0x' >"$NR_TMP/dump$flag.theirs"
+    if [ "$BG_RC" != 0 ] || [ ! -s "$NR_TMP/dump$flag.ours" ] ||
+        ! cmp -s "$NR_TMP/dump$flag.ours" "$NR_TMP/dump$flag.theirs"; then
+        diff "$NR_TMP/dump$flag.ours" "$NR_TMP/dump$flag.theirs" | head -n 6 | sed 's/^/    | /' >&2
+        soft_fail "--print $flag: exit $BG_RC; its dump lines differ from tcpdump -r $flag's"
+    else
+        nr_log "--print $flag: $(wc -l <"$NR_TMP/dump$flag.ours") dump lines, the same as tcpdump -r $flag"
+    fi
+done
+
 # --- -w - with a terminal on stdout: refused, nothing written to it -----------
 # script(1) runs the command on a pseudo-terminal and copies what it prints.
 start_bg --out "$NR_TMP/ttyw.out" in_b script -qfec "$NETRING capture -i $NR_IF_B -w - -a duration:2; echo rc=\$?" /dev/null

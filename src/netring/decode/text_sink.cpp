@@ -10,7 +10,9 @@ namespace netring {
 
 Status TextSink::write(const Frame &frame)
 {
-    const std::string line = summarize_frame(frame);
+    std::string line = summarize_frame(frame);
+    if (dump_)
+        line += hex_dump(frame, *dump_);
     if (std::fprintf(out_, "%s\n", line.c_str()) < 0) {
         const int err = errno;
         return Error::sys(err, "write frame lines");
