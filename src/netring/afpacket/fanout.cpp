@@ -75,6 +75,9 @@ Result<std::vector<std::unique_ptr<PacketRxRing>>> open_fanout(RxOptions options
     std::uint16_t group = 0;
     for (unsigned i = 0; i < count; ++i) {
         options.interface_id = i;
+        // The interface's counters are read once, by the first member (MergedSource
+        // reports the first source's; its ISB alone carries them).
+        options.interface_counters = i == 0;
         auto ring = PacketRxRing::open(options);
         if (!ring)
             return in_socket(ring.error(), i, count, "open");

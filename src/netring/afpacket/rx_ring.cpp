@@ -198,7 +198,8 @@ Status PacketRxRing::setup(const RxOptions &o)
             return st;
     }
 
-    link_ = LinkBaseline::take(ifindex_);
+    if (o.interface_counters)
+        link_ = LinkBaseline::take(ifindex_);
     sockaddr_ll sll{};
     sll.sll_family = AF_PACKET;
     sll.sll_protocol = htons(ETH_P_ALL);

@@ -29,6 +29,9 @@ struct RxOptions {
     const Filter *filter = nullptr;  // compiled with the same snaplen
     bool want_hash = false;          // fill Frame::hash from the flow hash
     std::uint32_t interface_id = 0;  // Frame::interface
+    // counters() reports the interface's own (if_received, if_dropped); one
+    // socket of a fanout group does, the others would only read them again.
+    bool interface_counters = true;
     // Bind with a drop-everything filter; the real one (filter / snap length)
     // comes with attach_final_filter(). A fanout member must be bound before it
     // may join its group, and until then it would receive copies of every frame.

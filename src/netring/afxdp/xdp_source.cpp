@@ -208,9 +208,9 @@ Result<std::vector<std::unique_ptr<XdpCaptureSource>>> XdpCaptureSource::open_qu
         for (auto &src : sources)
             src->promiscuous_ = held;
     }
-    for (auto &src : sources) {
-        src->link_ = LinkBaseline::take(info->index);
-    }
+    // Read by the first queue's source only: the interface's counters are
+    // reported once (MergedSource takes the first source's).
+    sources.front()->link_ = LinkBaseline::take(info->index);
     // Without multi-buffer a frame must fit in one chunk after the
     // headroom; longer ones are dropped and counted (rx_dropped).
     // With it, a program that is not multi-buffer aware (a user's, or ours on
