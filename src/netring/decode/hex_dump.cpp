@@ -18,36 +18,25 @@ constexpr std::size_t hex_width = 40;
 // As tcpdump's ND_ASCII_ISGRAPH: printable and not a space.
 char printable(std::uint8_t c) { return c > 0x20 && c <= 0x7e ? static_cast<char>(c) : '.'; }
 
-void hex_only(std::string &out, const std::uint8_t *p, std::size_t n)
+// One line of tcpdump's dump: groups of two bytes, an odd last byte alone;
+// -X pads the hex to a fixed width and adds the bytes that print.
+void dump_line(std::string &out, const std::uint8_t *p, std::size_t offset, std::size_t end, bool ascii)
 {
-    auto it = std::back_inserter(out);
-    for (std::size_t i = 0; i < n; i += 2) {
-        if (i % bytes_per_line == 0)
-            fmt::format_to(it, "\n\t0x{:04x}: ", i);
-        if (i + 1 < n)
-            fmt::format_to(it, " {:02x}{:02x}", p[i], p[i + 1]);
+    std::string hex;
+    for (std::size_t i = offset; i < end; i += 2) {
+        if (i + 1 < end)
+            fmt::format_to(std::back_inserter(hex), " {:02x}{:02x}", p[i], p[i + 1]);
         else
-            fmt::format_to(it, " {:02x}", p[i]);
+            fmt::format_to(std::back_inserter(hex), " {:02x}", p[i]);
     }
-}
-
-void hex_and_ascii(std::string &out, const std::uint8_t *p, std::size_t n)
-{
-    auto it = std::back_inserter(out);
-    for (std::size_t line = 0; line < n; line += bytes_per_line) {
-        const std::size_t end = std::min(n, line + bytes_per_line);
-        std::string hex;
-        std::string ascii;
-        for (std::size_t i = line; i < end; i += 2) {
-            if (i + 1 < end)
-                fmt::format_to(std::back_inserter(hex), " {:02x}{:02x}", p[i], p[i + 1]);
-            else
-                fmt::format_to(std::back_inserter(hex), " {:02x}", p[i]);
-        }
-        for (std::size_t i = line; i < end; ++i)
-            ascii += printable(p[i]);
-        fmt::format_to(it, "\n\t0x{:04x}: {:<{}}  {}", line, hex, hex_width, ascii);
+    if (!ascii) {
+        fmt::format_to(std::back_inserter(out), "\n\t0x{:04x}: {}", offset, hex);
+        return;
     }
+    std::string text;
+    for (std::size_t i = offset; i < end; ++i)
+        text += printable(p[i]);
+    fmt::format_to(std::back_inserter(out), "\n\t0x{:04x}: {:<{}}  {}", offset, hex, hex_width, text);
 }
 
 }  // namespace
@@ -102,12 +91,10 @@ std::string hex_dump(const Frame &frame, HexDumpStyle style)
 {
     const std::size_t skip = style.link_layer ? 0 : ethernet_header_length(frame.data, frame.caplen, frame.wirelen);
     std::string out;
-    if (frame.caplen <= skip)
-        return out;
-    if (style.ascii)
-        hex_and_ascii(out, frame.data + skip, frame.caplen - skip);
-    else
-        hex_only(out, frame.data + skip, frame.caplen - skip);
+    const std::uint8_t *p = frame.data + skip;
+    const std::size_t n = frame.caplen - skip;
+    for (std::size_t line = 0; line < n; line += bytes_per_line)
+        dump_line(out, p, line, std::min(n, line + bytes_per_line), style.ascii);
     return out;
 }
 
