@@ -2,8 +2,6 @@
 // Listing interfaces for -D, and -i by number.
 #include "interface_list.h"
 
-#include <algorithm>
-#include <cctype>
 #include <cstdio>
 #include <net/if.h>
 #include <vector>
@@ -11,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "errors.h"
+#include "number_checks.h"
 #include "netring/base/interface.h"
 
 namespace netring::cli {
@@ -37,9 +36,8 @@ int print_interface_list()
 
 std::string resolve_interface_argument(const std::string &arg)
 {
-    const bool number = !arg.empty() && arg.size() < 10 &&
-                        std::all_of(arg.begin(), arg.end(), [](unsigned char c) { return std::isdigit(c) != 0; });
-    if (!number || lookup_interface(arg))
+    // Fewer than 10 digits: it fits an unsigned interface index.
+    if (!digits_only(arg) || arg.size() >= 10 || lookup_interface(arg))
         return arg;
     char name[IF_NAMESIZE] = {};
     if (::if_indextoname(static_cast<unsigned>(std::stoul(arg)), name) == nullptr)

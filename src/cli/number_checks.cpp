@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+// The number validators: digits only, or a decimal number above 0.
 #include "number_checks.h"
 
 #include <cmath>
@@ -8,14 +9,10 @@
 
 namespace netring::cli {
 
-namespace {
-
 bool digits_only(const std::string &text)
 {
     return !text.empty() && text.find_first_not_of("0123456789") == std::string::npos;
 }
-
-}  // namespace
 
 const CLI::Validator whole_number(
     [](const std::string &text) {

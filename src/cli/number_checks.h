@@ -7,6 +7,9 @@
 
 namespace netring::cli {
 
+// Not empty, and nothing but 0-9 (no sign, no space).
+bool digits_only(const std::string &text);
+
 // 0, 1, 2, ...: digits only.
 extern const CLI::Validator whole_number;
 // 1, 2, 3, ...: as tcpdump refuses "-c 0".

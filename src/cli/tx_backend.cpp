@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Choosing and opening a transmit backend.
 #include "tx_backend.h"
-#include "number_checks.h"
 
 #include <cerrno>
 
+#include "number_checks.h"
 #include "netring/afpacket/tx_ring.h"
 #include "netring/afxdp/xdp_tx_sender.h"
 
