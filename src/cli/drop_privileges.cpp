@@ -31,7 +31,7 @@ Result<TargetUser> lookup_user(const std::string &user)
             rc = ::getpwuid_r(uid, &pw, buf.data(), buf.size(), &found);
     }
     if (found == nullptr)
-        return Error::explained(rc != 0 ? rc : ENOENT, fmt::format("invalid -Z: no user '{}'", user));
+        return Error::invalid(rc != 0 ? rc : ENOENT, fmt::format("invalid -Z: no user '{}'", user));
     return TargetUser{pw.pw_name, pw.pw_uid, pw.pw_gid};
 }
 

@@ -111,12 +111,7 @@ std::string advice(const Error &e)
 int report(std::string_view command, const Error &error)
 {
     fmt::print(stderr, "netring {}: {}{}\n", command, error.message(), advice(error));
-    // An interface that is wrong for netring is a usage error, also when a
-    // step names itself first ("fanout socket 1 of 2: open: ...").
-    const bool usage_error = error.context.rfind("no such interface", 0) == 0 ||
-                             error.context.rfind("invalid", 0) == 0 ||
-                             error.context.find("invalid interface") != std::string::npos;
-    return usage_error ? exit_usage : exit_runtime;
+    return error.bad_input ? exit_usage : exit_runtime;
 }
 
 int usage(std::string_view command, std::string_view message)

@@ -279,11 +279,8 @@ int run_info(const InfoOptions &o)
     std::vector<InterfaceReport> reports;
     for (const auto &name : names) {
         auto link = lookup_interface(name);
-        if (!link) {
-            if (link.error().code == ENODEV)
-                return report("info", Error::explained(ENODEV, describe_missing_interface(name)));
+        if (!link)
             return report("info", link.error());
-        }
         reports.push_back(gather(link.value()));
     }
     const auto kernel = xdp::running_kernel();

@@ -314,9 +314,7 @@ int run_replay(const ReplayOptions &o)
     }
     auto info = lookup_interface(o.interface);
     if (!info)
-        return report("replay", info.error().code == ENODEV
-                                    ? Error::explained(ENODEV, describe_missing_interface(o.interface))
-                                    : info.error());
+        return report("replay", info.error());
     TxBackendOptions backend = o.backend;
     if (loaded)
         backend.place_frames = loaded->frames.size();

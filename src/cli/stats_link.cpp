@@ -153,11 +153,8 @@ int run_link_stats(const StatsOptions &o)
         if (std::any_of(series.begin(), series.end(), [&](const Series &s) { return s.name == name; }))
             continue;
         auto info = lookup_interface(name);
-        if (!info) {
-            if (info.error().code == ENODEV)
-                return usage("stats", describe_missing_interface(name));
+        if (!info)
             return report("stats", info.error());
-        }
         Series s;
         s.name = name;
         s.index = info->index;

@@ -24,8 +24,8 @@ Result<std::unique_ptr<FrameSender>> open_tx_backend(const std::string &interfac
 {
     if (o.backend == "xdp") {
         if (o.qdisc_bypass)
-            return Error::explained(EINVAL, "invalid option: --qdisc-bypass is for --backend packet "
-                                            "(AF_XDP copy mode bypasses the qdisc anyway)");
+            return Error::invalid(EINVAL, "invalid option: --qdisc-bypass is for --backend packet "
+                                          "(AF_XDP copy mode bypasses the qdisc anyway)");
         xdp::XdpTxOptions x;
         x.interface = interface;
         x.queue = o.queue;
@@ -38,7 +38,7 @@ Result<std::unique_ptr<FrameSender>> open_tx_backend(const std::string &interfac
         return std::unique_ptr<FrameSender>(std::move(sender.value()));
     }
     if (o.queue != 0 || o.zero_copy)
-        return Error::explained(EINVAL, "invalid option: --queue and --zero-copy are for --backend xdp");
+        return Error::invalid(EINVAL, "invalid option: --queue and --zero-copy are for --backend xdp");
     afpacket::TxOptions t;
     t.interface = interface;
     t.frame_count = o.slots;

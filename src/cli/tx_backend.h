@@ -25,7 +25,7 @@ struct TxBackendOptions {
 
 void add_tx_backend_options(CLI::App &app, TxBackendOptions &o);
 
-// Errors whose context starts with "invalid" are usage errors (report()).
+// Option combinations it cannot honour are bad input (Error::bad_input).
 Result<std::unique_ptr<FrameSender>> open_tx_backend(const std::string &interface, const TxBackendOptions &o);
 
 }  // namespace netring::cli

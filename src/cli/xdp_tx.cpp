@@ -275,9 +275,7 @@ std::optional<int> plan_run(const XdpTxCliOptions &o, Plan &p)
 
     auto info = lookup_interface(o.interface);
     if (!info)
-        return report(cmd, info.error().code == ENODEV
-                               ? Error::explained(ENODEV, describe_missing_interface(o.interface))
-                               : info.error());
+        return report(cmd, info.error());
     p.info = info.value();
     // One frame per UMEM chunk (no multi-buffer): 4096 bytes at most.
     const std::uint32_t max_size = std::min<std::uint32_t>(p.info.mtu + 14, 4096);

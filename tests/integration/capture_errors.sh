@@ -9,10 +9,21 @@ nr_setup
 nr_require_netring
 
 # --- no such interface: exit 2, and the interfaces that do exist -----------
-run_nr nosuch "$NETRING" capture -i nrnosuch0 -w "$NR_TMP/nosuch.pcapng"
-# In our namespace there are exactly two interfaces: lo and our veth end.
-expect_error "no such interface" 2 'nrnosuch0' "$NR_IF_B" '(^|[^a-z])lo([^a-z]|$)'
-[ -e "$NR_TMP/nosuch.pcapng" ] && nr_log "note: no such interface still created $NR_TMP/nosuch.pcapng"
+# Each backend finds out on its own path; the fanout one names its socket first.
+for args in "" "--backend xdp" "--threads 2"; do
+    run_nr nosuch "$NETRING" capture -i nrnosuch0 $args -w "$NR_TMP/nosuch.pcapng"
+    # In our namespace there are exactly two interfaces: lo and our veth end.
+    expect_error "no such interface${args:+ ($args)}" 2 'nrnosuch0' "$NR_IF_B" '(^|[^a-z])lo([^a-z]|$)'
+    [ -e "$NR_TMP/nosuch.pcapng" ] && nr_log "note: no such interface${args:+ ($args)} still created $NR_TMP/nosuch.pcapng"
+done
+# replay reads its file first: a pcap of one zeroed 60-byte frame.
+{
+    printf '\xd4\xc3\xb2\xa1\x02\x00\x04\x00\0\0\0\0\0\0\0\0\xff\xff\0\0\x01\0\0\0'
+    printf '\0\0\0\0\0\0\0\0\x3c\0\0\0\x3c\0\0\0'
+    head -c 60 /dev/zero
+} >"$NR_TMP/one.pcap"
+run_nr nosuch-replay "$NETRING" replay -i nrnosuch0 "$NR_TMP/one.pcap"
+expect_error "replay: no such interface" 2 'nrnosuch0' "$NR_IF_B"
 
 # --- -i any, as tcpdump users type it: exit 2, and why it is not here ------------
 run_nr any "$NETRING" capture -i any -w "$NR_TMP/any.pcapng"

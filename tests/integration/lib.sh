@@ -64,6 +64,7 @@ soft_fail() {
 run_nr() {
     local label=$1
     shift
+    RUN_LABEL=$label
     start_bg --out "$NR_TMP/$label.out" --err "$NR_TMP/$label.err" in_b "$@"
     wait_bg "$BG_PID" 20
     RC=$BG_RC
@@ -86,7 +87,7 @@ expect_error() {
     for re in "$@"; do
         grep -qiE -- "$re" <<<"$ERR" || { soft_fail "$label: stderr does not match /$re/: $ERR"; ok=0; }
     done
-    [ -s "$NR_TMP/$label.out" ] && { soft_fail "$label: wrote to stdout: $(head -c 200 "$NR_TMP/$label.out")"; ok=0; }
+    [ -s "$NR_TMP/$RUN_LABEL.out" ] && { soft_fail "$label: wrote to stdout: $(head -c 200 "$NR_TMP/$RUN_LABEL.out")"; ok=0; }
     [ "$ok" = 1 ] && nr_log "$label: exit $RC: $(head -n 1 <<<"$ERR")"
 }
 

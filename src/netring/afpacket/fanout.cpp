@@ -39,7 +39,7 @@ const ModeName &entry(FanoutMode mode)
 Error in_socket(const Error &e, unsigned i, unsigned count, const char *step)
 {
     return Error{e.code, fmt::format("fanout socket {} of {}: {}: {}", i + 1, count, step, e.context),
-                 e.self_explanatory};
+                 e.self_explanatory, e.bad_input};
 }
 
 }  // namespace

@@ -96,11 +96,8 @@ Result<std::vector<std::unique_ptr<XdpCaptureSource>>> XdpCaptureSource::open_qu
     const XdpCaptureOptions &options, std::span<const std::uint32_t> queues)
 {
     auto info = lookup_interface(options.interface);
-    if (!info) {
-        if (info.error().code == ENODEV)
-            return Error::sys(ENODEV, describe_missing_interface(options.interface));
+    if (!info)
         return info.error();
-    }
     if (auto st = require_ethernet(*info); !st)
         return st.error();
     if (queues.empty())

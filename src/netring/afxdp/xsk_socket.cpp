@@ -482,11 +482,8 @@ Error bind_error(int err, const std::string &ifname, std::uint32_t queue, bool z
 Result<std::unique_ptr<XskSocket>> XskSocketBuilder::build() const
 {
     auto info = lookup_interface(ifname_);
-    if (!info) {
-        if (info.error().code == ENODEV)
-            return Error::sys(ENODEV, describe_missing_interface(ifname_));
+    if (!info)
         return info.error();
-    }
     if (rx_entries_ == 0 && tx_entries_ == 0)
         return Error::sys(EINVAL, "AF_XDP socket with neither an RX nor a TX ring");
     for (const auto &st : {check_ring_size(rx_entries_, "RX", false), check_ring_size(tx_entries_, "TX", false),

@@ -25,11 +25,10 @@ Status require_ethernet(const InterfaceInfo &info)
 {
     if (info.ethernet())
         return {};
-    // "invalid": a usage error, as a wrong interface name is.
-    return Error::explained(EPROTONOSUPPORT,
-                            fmt::format("invalid interface {}: it carries no Ethernet headers (ARPHRD type {}{}); "
-                                        "netring captures and sends Ethernet frames only (tcpdump captures any kind)",
-                                        info.name, info.hw_type, info.hw_type == ARPHRD_NONE ? ": raw IP" : ""));
+    return Error::invalid(EPROTONOSUPPORT,
+                          fmt::format("invalid interface {}: it carries no Ethernet headers (ARPHRD type {}{}); "
+                                      "netring captures and sends Ethernet frames only (tcpdump captures any kind)",
+                                      info.name, info.hw_type, info.hw_type == ARPHRD_NONE ? ": raw IP" : ""));
 }
 
 namespace {
@@ -44,12 +43,23 @@ Status ifreq_ioctl(int fd, unsigned long request, ifreq &ifr, const char *what)
     return {};
 }
 
+Error missing_interface(const std::string &name)
+{
+    // tcpdump users reach for -i any; say why it is not here rather than
+    // only that no interface has that name.
+    const char *why = name == "any" ? ": tcpdump's 'any' (every interface at once, with Linux cooked headers "
+                                      "instead of Ethernet) has no netring equivalent; name one interface"
+                                    : "";
+    return Error::invalid(ENODEV, fmt::format("no such interface '{}'{} (interfaces here: {})", name, why,
+                                              fmt::join(interface_names(), ", ")));
+}
+
 }  // namespace
 
 Result<InterfaceInfo> lookup_interface(const std::string &name)
 {
     if (name.empty() || name.size() >= IFNAMSIZ)
-        return Error::sys(ENODEV, fmt::format("interface name '{}'", name));
+        return missing_interface(name);
     UniqueFd fd(::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0));
     if (!fd.valid()) {
         const int err = errno;
@@ -61,7 +71,7 @@ Result<InterfaceInfo> lookup_interface(const std::string &name)
     std::memcpy(ifr.ifr_name, name.c_str(), name.size());
 
     if (auto st = ifreq_ioctl(fd.get(), SIOCGIFINDEX, ifr, "index"); !st)
-        return st.error();
+        return st.error().code == ENODEV ? missing_interface(name) : st.error();
     info.index = static_cast<unsigned>(ifr.ifr_ifindex);
     if (auto st = ifreq_ioctl(fd.get(), SIOCGIFFLAGS, ifr, "flags"); !st)
         return st.error();
@@ -85,11 +95,8 @@ Result<InterfaceInfo> lookup_interface(const std::string &name)
 Result<InterfaceInfo> usable_interface(const std::string &name)
 {
     auto info = lookup_interface(name);
-    if (!info) {
-        if (info.error().code == ENODEV)
-            return Error::explained(ENODEV, describe_missing_interface(name));
+    if (!info)
         return info.error();
-    }
     if (!info->up())
         return Error::explained(ENETDOWN, fmt::format("interface {} is down (bring it up: ip link set {} up)", name,
                                                       name));
@@ -105,17 +112,6 @@ std::vector<std::string> interface_names()
         ::if_freenameindex(list);
     }
     return names;
-}
-
-std::string describe_missing_interface(const std::string &name)
-{
-    // tcpdump users reach for -i any; say why it is not here rather than
-    // only that no interface has that name.
-    const char *why = name == "any" ? ": tcpdump's 'any' (every interface at once, with Linux cooked headers "
-                                      "instead of Ethernet) has no netring equivalent; name one interface"
-                                    : "";
-    return fmt::format("no such interface '{}'{} (interfaces here: {})", name, why,
-                       fmt::join(interface_names(), ", "));
 }
 
 }  // namespace netring

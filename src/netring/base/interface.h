@@ -31,7 +31,7 @@ struct InterfaceInfo {
 // frames, so a tun or WireGuard interface (raw IP) would get wrong files.
 Status require_ethernet(const InterfaceInfo &info);
 
-// ENODEV when there is no such interface.
+// No such interface is bad input, ENODEV, naming the interfaces there are.
 Result<InterfaceInfo> lookup_interface(const std::string &name);
 
 // lookup_interface() for an interface that must exist and be up; errors say
@@ -41,7 +41,5 @@ Result<InterfaceInfo> usable_interface(const std::string &name);
 // Names of every interface in this network namespace, in index order.
 std::vector<std::string> interface_names();
 
-// "no such interface 'x' (interfaces: lo, eth0, ...)".
-std::string describe_missing_interface(const std::string &name);
 
 }  // namespace netring

@@ -15,6 +15,9 @@ struct Error {
     int code = 0;
     std::string context;
     bool self_explanatory = false;  // message() leaves out strerror(code)
+    // The caller's input is wrong (an interface name, a filter, an option
+    // value), not the system: the CLI exits 2 for it, as for a bad option.
+    bool bad_input = false;
 
     // A system-call failure. Callers save errno into a local first, because
     // building the context string may clobber it.
@@ -22,6 +25,8 @@ struct Error {
     static Error logic(std::string what) { return Error{0, std::move(what)}; }
     // An errno whose meaning the text already says in full.
     static Error explained(int err, std::string text) { return Error{err, std::move(text), true}; }
+    // Bad input, said in full ("invalid filter ...", "no such interface ...").
+    static Error invalid(int err, std::string text) { return Error{err, std::move(text), true, true}; }
 
     // "context: strerror(code)", or the context alone.
     [[nodiscard]] std::string message() const;

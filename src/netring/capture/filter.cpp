@@ -38,7 +38,7 @@ Result<Filter> Filter::compile(const std::string &expression, std::uint32_t snap
     if (rc != 0) {
         std::string msg = pcap_geterr(dead);
         pcap_close(dead);
-        return Error::logic(fmt::format("invalid filter '{}': {}", expression, msg));
+        return Error::invalid(EINVAL, fmt::format("invalid filter '{}': {}", expression, msg));
     }
     pcap_close(dead);
     return f;
@@ -65,7 +65,7 @@ Result<Filter> Filter::compile_for_interface(const std::string &expression, std:
     if (rc != 0) {
         std::string msg = pcap_geterr(live);
         pcap_close(live);
-        return Error::logic(fmt::format("invalid filter '{}': {}", expression, msg));
+        return Error::invalid(EINVAL, fmt::format("invalid filter '{}': {}", expression, msg));
     }
     pcap_close(live);
     return f;

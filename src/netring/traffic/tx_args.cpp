@@ -18,7 +18,7 @@ constexpr std::size_t max_sizes = 65536;
 
 Error invalid(std::string_view text, std::string_view why)
 {
-    return Error::explained(EINVAL, fmt::format("invalid --size '{}': {}", text, why));
+    return Error::invalid(EINVAL, fmt::format("invalid --size '{}': {}", text, why));
 }
 
 bool parse_number(std::string_view s, std::uint32_t &out)
@@ -84,9 +84,9 @@ Result<double> parse_rate(std::string_view text, std::string_view what)
     double v = 0;
     const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
     if (s.empty() || ec != std::errc() || end != s.data() + s.size() || !std::isfinite(v))
-        return Error::explained(EINVAL, fmt::format("invalid {} '{}': a number such as 1000, 2.5k or 1M", what, text));
+        return Error::invalid(EINVAL, fmt::format("invalid {} '{}': a number such as 1000, 2.5k or 1M", what, text));
     if (v <= 0)
-        return Error::explained(EINVAL, fmt::format("invalid {} '{}': must be more than zero", what, text));
+        return Error::invalid(EINVAL, fmt::format("invalid {} '{}': must be more than zero", what, text));
     return v * scale;
 }
 
