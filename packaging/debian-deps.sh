@@ -9,6 +9,7 @@ build=(build-essential meson ninja-build pkg-config
 # Real peers that the tests and benchmarks check netring against.
 peers=(iproute2 tcpdump tshark netsniff-ng tcpreplay bpftool ethtool
        libcap2-bin util-linux procps python3 man-db
+       clang      # builds the tests' own XDP programs (a user's program for --xsk-map, a dropper)
        systemd)  # systemd-analyze checks the unit; systemd need not be running
 
 if [ "$(id -u)" -ne 0 ]; then

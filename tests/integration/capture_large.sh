@@ -75,7 +75,7 @@ for mac in "$NR_MAC_A" "$NR_MAC_B"; do
     fi
 done
 # And the two together: the same frames, whatever the interleaving.
-cmp -s <(tcpdump_dump "$NR_TMP/td.pcap" -q | sort) <(tcpdump_dump "$NR_TMP/nr.pcapng" -q | sort) ||
+cmp -s <(tcpdump_frames "$NR_TMP/td.pcap" -q | sort) <(tcpdump_frames "$NR_TMP/nr.pcapng" -q | sort) ||
     soft_fail "the file does not hold the frames tcpdump saw"
 tshark_lens "$NR_TMP/nr.pcapng" >"$NR_TMP/nr.lens"
 captured=$(stats_captured "$NR_TMP/nr.err") || captured='(none)'

@@ -52,8 +52,8 @@ capture_run() {
 # same_frames: the file holds exactly the frames sent, each once (libpcap's view).
 same_frames() {
     local label=$1 dir="$NR_TMP/$1"
-    tcpdump_dump "$SENT" | sort >"$dir/sent.txt"
-    tcpdump_dump "$OUT" | sort >"$dir/got.txt"
+    tcpdump_frames "$SENT" | sort >"$dir/sent.txt"
+    tcpdump_frames "$OUT" | sort >"$dir/got.txt"
     if ! cmp -s "$dir/sent.txt" "$dir/got.txt"; then
         show_diff "$dir/sent.txt" "$dir/got.txt" sent netring
         soft_fail "$label: the frames in the file are not the frames sent, each once"
@@ -171,8 +171,8 @@ for i in "${!files[@]}"; do
     [ "$(pcap_count "$f")" = "$want" ] || soft_fail "rotation: $(basename "$f") holds $(pcap_count "$f") frames, not $want"
     [ "$(python3 "$ISB" "$f" | grep -c '^isb ')" = 2 ] || soft_fail "rotation: $(basename "$f") lacks an ISB per socket"
 done
-tcpdump_dump "$dir/sent.pcap" | sort >"$dir/sent.txt"
-for f in "${files[@]}"; do tcpdump_dump "$f"; done | sort >"$dir/got.txt"
+tcpdump_frames "$dir/sent.pcap" | sort >"$dir/sent.txt"
+for f in "${files[@]}"; do tcpdump_frames "$f"; done | sort >"$dir/got.txt"
 cmp -s "$dir/sent.txt" "$dir/got.txt" || soft_fail "rotation: the files together are not the frames sent, each once"
 
 # 7. Drops on record: the rings of a stopped capture overflow. Each socket

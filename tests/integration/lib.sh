@@ -477,6 +477,13 @@ tcpdump_dump() {
     tcpdump -r "$f" -nn -t -e -xx "$@" 2>/dev/null
 }
 
+# tcpdump_frames FILE [ARGS]: tcpdump_dump with each frame on one line (its
+# header line and hex lines joined), so that sorting compares whole frames:
+# sorted lines would pass two frames whose pieces were swapped.
+tcpdump_frames() {
+    tcpdump_dump "$@" | awk '/^[^ \t]/ { if (f != "") print f; f = $0; next } { f = f " " $0 } END { if (f != "") print f }'
+}
+
 # tcpdump_times FILE: epoch timestamps with nanoseconds, one per frame.
 tcpdump_times() {
     tcpdump -r "$1" -nn --time-stamp-precision=nano -tt -q 2>/dev/null | awk '{ print $1 }'
@@ -490,13 +497,17 @@ tshark_lens() {
 # reception_mismatches FILE: the frames of a capture on NR_IF_B whose
 # epb_flags reception type (bits 2-4) does not follow their destination MAC
 # (1 unicast to us, 2 multicast, 3 broadcast, 4 promiscuous: not ours), as
-# "MAC got X want Y; ... N frames wrong"; empty when all are right.
+# "MAC got X want Y; ... N frames wrong"; empty when all are right. A file
+# tshark cannot read, or one without frames, is wrong too.
 reception_mismatches() {
-    tshark -r "$1" -T fields -e eth.dst -e frame.packet_flags_reception_type 2>/dev/null |
-        awk -v me="$NR_MAC_B" '{
-            want = ($1 == "ff:ff:ff:ff:ff:ff") ? 3 : (substr($1, 2, 1) ~ /[13579bdf]/) ? 2 : ($1 == me) ? 1 : 4
-            if ($2 != want) { n++; if (n <= 3) printf "%s got %s want %d; ", $1, $2, want }
-        } END { if (n) printf "%d frames wrong", n }'
+    local rows
+    rows=$(tshark -r "$1" -T fields -e eth.dst -e frame.packet_flags_reception_type 2>/dev/null) ||
+        { echo "tshark cannot read $1"; return; }
+    [ -n "$rows" ] || { echo "no frames in $1"; return; }
+    awk -v me="$NR_MAC_B" '{
+        want = ($1 == "ff:ff:ff:ff:ff:ff") ? 3 : (substr($1, 2, 1) ~ /[13579bdf]/) ? 2 : ($1 == me) ? 1 : 4
+        if ($2 != want) { n++; if (n <= 3) printf "%s got %s want %d; ", $1, $2, want }
+    } END { if (n) printf "%d frames wrong", n }' <<<"$rows"
 }
 
 # tshark_clean FILE: tshark, capinfos and tcpdump read FILE to the end

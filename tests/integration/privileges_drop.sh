@@ -43,6 +43,8 @@ check_no_caps() {
     for task in /proc/"$pid"/task/*; do
         for set in CapInh CapPrm CapEff CapAmb; do
             val=$(awk -v s="$set:" '$1 == s { print $2 }' "$task/status")
+            # An unreadable value would make $((16#...)) abort the test silently.
+            [[ $val =~ ^[0-9a-f]+$ ]] || fail "no $set in $task/status"
             [ "$((16#$val))" = 0 ] || fail "$set of thread ${task##*/} after -Z is $val, not empty"
         done
     done

@@ -11,6 +11,7 @@ checked against a known answer:
   --skip-every N [--skip-offset K]   never send sequence numbers s with s % N == K
   --duplicate-every N                send s twice when s % N == N - 1
   --swap-every N                     send s+1 before s when s % N == 0 (s+1 < count)
+  --stamp-age-ms MS                  stamp each frame MS earlier than it is sent
 
 Prints one JSON object on stdout at the end: what was sent and how fast.
 Stdlib only.
@@ -102,11 +103,14 @@ def main():
     ap.add_argument("--skip-offset", type=int, default=0)
     ap.add_argument("--duplicate-every", type=int, default=0)
     ap.add_argument("--swap-every", type=int, default=0)
+    ap.add_argument("--stamp-age-ms", type=float, default=0,
+                    help="stamps say each frame left this long before it did: a path that long")
     args = ap.parse_args()
 
     with open(f"/sys/class/net/{args.interface}/address") as f:
         own_mac = mac_bytes(f.read().strip())
     builder = Builder(args, args.src_mac or own_mac)
+    age_ns = int(args.stamp_age_ms * 1e6)
     order = schedule(args)
     sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, 0)
     sock.bind((args.interface, 0))
@@ -117,7 +121,7 @@ def main():
             now = time.monotonic_ns()
             if due > now:
                 time.sleep((due - now) / 1e9)
-        frame = builder.frame(seq & 0xFFFFFFFFFFFFFFFF, time.time_ns())
+        frame = builder.frame(seq & 0xFFFFFFFFFFFFFFFF, time.time_ns() - age_ns)
         while True:
             try:
                 sock.send(frame)

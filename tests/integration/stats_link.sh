@@ -82,7 +82,10 @@ grep -q '^summary lo$' "$NR_TMP/text.out" || soft_fail "text summary block missi
 # --- a pipe sees each line when it is made; a reader that leaves ends netring --
 # With --interval 2 the first line is due after 2 s; a block-buffered
 # writer would hold it until several lines filled its buffer.
-exec 3< <(exec "$NETRING" stats -i lo --interval 2 --format json)
+exec 3< <(
+    "$NETRING" stats -i lo --interval 2 --format json
+    echo $? >"$NR_TMP/pipe.rc"
+)
 PIPE_PID=$!
 NR_BG_PIDS+=("$PIPE_PID")
 if IFS= read -r -t 4 first <&3; then
@@ -92,7 +95,12 @@ else
 fi
 exec 3<&-
 # Its reader gone, netring stops at its next line (EPIPE) with status 0.
-nr_wait_gone "$PIPE_PID" 60 || soft_fail "stats kept running after its reader went away"
+if nr_wait_gone "$PIPE_PID" 60; then
+    rc=$(cat "$NR_TMP/pipe.rc" 2>/dev/null)
+    [ "$rc" = 0 ] || soft_fail "stats ended with status '$rc' when its reader went away (want 0, not SIGPIPE's 141)"
+else
+    soft_fail "stats kept running after its reader went away"
+fi
 
 # --- an interface that goes away ends its series, not the program -----------
 GONE="${NR_IF_B}g"
