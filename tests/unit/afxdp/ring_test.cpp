@@ -187,16 +187,19 @@ TEST_CASE("shared indices are read only when the cached ones fall short")
     auto t = ring.peek(2);  // cache refreshed: 6 entries known
     ring.release(std::move(t));
     // Scribble on the shared producer: the cache still covers the next request,
-    // so the ring must not look at it.
+    // so the ring must not look at it. Read, the scribble would leave one entry
+    // (3 - 2), so a ring that reads it anyway hands out fewer than asked for.
     const std::uint32_t real = mem.producer;
-    mem.producer = 0;
+    mem.producer = 3;
     CHECK(ring.peek(4).size() == 4);
     mem.producer = real;
 
     FakeRing<std::uint64_t, 8> pmem(0, 0);
     ProducerRing<std::uint64_t> prod(pmem.view());
     prod.submit(prod.reserve(2));
-    pmem.consumer = 0xDEAD;  // would mean nonsense if read
+    // Read, this consumer index (two before where it started) would leave
+    // 8 - 2 - 2 = 4 slots free instead of the 6 the cache knows of.
+    pmem.consumer = 0xFFFFFFFEU;
     CHECK(prod.free_slots(6) == 6);
 }
 

@@ -41,6 +41,13 @@ std::uint32_t u32_at(const std::vector<std::uint8_t> &b, std::size_t off)
     return v;
 }
 
+std::uint64_t u64_at(const std::vector<std::uint8_t> &b, std::size_t off)
+{
+    std::uint64_t v = 0;
+    std::memcpy(&v, b.data() + off, 8);
+    return v;
+}
+
 // Where each Enhanced Packet Block starts, walking every block by its length.
 std::vector<std::size_t> epb_offsets(const std::vector<std::uint8_t> &bytes)
 {
@@ -94,7 +101,8 @@ Written write_sample(const std::string &path, std::uint8_t tsresol)
         written.ts.push_back(f.ts_ns);
         REQUIRE(w.value()->write(f).ok());
     }
-    InterfaceCounters c{1, 2, 10, 1, 8, 2, 8};
+    // No two counters alike, so that one written in another's place shows.
+    InterfaceCounters c{1'700'000'000'100'000'000ULL, 1'700'000'000'900'000'000ULL, 11, 1, 10, 2, 8};
     REQUIRE(w.value()->finish(std::span(&c, 1)).ok());
     CHECK(w.value()->frames_written() == lengths.size());
     return written;
@@ -176,6 +184,14 @@ TEST_CASE("EPB options carry flags, queue, hash and drop count byte for byte")
             } else if (code == pcapng::epb_queue) {
                 REQUIRE(olen == 4);
                 CHECK(u32_at(bytes, o + 4) == i);
+            } else if (code == pcapng::epb_flags) {
+                // The spec's layout: direction in bits 0-1 (01 inbound, 10
+                // outbound), reception type in bits 2-4 (011 broadcast).
+                REQUIRE(olen == 4);
+                CHECK(u32_at(bytes, o + 4) == (i % 3 == 0 ? 0b01101U : 0b01110U));
+            } else if (code == pcapng::epb_dropcount) {
+                REQUIRE(olen == 8);
+                CHECK(u64_at(bytes, o + 4) == 3);
             }
             o += 4 + pcapng::pad4(olen);
             if (code == 0)
@@ -187,8 +203,73 @@ TEST_CASE("EPB options carry flags, queue, hash and drop count byte for byte")
         CHECK(std::count(codes.begin(), codes.end(), pcapng::epb_hash) == (hash ? 1 : 0));
         CHECK(std::count(codes.begin(), codes.end(), pcapng::epb_queue) == (queue ? 1 : 0));
         CHECK(std::count(codes.begin(), codes.end(), pcapng::epb_dropcount) == (i == 5 ? 1 : 0));
+        // Every third frame has neither direction nor reception: no flags at all.
+        CHECK(std::count(codes.begin(), codes.end(), pcapng::epb_flags) == (i % 3 == 2 ? 0 : 1));
         if (!codes.empty())
             CHECK(codes.back() == 0);
+    }
+}
+
+TEST_CASE("the ISB carries the counters and times it was given, in the IDB's resolution")
+{
+    // libpcap skips ISBs and tshark shows only some of their options, so
+    // they are read here. write_sample's counters: start 1700000000.1 s,
+    // end 1700000000.9 s, ifrecv 11, ifdrop 1, filteraccept 10, osdrop 2,
+    // usrdeliv 8.
+    for (std::uint8_t tsresol : {std::uint8_t{9}, std::uint8_t{6}}) {
+        INFO("tsresol " << int{tsresol});
+        test::TempFile file(".pcapng");
+        write_sample(file.path(), tsresol);
+        const auto bytes = slurp(file.path());
+        std::size_t isb = 0;
+        std::size_t isbs = 0;
+        for (std::size_t off = 0; off + 8 <= bytes.size(); off += u32_at(bytes, off + 4)) {
+            REQUIRE(u32_at(bytes, off + 4) >= 12);
+            if (u32_at(bytes, off) == pcapng::block_isb) {
+                isb = off;
+                ++isbs;
+            }
+        }
+        REQUIRE(isbs == 1);
+        CHECK(u32_at(bytes, isb + 8) == 0);  // interface 0
+        const std::size_t end = isb + u32_at(bytes, isb + 4) - 4;
+        std::vector<std::uint16_t> codes;
+        std::vector<std::uint64_t> values;
+        // Block type, length, interface ID and the two timestamp words come first.
+        for (std::size_t o = isb + 20; o + 4 <= end;) {
+            std::uint16_t code = 0;
+            std::uint16_t olen = 0;
+            std::memcpy(&code, &bytes[o], 2);
+            std::memcpy(&olen, &bytes[o + 2], 2);
+            if (code == pcapng::opt_endofopt) {
+                CHECK(olen == 0);
+                CHECK(o + 4 == end);
+                break;
+            }
+            REQUIRE(olen == 8);
+            REQUIRE(o + 12 <= end);
+            codes.push_back(code);
+            // Timestamps are two 32-bit words, high first; counters one u64.
+            const bool ts = code == pcapng::isb_starttime || code == pcapng::isb_endtime;
+            values.push_back(ts ? (std::uint64_t{u32_at(bytes, o + 4)} << 32) | u32_at(bytes, o + 8)
+                                : u64_at(bytes, o + 4));
+            o += 12;
+        }
+        const std::vector<std::uint16_t> want_codes{2, 3, 4, 5, 6, 7, 8};
+        CHECK(codes == want_codes);
+        REQUIRE(values.size() == 7);
+        if (tsresol == 9) {
+            CHECK(values[0] == 1'700'000'000'100'000'000ULL);
+            CHECK(values[1] == 1'700'000'000'900'000'000ULL);
+        } else {
+            CHECK(values[0] == 1'700'000'000'100'000ULL);
+            CHECK(values[1] == 1'700'000'000'900'000ULL);
+        }
+        CHECK(values[2] == 11);  // isb_ifrecv
+        CHECK(values[3] == 1);   // isb_ifdrop
+        CHECK(values[4] == 10);  // isb_filteraccept
+        CHECK(values[5] == 2);   // isb_osdrop
+        CHECK(values[6] == 8);   // isb_usrdeliv
     }
 }
 

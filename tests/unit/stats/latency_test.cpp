@@ -111,6 +111,37 @@ TEST_CASE("the extremes of int64 are recorded and reported without overflow")
     CHECK(h.percentile(100) == std::numeric_limits<std::int64_t>::max());
 }
 
+TEST_CASE("a percentile between the ends reaches the extremes of int64 without overflow")
+{
+    // Three samples put the median at rank 1, past the exact min/max answers,
+    // so it comes from the buckets: |INT64_MIN| = 2^63 has no int64 negation.
+    constexpr std::int64_t lowest = std::numeric_limits<std::int64_t>::min();
+    LatencyHistogram low;
+    low.record(lowest);
+    low.record(lowest);
+    low.record(0);
+    CHECK(low.percentile(50) == lowest);
+
+    // 127 << 56 (2^62 * 127/64, with 64 buckets per power of two) opens the
+    // highest bucket a positive int64 reaches; the bucket's midpoint lies
+    // above it, so only the clamp to max makes the median exact.
+    constexpr std::int64_t top_bucket_low = std::int64_t{127} << 56;
+    LatencyHistogram high;
+    high.record(0);
+    high.record(top_bucket_low);
+    high.record(top_bucket_low);
+    CHECK(high.percentile(50) == top_bucket_low);
+
+    // INT64_MAX ends that bucket: its midpoint is within 1/64, and positive.
+    constexpr std::int64_t highest = std::numeric_limits<std::int64_t>::max();
+    LatencyHistogram top;
+    top.record(0);
+    top.record(highest);
+    top.record(highest);
+    CHECK(top.percentile(50) <= highest);
+    CHECK(top.percentile(50) >= highest - highest / 64);
+}
+
 TEST_CASE("clear() starts over, copies are independent")
 {
     LatencyHistogram h;

@@ -2,6 +2,7 @@
 // xdp-tx frames: header fields, checksums against a plain RFC 1071 reference, the stamp's place.
 #include <array>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "catch.h"
@@ -16,6 +17,29 @@ namespace {
 constexpr std::uint64_t some_time = 1'795'000'000'123'456'789ULL;
 
 std::uint16_t be16(const std::uint8_t *p) { return static_cast<std::uint16_t>((p[0] << 8) | p[1]); }
+
+// Bytes [off, off + n) of f as "02 77 00 ...", readable when a check fails.
+std::string hex_at(const std::vector<std::uint8_t> &f, std::size_t off, std::size_t n)
+{
+    static const char digits[] = "0123456789abcdef";
+    std::string out;
+    for (std::size_t i = off; i < off + n; ++i) {
+        if (i != off)
+            out += ' ';
+        out += digits[f[i] >> 4];
+        out += digits[f[i] & 0xf];
+    }
+    return out;
+}
+
+// config()'s addresses as they go on the wire. Checksums add the source and
+// destination alike, so only these catch the two swapped.
+constexpr const char *wire_dst_mac = "02 77 00 00 00 0b";
+constexpr const char *wire_src_mac = "02 77 00 00 00 0a";
+constexpr const char *wire_src_ip4 = "0a 4d 01 01";  // 10.77.1.1
+constexpr const char *wire_dst_ip4 = "0a 4d 01 02";  // 10.77.1.2
+constexpr const char *wire_src_ip6 = "20 01 0d b8 00 00 00 00 00 00 00 00 00 00 00 01";  // 2001:db8::1
+constexpr const char *wire_dst_ip6 = "20 01 0d b8 00 00 00 00 00 00 00 00 fe dc ba 98";  // 2001:db8::fedc:ba98
 
 // RFC 1071 the slow way, independent of checksum.h: 16-bit words, end-around
 // carry after every addition, one's complement.
@@ -92,10 +116,16 @@ TEST_CASE("IPv4 UDP frames: header fields, IPv4 and UDP checksums match the refe
             std::vector<std::uint8_t> f(size);
             t.build(f, 3, seq, some_time + seq);
             CAPTURE(size, seq);
+            CHECK(hex_at(f, 0, 6) == wire_dst_mac);
+            CHECK(hex_at(f, 6, 6) == wire_src_mac);
             CHECK(be16(&f[12]) == 0x0800);
             CHECK(f[14] == 0x45);
             CHECK(be16(&f[16]) == size - 14);
+            CHECK(be16(&f[20]) == 0x4000);  // DF, offset 0: never fragmented
+            CHECK(f[22] == 64);             // TTL
             CHECK(f[23] == 17);
+            CHECK(hex_at(f, 26, 4) == wire_src_ip4);
+            CHECK(hex_at(f, 30, 4) == wire_dst_ip4);
             const std::vector<std::uint8_t> iph(f.begin() + 14, f.begin() + 34);
             CHECK(reference_checksum(iph) == 0);  // a valid header sums to all ones
             CHECK(be16(&f[34]) == 40003);
@@ -106,17 +136,22 @@ TEST_CASE("IPv4 UDP frames: header fields, IPv4 and UDP checksums match the refe
     }
 }
 
-TEST_CASE("IPv6 UDP frames: payload length and the mandatory UDP checksum match the reference")
+TEST_CASE("IPv6 UDP frames: header fields, payload length and the mandatory UDP checksum match the reference")
 {
     const FrameTemplate t(config(TemplateProto::udp6));
     for (const std::uint32_t size : {80U, 81U, 200U, 1514U}) {
         std::vector<std::uint8_t> f(size);
         t.build(f, 0, 42, some_time);
         CAPTURE(size);
+        CHECK(hex_at(f, 0, 6) == wire_dst_mac);
+        CHECK(hex_at(f, 6, 6) == wire_src_mac);
         CHECK(be16(&f[12]) == 0x86dd);
         CHECK(f[14] >> 4 == 6);
         CHECK(be16(&f[18]) == size - 54);
         CHECK(f[20] == 17);
+        CHECK(f[21] == 64);  // hop limit
+        CHECK(hex_at(f, 22, 16) == wire_src_ip6);
+        CHECK(hex_at(f, 38, 16) == wire_dst_ip6);
         CHECK(be16(&f[54 + 4]) == size - 54);
         const std::uint16_t c = be16(&f[54 + 6]);
         CHECK(c != 0);
@@ -198,6 +233,8 @@ TEST_CASE("bare Ethernet frames: EtherType 0x88b5, the stamp right after the hea
     const FrameTemplate t(config(TemplateProto::eth));
     std::vector<std::uint8_t> f(60);
     t.build(f, 5, 9, some_time);
+    CHECK(hex_at(f, 0, 6) == wire_dst_mac);
+    CHECK(hex_at(f, 6, 6) == wire_src_mac);
     CHECK(be16(&f[12]) == ethertype_local_experimental);
     CHECK(decode_stamp(&f[14]) == Stamp{9, some_time, 0xbeef});
 }

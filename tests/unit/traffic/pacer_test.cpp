@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The pacing schedule: absolute offsets for every mode, across loops.
+#include <cstdint>
+
 #include "catch.h"
 #include "netring/base/clock.h"
 #include "netring/traffic/pacer.h"
@@ -58,11 +60,24 @@ TEST_CASE("loops continue the schedule from where the last one ended")
 
 TEST_CASE("top speed has no schedule")
 {
+    // The first frame is due at 0 in every mode; only later frames, with
+    // time and bytes behind them, show whether anything is scheduled.
     PaceConfig c;
     c.mode = PaceMode::top_speed;
     Schedule s(c);
+    Schedule original(PaceConfig{});
     CHECK_FALSE(s.paced());
-    CHECK(s.next(123, 60) == 0);
+    std::uint64_t original_last = 0;
+    for (std::uint64_t k = 0; k < 10; ++k) {
+        const std::uint64_t ts = 1'000'000'000 + k * 3'000'000;
+        const auto bytes = static_cast<std::uint32_t>(60 + k * 100);
+        CHECK(s.next(ts, bytes) == 0);
+        original_last = original.next(ts, bytes);
+    }
+    s.new_loop();
+    CHECK(s.next(1'000'000'000, 60) == 0);
+    // The same frames under original timing would have waited 27 ms.
+    CHECK(original_last == 27'000'000);
 }
 
 TEST_CASE("wait_until never returns early")
