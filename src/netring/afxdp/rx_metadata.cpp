@@ -20,12 +20,14 @@ std::int64_t offset_of(clockid_t clock)
 
 }  // namespace
 
+std::int64_t whole_seconds(std::int64_t ns)
+{
+    return (ns + (ns >= 0 ? 500'000'000 : -500'000'000)) / 1'000'000'000 * 1'000'000'000;
+}
+
 void KernelClock::sample()
 {
-    // TAI - UTC is a whole number of seconds (adjtimex ADJ_TAI); rounding the
-    // measurement removes its read jitter, so TAI stamps convert exactly.
-    const std::int64_t tai = offset_of(CLOCK_TAI);
-    tai_minus_real_ = (tai + (tai >= 0 ? 500'000'000 : -500'000'000)) / 1'000'000'000 * 1'000'000'000;
+    tai_minus_real_ = whole_seconds(offset_of(CLOCK_TAI));
     mono_minus_real_ = offset_of(CLOCK_MONOTONIC);
 }
 

@@ -27,16 +27,27 @@ static_assert(sizeof(RxMeta) == 16, "bpf_xdp_adjust_meta needs a multiple of 4, 
 
 inline constexpr std::uint32_t rx_meta_magic = 0x314d524eU;  // "NRM1" little-endian
 
+// A measured TAI - UTC offset in ns, rounded to whole seconds (which it is,
+// adjtimex ADJ_TAI), so that the measurement's read jitter drops out.
+[[nodiscard]] std::int64_t whole_seconds(std::int64_t ns);
+
 // CLOCK_TAI or CLOCK_MONOTONIC nanoseconds to CLOCK_REALTIME nanoseconds.
 class KernelClock {
 public:
+    KernelClock() = default;
+    // Known offsets (clock minus REALTIME, ns): a host's TAI offset is
+    // often 0, so tests give one to see that it is taken off, not added.
+    KernelClock(std::int64_t tai_minus_real, std::int64_t mono_minus_real)
+        : tai_minus_real_(tai_minus_real), mono_minus_real_(mono_minus_real)
+    {
+    }
     // Measures both offsets now; cheap (vDSO), so do it once per batch.
     void sample();
     // 0 for a clock it does not know.
     [[nodiscard]] std::uint64_t to_realtime(std::uint64_t ns, std::uint32_t clock) const;
 
 private:
-    std::int64_t tai_minus_real_ = 0;
+    std::int64_t tai_minus_real_ = 0;  // whole seconds (see whole_seconds)
     std::int64_t mono_minus_real_ = 0;
 };
 

@@ -119,3 +119,20 @@ TEST_CASE("kernel stamps convert to realtime")
           1'000'000'000);
     CHECK(clock.to_realtime(ns(mono), CLOCK_BOOTTIME) == 0);  // unknown clock: no made-up time
 }
+
+TEST_CASE("a TAI offset is taken off the stamps, in whole seconds")
+{
+    // This host's TAI offset may be 0, where adding and subtracting agree:
+    // 37 s is what a host with a leap-second table has had since 2017.
+    constexpr std::int64_t leap = 37'000'000'000;
+    constexpr std::uint64_t real = 1'795'000'000'123'456'789ULL;
+    const xdp::KernelClock clock(leap, -1'794'000'000'000'000'000);
+    CHECK(clock.to_realtime(real + leap, CLOCK_TAI) == real);
+    CHECK(clock.to_realtime(real - 1'794'000'000'000'000'000ULL, CLOCK_MONOTONIC) == real);
+    // A measurement a few microseconds either side of 37 s is 37 s.
+    CHECK(xdp::whole_seconds(leap + 4'321) == leap);
+    CHECK(xdp::whole_seconds(leap - 4'321) == leap);
+    CHECK(xdp::whole_seconds(-leap - 4'321) == -leap);
+    CHECK(xdp::whole_seconds(-leap + 4'321) == -leap);
+    CHECK(xdp::whole_seconds(0) == 0);
+}
