@@ -384,9 +384,9 @@ int run_capture(const CaptureOptions &o)
     auto kernel = source.counters();
     const SourceCounters total = kernel ? kernel.value() : SourceCounters{};
     // One read of the kernel's counters serves both the ISB and the report.
-    const auto counters = merged != nullptr
-                              ? counters_now(source, merged, start_ns, 0)
-                              : std::vector{to_interface_counters(total, start_ns, sink.frames_written())};
+    // Delivered: every frame the writer took, not only those it has flushed.
+    const auto counters = merged != nullptr ? counters_now(source, merged, start_ns, 0)
+                                            : std::vector{to_interface_counters(total, start_ns, frames)};
     Status finished = sink.finish(counters);
     if (!write_error && !finished)
         write_error = finished.error();

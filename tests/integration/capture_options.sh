@@ -226,6 +226,10 @@ for flag in -X -xx; do
         nr_log "--print $flag: $(wc -l <"$NR_TMP/dump$flag.ours") dump lines, the same as tcpdump -r $flag"
     fi
 done
+# A capture shorter than the once-a-second flush: its closing ISB still
+# counts every frame written (it once counted only the flushed ones: 0).
+isb=$(python3 "$NR_LIB_DIR/pcapng_isb.py" "$NR_TMP/dump-X.pcapng" | grep '^isb')
+grep -q '\busrdeliv=24\b' <<<"$isb" || soft_fail "-c 24 in well under a second: closing ISB '$isb', want usrdeliv=24"
 
 # --- -w - with a terminal on stdout: refused, nothing written to it -----------
 # script(1) runs the command on a pseudo-terminal and copies what it prints.
