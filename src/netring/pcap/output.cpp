@@ -14,9 +14,9 @@
 
 namespace netring {
 
-Output::Output(UniqueFd fd, std::string name, std::size_t buffer, bool seekable)
+Output::Output(UniqueFd fd, std::string name, std::size_t buffer, bool seekable, std::uint64_t start)
     : fd_(std::move(fd)), name_(std::move(name)), buf_(new std::uint8_t[buffer]), cap_(buffer),
-      seekable_(seekable)
+      seekable_(seekable), start_(start)
 {
 }
 
@@ -41,8 +41,16 @@ Result<Output> Output::open(const std::string &path, std::size_t buffer)
 Output Output::adopt(UniqueFd fd, std::string name, std::size_t buffer)
 {
     struct stat st {};
-    const bool seekable = ::fstat(fd.get(), &st) == 0 && S_ISREG(st.st_mode);
-    return Output(std::move(fd), std::move(name), std::max<std::size_t>(buffer, 4096), seekable);
+    bool seekable = ::fstat(fd.get(), &st) == 0 && S_ISREG(st.st_mode);
+    off_t start = 0;
+    if (seekable) {
+        // Appending writes go to the end whatever the offset says.
+        const int flags = ::fcntl(fd.get(), F_GETFL);
+        start = flags >= 0 && (flags & O_APPEND) != 0 ? st.st_size : ::lseek(fd.get(), 0, SEEK_CUR);
+        seekable = start >= 0;  // unknown start: never cut back
+    }
+    return Output(std::move(fd), std::move(name), std::max<std::size_t>(buffer, 4096), seekable,
+                  seekable ? static_cast<std::uint64_t>(start) : 0);
 }
 
 std::uint8_t *Output::reserve_slow(std::size_t n)
@@ -116,7 +124,7 @@ Status Output::fail(int err, std::size_t written)
         frames += is_frame ? 1 : 0;
     }
     if (seekable_ && keep != written) {
-        if (::ftruncate(fd_.get(), static_cast<off_t>(offset_ + keep)) == 0)
+        if (::ftruncate(fd_.get(), static_cast<off_t>(start_ + offset_ + keep)) == 0)
             written = keep;
     }
     if (!seekable_)

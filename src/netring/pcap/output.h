@@ -68,7 +68,7 @@ public:
     Status close();
 
 private:
-    Output(UniqueFd fd, std::string name, std::size_t buffer, bool seekable);
+    Output(UniqueFd fd, std::string name, std::size_t buffer, bool seekable, std::uint64_t start);
     std::uint8_t *reserve_slow(std::size_t n);
     Status fail(int err, std::size_t written);
 
@@ -82,6 +82,9 @@ private:
     std::uint64_t frames_written_ = 0;
     std::uint64_t offset_ = 0;  // bytes of whole records in the file
     bool seekable_ = false;
+    // Where our first byte went: standard output may be a file that holds
+    // bytes before ours (>>), which a cut-back must leave alone.
+    std::uint64_t start_ = 0;
     std::unique_ptr<Error> failed_;
 };
 

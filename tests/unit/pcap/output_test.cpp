@@ -2,6 +2,7 @@
 // Output keeps only whole records when a write fails part way.
 #include <csignal>
 #include <cstring>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <vector>
@@ -73,6 +74,44 @@ TEST_CASE("a failed write cuts the file back to its last whole record")
     CHECK(out.failure() != nullptr);
     // A failed output refuses more records instead of writing a torn one.
     CHECK_FALSE(out.append(frame.data(), frame.size(), true).ok());
+}
+
+TEST_CASE("a cut-back leaves alone what the file held before us")
+{
+    // netring capture -w - >>old.pcapng: standard output is a file whose
+    // first bytes are not ours, reached by appending or by an offset.
+    for (const bool append : {true, false}) {
+        INFO((append ? "O_APPEND" : "offset"));
+        test::TempFile file(".bin");
+        const std::vector<std::uint8_t> earlier(500, 0x5a);
+        {
+            UniqueFd fd(::open(file.path().c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+            REQUIRE(fd.valid());
+            REQUIRE(::write(fd.get(), earlier.data(), earlier.size()) == 500);
+        }
+        UniqueFd fd(::open(file.path().c_str(), O_WRONLY | O_CLOEXEC | (append ? O_APPEND : 0)));
+        REQUIRE(fd.valid());
+        if (!append)
+            REQUIRE(::lseek(fd.get(), 0, SEEK_END) == 500);
+        Output out = Output::adopt(std::move(fd), "standard output", 4096);
+        out.set_walker(&test_record);
+        const auto frame = record(100, true);
+        Status st;
+        {
+            FileSizeLimit limit(1050);  // ours: 5 records whole, the 6th cut
+            for (int i = 0; i < 30 && st.ok(); ++i)
+                st = out.append(frame.data(), frame.size(), true);
+            if (st.ok())
+                st = out.flush();
+        }
+        REQUIRE_FALSE(st.ok());
+        CHECK(out.frames_written() == 5);
+        CHECK(file_size(file.path()) == 500 + 5 * 100);
+        std::vector<std::uint8_t> head(500);
+        UniqueFd in(::open(file.path().c_str(), O_RDONLY | O_CLOEXEC));
+        REQUIRE(::read(in.get(), head.data(), head.size()) == 500);
+        CHECK(head == earlier);
+    }
 }
 
 TEST_CASE("a failure after earlier flushes keeps their frames and the whole ones of the last buffer")
