@@ -102,6 +102,31 @@ in_order hash4
 well_formed hash4 4
 [ "$(opt epb_hash_count hash4)" = "$N" ] || soft_fail "hash4: epb_hash on $(opt epb_hash_count hash4) of $N frames"
 
+# 1b. IP fragments under the flow hash: written as the wire carried them (the
+# kernel reassembles them for a group with PACKET_FANOUT_FLAG_DEFRAG, which
+# once wrote one 4042-byte frame for three), each datagram's on one socket.
+dir="$NR_TMP/frags"
+mkdir -p "$dir"
+start_capture frags.tcpdump tcpdump -i "$NR_IF_B" -U -w "$dir/sent.pcap"
+td=$CAP_PID
+start_bg --out "$dir/out" --err "$dir/err" in_b "$NETRING" --log-level info capture -i "$NR_IF_B" -w "$dir/out.pcapng" --threads 4
+pid=$BG_PID
+wait_line "$dir/err" "$READY_PACKET" 10 || fail "frags: netring did not become ready"
+in_a python3 -c 'import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for port in range(40000, 40064):
+    s.sendto(bytes(4000), (sys.argv[1], port))' "$NR_IP_B" || fail "frags: cannot send the datagrams"
+wait_frames "$dir/sent.pcap" 192 10 >/dev/null || fail "harness: tcpdump saw fewer than 64 datagrams of 3 fragments"
+sleep 1
+stop_capture "$pid" INT
+[ "$BG_RC" = 0 ] || soft_fail "frags: netring exited $BG_RC"
+stop_capture "$td" INT
+cmp -s <(tcpdump_frames "$dir/sent.pcap" | sort) <(tcpdump_frames "$dir/out.pcapng" | sort) ||
+    soft_fail "frags: the frames differ from tcpdump's ($(tshark -r "$dir/out.pcapng" -Y 'frame.len > 1514' 2>/dev/null | wc -l) frames longer than the MTU)"
+split=$(tshark -r "$dir/out.pcapng" -Y 'ip.flags.mf == 1 || ip.frag_offset > 0' -T fields -e ip.id -e frame.interface_id 2>/dev/null |
+    sort -u | awk '{ n[$1]++ } END { for (id in n) if (n[id] > 1) s++; print s + 0 }')
+[ "$split" = 0 ] || soft_fail "frags: $split datagrams have fragments on more than one socket"
+
 # 2. Round robin over 2 sockets: spread whatever the flows.
 capture_run lb2 2 "$READY_PACKET" --threads 2 --fanout lb
 same_frames lb2

@@ -61,9 +61,12 @@ Result<std::vector<std::unique_ptr<PacketRxRing>>> open_fanout(RxOptions options
     if (count == 0 || count > max_members)
         return Error::sys(EINVAL, fmt::format("a fanout group of {} sockets (1 to {})", count, max_members));
 
-    std::uint16_t type_flags = entry(mode).kernel;
-    if (mode == FanoutMode::hash)
-        type_flags |= PACKET_FANOUT_FLAG_DEFRAG;
+    // Not PACKET_FANOUT_FLAG_DEFRAG: under it the sockets get the datagram
+    // the kernel reassembled (one 4042-byte frame where the wire carried
+    // three), and nothing of one that never completes. The flow hash reads no
+    // ports of a fragment, first or later, so a datagram's fragments reach
+    // one ring without it.
+    const std::uint16_t type_flags = entry(mode).kernel;
     options.want_hash = mode == FanoutMode::hash;
     options.start_blocked = true;
 

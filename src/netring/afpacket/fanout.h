@@ -21,8 +21,8 @@ std::optional<FanoutMode> parse_fanout_mode(std::string_view name);
 const char *to_string(FanoutMode mode);
 
 // Opens `count` rings on options.interface joined in one new PACKET_FANOUT
-// group of `mode` (hash also reassembles IP fragments first, so that a
-// datagram's fragments reach one ring). The kernel picks the group id. Ring i
+// group of `mode` (with hash, a datagram's fragments reach one ring, the
+// frames as they were on the wire). The kernel picks the group id. Ring i
 // gets options.interface_id = i; hash mode sets want_hash. No frame reaches
 // two rings, and none reaches a ring unfiltered: every ring drops everything
 // until all of them are in the group, then gets options.filter.
