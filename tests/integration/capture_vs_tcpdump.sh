@@ -4,7 +4,7 @@
 . "$(dirname "$0")/lib.sh"
 
 nr_require_root
-nr_require tcpdump tshark capinfos ss
+nr_require tcpdump tshark capinfos ss python3
 nr_setup
 nr_require_netring
 
@@ -192,11 +192,38 @@ check_ring_version() {
     stop_capture "$CAP_PID" INT
 }
 
+# Loopback hands each frame to packet sockets twice, as sent and as received;
+# libpcap keeps one, and so must netring (it once wrote both).
+check_loopback() {
+    local dir="$NR_TMP/lo" pids=() p
+    mkdir -p "$dir"
+    start_bg --out /dev/null --err "$dir/tcpdump.err" in_b tcpdump -i lo -U -w "$dir/tcpdump.pcap"
+    pids+=("$BG_PID")
+    start_bg --out /dev/null --err "$dir/netring.err" in_b "$NETRING" capture -i lo -q -w "$dir/netring.pcapng"
+    pids+=("$BG_PID")
+    for p in "${pids[@]}"; do
+        wait_capture_ready "$p" "$NR_NS_B" lo || fail "loopback: a capture on lo did not start"
+    done
+    in_b python3 -c 'import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for i in range(25):
+    s.sendto(bytes(i), ("127.0.0.1", 9999))' || fail "loopback: cannot send to 127.0.0.1"
+    wait_frames "$dir/tcpdump.pcap" 50 10 >/dev/null || fail "harness: tcpdump on lo saw fewer than 25 datagrams and their ICMP errors"
+    sleep 0.5
+    for p in "${pids[@]}"; do stop_capture "$p" INT; done
+    if ! cmp -s <(tcpdump_frames "$dir/tcpdump.pcap") <(tcpdump_frames "$dir/netring.pcapng"); then
+        soft_fail "loopback: netring has $(pcap_count "$dir/netring.pcapng") frames, tcpdump $(pcap_count "$dir/tcpdump.pcap"), or other bytes"
+    else
+        nr_log "loopback: the same $(pcap_count "$dir/netring.pcapng") frames as tcpdump -i lo"
+    fi
+}
+
 compare_run pcapng pcapng nano -q
 compare_run pcap pcap nano -q --format pcap
 compare_run pcapng-micro pcapng micro -q --time-stamp-precision micro
 compare_run pcap-micro pcap micro -q --format pcap --time-stamp-precision micro
 check_ring_version
+check_loopback
 
 [ "$failures" = 0 ] || fail "$failures checks failed"
 pass

@@ -8,6 +8,7 @@
 #include <linux/filter.h>
 #include <linux/if_ether.h>
 #include <net/if.h>
+#include <net/if_arp.h>
 #include <poll.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
@@ -102,6 +103,7 @@ Status PacketRxRing::setup(const RxOptions &o)
     snaplen_ = o.snaplen;
     interface_id_ = o.interface_id;
     direction_ = o.direction;
+    loopback_ = info->hw_type == ARPHRD_LOOPBACK;
     want_hash_ = o.want_hash;
 
     // Protocol 0: the socket receives nothing until bind(), so every frame
@@ -271,7 +273,7 @@ std::size_t PacketRxRing::drain(const FrameHandler &handler, bool &stopped, cons
             if (stopped)
                 return;
             const sockaddr_ll &sll = frame_address(hdr);
-            if (direction_ == DirectionFilter::out && sll.sll_pkttype != PACKET_OUTGOING) {
+            if (sll.sll_pkttype == PACKET_OUTGOING ? loopback_ : direction_ == DirectionFilter::out) {
                 ++user_rejected_;
                 return;
             }
