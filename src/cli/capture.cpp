@@ -378,9 +378,15 @@ int run_capture(const CaptureOptions &o)
         if (auto got = poll_settled(source, handler); !got)
             source_error = got.error();
 
-    // What the threads captured before they stopped belongs in the file too.
-    if (merged != nullptr && !exhausted)
-        merged->stop_and_drain(handler, settle);
+    // What the threads captured before they stopped belongs in the file too,
+    // unless the capture takes no more (a limit, the last -W file, a failed
+    // write): the threads stop, and their counters are read once more.
+    if (merged != nullptr) {
+        if (exhausted || limit_reached || write_error)
+            merged->stop();
+        else
+            merged->stop_and_drain(handler, settle);
+    }
     auto kernel = source.counters();
     const SourceCounters total = kernel ? kernel.value() : SourceCounters{};
     // One read of the kernel's counters serves both the ISB and the report.

@@ -167,7 +167,7 @@ ip -n "$NR_NS_A" link set "$NR_IF_A" mtu 1500 && ip -n "$NR_NS_B" link set "$NR_
 # 5. -c with threads: exactly COUNT frames, a valid file.
 dir="$NR_TMP/count"
 mkdir -p "$dir"
-start_bg --out "$dir/out" --err "$dir/err" in_b "$NETRING" --log-level info capture -i "$NR_IF_B" -w "$dir/c.pcapng" --threads 3 -c 1000
+start_bg --out "$dir/out" --err "$dir/err" in_b "$NETRING" --log-level info capture -i "$NR_IF_B" -w "$dir/c.pcapng" --threads 3 -c 1000 -v
 pid=$BG_PID
 wait_line "$dir/err" "$READY_PACKET" 10 || fail "count: netring did not become ready"
 send_mix --count 3000 --seed 5 -q
@@ -175,6 +175,12 @@ wait_bg "$pid" 20
 [ "$BG_RC" = 0 ] || soft_fail "count: exit $BG_RC with -c 1000 (want 0)"
 got=$(pcap_count "$dir/c.pcapng")
 [ "$got" = 1000 ] || soft_fail "count: -c 1000 with 3 threads wrote $got frames"
+# The sockets' own counts add up to the file too: a frame offered after the
+# count was reached, and refused, once counted as delivered.
+sum=$(grep -oE '^  socket [0-9]+: [0-9]+' "$dir/err" | awk '{ s += $NF } END { print s + 0 }')
+isb_sum=$(python3 "$ISB" "$dir/c.pcapng" | grep -oE 'usrdeliv=[0-9]+' | cut -d= -f2 | awk '{ s += $1 } END { print s + 0 }')
+[ "$sum" = 1000 ] && [ "$isb_sum" = 1000 ] ||
+    soft_fail "count: the sockets' lines add up to $sum and their ISBs' usrdeliv to $isb_sum; the file has 1000"
 
 # 6. Rotation with threads: whole files, each with its IDBs and ISBs, that
 # together hold every frame once.

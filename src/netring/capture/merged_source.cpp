@@ -262,7 +262,7 @@ Result<std::size_t> MergedSource::poll(int timeout_ms, const FrameHandler &handl
     }
 }
 
-std::size_t MergedSource::stop_and_drain(const FrameHandler &handler, bool settle)
+void MergedSource::stop(bool settle)
 {
     for (auto &lane : lanes_)
         lane.thread->ask_to_stop(settle ? lane.thread->source().settle_ms() : 0);
@@ -270,6 +270,11 @@ std::size_t MergedSource::stop_and_drain(const FrameHandler &handler, bool settl
         lane.thread->stop();
         lane.thread->refresh_counters();
     }
+}
+
+std::size_t MergedSource::stop_and_drain(const FrameHandler &handler, bool settle)
+{
+    stop(settle);
     collect();
     bool stopped = false;
     return options_.ordered ? emit(handler, true, stopped) : emit_unordered(handler, stopped);

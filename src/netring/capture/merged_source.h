@@ -53,6 +53,10 @@ public:
     // time (a stop by signal or time limit). Call once, at the end; poll()
     // must not be called afterwards.
     std::size_t stop_and_drain(const FrameHandler &handler, bool settle = false);
+    // Stops every thread and reads its final counters, handing nothing over:
+    // for a capture that takes no more frames (a count reached, a failed
+    // write), where a frame offered and refused would count as delivered.
+    void stop(bool settle = false);
 
     [[nodiscard]] std::size_t size() const { return lanes_.size(); }
     // Per thread: its source's counters, and the frames it handed over.
