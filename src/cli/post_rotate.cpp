@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -19,8 +20,19 @@ void PostRotate::run(const std::string &file)
     std::string cmd = command_;
     std::string arg = file;
     char *argv[] = {cmd.data(), arg.data(), nullptr};
+    // netring ignores SIGPIPE (it handles EPIPE), and an ignored signal stays
+    // ignored across exec: the command gets the default back, so that a
+    // script's `tshark -r "$1" | head` ends as it would from a shell.
+    posix_spawnattr_t attr;
+    ::posix_spawnattr_init(&attr);
+    sigset_t defaults;
+    sigemptyset(&defaults);
+    sigaddset(&defaults, SIGPIPE);
+    ::posix_spawnattr_setsigdefault(&attr, &defaults);
+    ::posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF);
     pid_t pid = 0;
-    const int err = ::posix_spawnp(&pid, cmd.c_str(), nullptr, nullptr, argv, environ);
+    const int err = ::posix_spawnp(&pid, cmd.c_str(), nullptr, &attr, argv, environ);
+    ::posix_spawnattr_destroy(&attr);
     if (err != 0) {
         spdlog::warn("-z {} {}: {}", command_, file, std::strerror(err));
         return;

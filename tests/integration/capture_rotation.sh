@@ -66,6 +66,8 @@ mkdir -p "$dir"
 cat >"$dir/marker.sh" <<'SH'
 #!/bin/sh
 echo "$1" >>"$(dirname "$1")/markers"
+# The signals this command starts with ignored (a shell cannot undo that).
+awk '/^SigIgn:/ { print $2 }' /proc/$$/status >>"$(dirname "$1")/sigign"
 SH
 chmod +x "$dir/marker.sh"
 rotated_run packets "$N" -w "$dir/rot.pcapng" -b packets:100 -z "$dir/marker.sh" --stats-interval 1
@@ -89,6 +91,11 @@ cmp -s "$dir/markers.sorted" "$dir/files.sorted" || {
     show_diff "$dir/files.sorted" "$dir/markers.sorted" files "-z runs"
     soft_fail "packets: -z did not run exactly once per finished file"
 }
+# netring ignores SIGPIPE; its -z commands must not inherit that.
+while read -r mask; do
+    (((16#$mask >> 12) & 1)) && soft_fail "-z ran with SIGPIPE ignored (SigIgn $mask)" && break
+done <"$dir/sigign"
+[ -s "$dir/sigign" ] || soft_fail "-z: no signal mask recorded"
 # Each file closes with an ISB (the periodic ones are checked below, where a
 # file lives for seconds).
 for f in "${files[@]}"; do
