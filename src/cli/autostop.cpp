@@ -6,12 +6,18 @@
 
 #include <fmt/format.h>
 
+#include "netring/pcap/rotation_policy.h"
+
 namespace netring::cli {
 
 std::optional<AutoStop> parse_autostop(const std::vector<std::string> &conditions, double duration,
                                        std::string &problem)
 {
     AutoStop stop;
+    if (duration > static_cast<double>(max_limit_seconds)) {
+        problem = fmt::format("--duration {}: at most {} seconds (a century)", duration, max_limit_seconds);
+        return std::nullopt;
+    }
     stop.seconds = duration;
     for (const std::string &c : conditions) {
         const auto colon = c.find(':');
@@ -21,6 +27,14 @@ std::optional<AutoStop> parse_autostop(const std::vector<std::string> &condition
         const double v = std::strtod(value.c_str(), &end);
         if (value.empty() || *end != '\0' || !(v > 0)) {
             problem = fmt::format("-a {}: expected duration:SEC, packets:N or filesize:KB with a positive number", c);
+            return std::nullopt;
+        }
+        // Beyond these the conversions to nanoseconds, frames or bytes overflow.
+        const double most = key == "duration" ? static_cast<double>(max_limit_seconds)
+                            : key == "filesize" ? static_cast<double>(max_limit_bytes / 1000)
+                                                : static_cast<double>(max_limit_bytes);
+        if (v > most) {
+            problem = fmt::format("-a {}: at most {:.0f}{}", c, most, key == "duration" ? " seconds (a century)" : "");
             return std::nullopt;
         }
         if (key == "duration") {

@@ -4,14 +4,25 @@
 
 #include <cmath>
 
+#include <fmt/format.h>
+
 namespace netring::cli {
 
 std::optional<RotationPolicy> rotation_policy(const RotationOptions &r, const std::string &write_to,
                                               std::string &problem)
 {
     RotationPolicy p;
-    if (r.file_size_mb < 0 || std::isnan(r.file_size_mb)) {
-        problem = "-C takes a positive size in millions of bytes";
+    if (r.file_size_mb < 0 || std::isnan(r.file_size_mb) || r.file_size_mb * 1e6 > max_limit_bytes) {
+        problem = fmt::format("-C takes a positive size in millions of bytes, at most {}", max_limit_bytes / 1'000'000);
+        return std::nullopt;
+    }
+    if (r.rotate_seconds > max_limit_seconds) {
+        problem = fmt::format("-G {}: at most {} seconds (a century)", r.rotate_seconds, max_limit_seconds);
+        return std::nullopt;
+    }
+    if (r.stats_interval > static_cast<double>(max_limit_seconds)) {
+        problem = fmt::format("--stats-interval {}: at most {} seconds (a century)", r.stats_interval,
+                              max_limit_seconds);
         return std::nullopt;
     }
     p.max_bytes = static_cast<std::uint64_t>(r.file_size_mb * 1e6);

@@ -214,6 +214,15 @@ usage_case -W 3 -w "$NR_TMP/x.pcapng"
 usage_case -z /bin/true -w "$NR_TMP/x.pcapng"
 usage_case -b size:3 -w "$NR_TMP/x.pcapng"
 usage_case --stats-interval 1 -F pcap -w "$NR_TMP/x.pcap"
+# Limits whose nanoseconds or bytes overflow 64 bits (interval:2^55 once
+# divided by zero, -G 17e9 wrapped its deadline to 1979): refused.
+usage_case -b interval:36028797018963968 -w "$NR_TMP/x.pcapng"
+usage_case -b filesize:18446744073709552 -w "$NR_TMP/x.pcapng"
+usage_case -G 17000000000 -w "$NR_TMP/x.pcapng"
+usage_case -C 1e14 -w "$NR_TMP/x.pcapng"
+usage_case --stats-interval 1e11 -w "$NR_TMP/x.pcapng"
+usage_case -a duration:1e300 -w "$NR_TMP/x.pcapng"
+usage_case -a packets:1e30 -w "$NR_TMP/x.pcapng"
 
 [ "$failures" = 0 ] || fail "$failures check(s) failed"
 pass

@@ -27,6 +27,11 @@ Status apply_ring_buffer_option(std::string_view spec, RotationPolicy &policy)
         return Error::logic(fmt::format("-b {}: expected KEY:N with N > 0 (filesize, duration, interval, files, packets)",
                                         spec));
     const std::string_view key = spec.substr(0, colon);
+    if ((key == "filesize" && v > max_limit_bytes / 1000) ||
+        ((key == "duration" || key == "interval") && v > max_limit_seconds))
+        return Error::logic(fmt::format("-b {}: at most {}", spec,
+                                        key == "filesize" ? fmt::format("{} kB", max_limit_bytes / 1000)
+                                                          : fmt::format("{} s (a century)", max_limit_seconds)));
     if (key == "filesize")
         policy.max_bytes = v * 1000;  // dumpcap's kB are 1000 bytes
     else if (key == "duration")

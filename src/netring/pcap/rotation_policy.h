@@ -12,6 +12,12 @@
 namespace netring {
 
 // All limits 0 = not set. Sizes in bytes, times in seconds.
+// The largest time and size limits taken: a century, and 2^62 bytes. Larger
+// ones are typos, and their nanoseconds or bytes would overflow 64 bits
+// (-b interval:2^55 divided by zero).
+inline constexpr std::uint64_t max_limit_seconds = 100ULL * 36525 * 864;
+inline constexpr std::uint64_t max_limit_bytes = 1ULL << 62;
+
 struct RotationPolicy {
     std::uint64_t max_bytes = 0;     // -C MB (x 1e6), -b filesize:KB (x 1e3)
     std::uint64_t max_packets = 0;   // -b packets:N
