@@ -314,6 +314,7 @@ int run_capture(const CaptureOptions &o)
     std::uint64_t last_flush = start_mono;
     std::uint64_t last_stats = start_mono;
     const auto stats_every = static_cast<std::uint64_t>(o.rotation.stats_interval * 1e9);
+    const auto hold_back_ns = static_cast<std::uint64_t>(source.settle_ms()) * 1'000'000;
     while (stop_requested() == 0 && !write_error) {
         std::uint64_t now = monotonic_ns();
         if (deadline != 0 && now >= deadline)
@@ -337,9 +338,12 @@ int run_capture(const CaptureOptions &o)
         if (printer)
             if (auto st = printer->flush(); !st)
                 print_failed(st.error());
-        // Time limits end files even when nothing arrives.
+        // Time limits end files even when nothing arrives, once every frame
+        // stamped before the limit has reached the writer (it may wait in a
+        // ring block or the reorder window); frames after it end the file
+        // themselves, by their timestamps.
         if (rotating != nullptr && !write_error) {
-            if (auto st = rotating->tick(realtime_ns()); !st)
+            if (auto st = rotating->tick(realtime_ns() - hold_back_ns); !st)
                 write_error = st.error();
             else if (rotating->exhausted())
                 break;

@@ -130,6 +130,38 @@ tcpdump_dump "$dir/tcpdump.pcap" | awk -v skip=$((N - 130)) '/^[^\t ]/ { n++ } n
 same_frames ring "$dir/want.txt" "${files[@]}"
 no_part "$dir" ring
 
+# --- -G 1 -W 2: two files, then a stop that leaves out no frame stamped before
+# the second file's end (they once waited in a ring block while it closed) ---
+dir="$NR_TMP/gw"
+mkdir -p "$dir"
+start_capture gw.tcpdump tcpdump -i "$NR_IF_B" -U --time-stamp-precision=nano -w "$dir/tcpdump.pcap"
+td=$CAP_PID
+start_capture gw.netring "$NETRING" capture -i "$NR_IF_B" -q -w "$dir/g.pcapng" -G 1 -W 2 --threads 2
+nr=$CAP_PID
+send_mix --count 3500 --seed 13 --gap 0.001 -q
+wait_bg "$nr" 20
+[ "$BG_RC" = 0 ] || soft_fail "-G 1 -W 2: exit $BG_RC (want 0)"
+stop_capture "$td" INT
+mapfile -t files < <(finished "$dir" g)
+if [ "${#files[@]}" != 2 ]; then
+    soft_fail "-G 1 -W 2: ${#files[@]} files (want 2)"
+else
+    all_clean gw "${files[@]}"
+    # The second file ends 1 s after it began, and began no later than its
+    # first frame: the first frame tcpdump has after netring's last must be
+    # at least 1 s after that first frame.
+    first2=$(tcpdump_times "${files[1]}" | head -n 1)
+    last=$(tcpdump_times "${files[1]}" | tail -n 1)
+    next=$(tcpdump_times "$dir/tcpdump.pcap" | awk -v t="$last" '$1 > t { print; exit }')
+    awk -v a="$first2" -v n="$next" 'BEGIN { exit !(n != "" && n - a >= 0.999999) }' ||
+        soft_fail "-G 1 -W 2: the last file ends at $last, and tcpdump has a frame at $next, within 1 s of the file's first ($first2)"
+    # Between the first frame and the last, the files hold what tcpdump has.
+    first=$(tcpdump_times "${files[0]}" | head -n 1)
+    want=$(tcpdump_times "$dir/tcpdump.pcap" | awk -v a="$first" -v b="$last" '$1 >= a && $1 <= b' | wc -l)
+    got=$(($(pcap_count "${files[0]}") + $(pcap_count "${files[1]}")))
+    [ "$got" = "$want" ] || soft_fail "-G 1 -W 2: the files hold $got frames, tcpdump $want over the same time"
+fi
+
 # --- SIGKILL between rotations: every renamed file is valid ---
 dir="$NR_TMP/kill"
 mkdir -p "$dir"

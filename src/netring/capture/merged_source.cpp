@@ -280,6 +280,14 @@ std::size_t MergedSource::stop_and_drain(const FrameHandler &handler, bool settl
     return options_.ordered ? emit(handler, true, stopped) : emit_unordered(handler, stopped);
 }
 
+int MergedSource::settle_ms() const
+{
+    int most = 0;
+    for (const auto &lane : lanes_)
+        most = std::max(most, lane.thread->source().settle_ms());
+    return most + static_cast<int>(options_.window_ns / 1'000'000);
+}
+
 Result<SourceCounters> MergedSource::counters()
 {
     SourceCounters sum;

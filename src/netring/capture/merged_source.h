@@ -47,6 +47,8 @@ public:
     Result<std::size_t> poll(int timeout_ms, const FrameHandler &handler) override;
     // Sums over the threads; the interface's own counters are counted once.
     Result<SourceCounters> counters() override;
+    // The threads' longest wait, then the reorder window.
+    [[nodiscard]] int settle_ms() const override;
 
     // Stops every thread, then hands over every frame they captured, in
     // order. With settle, each thread first polls for its source's settle
