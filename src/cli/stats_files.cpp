@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // `netring stats FILE...`: a capinfos-like summary of each capture file, with its pcapng statistics blocks.
+#include <csignal>
+
 #include <fmt/format.h>
 
 #include "errors.h"
@@ -66,6 +68,9 @@ Record isb_record(const std::string &path, const stats::InterfaceStatistics &b)
 
 int run_file_stats(const StatsOptions &o)
 {
+    // A reader that goes away (| head) is EPIPE and a normal end, as in the
+    // other modes, not death by SIGPIPE.
+    std::signal(SIGPIPE, SIG_IGN);
     auto writer = stats::make_writer(o.output, stdout, file_layout());
     int rc = exit_ok;
     for (const std::string &path : o.args) {

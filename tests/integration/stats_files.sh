@@ -150,5 +150,10 @@ print(r["frames"], r["linktype"] if sys.argv[2].isdigit() else r["linktype_name"
 done
 nr_log "odd link types: $odd_ok summarised, $odd_refused refused with one line"
 
+# --- a reader that leaves early (| head) ends it with status 0, not SIGPIPE ---
+"$NETRING" stats --format csv "$CORPUS"/ethernet/*.pcap 2>"$NR_TMP/head.err" | head -n 1 >/dev/null
+rc=${PIPESTATUS[0]}
+[ "$rc" = 0 ] || soft_fail "stats FILES | head -n 1: exit $rc (want 0): $(head -n 2 "$NR_TMP/head.err")"
+
 [ "$failures" = 0 ] || fail "$failures check(s) failed"
 pass
