@@ -34,12 +34,21 @@ LinkInterval LinkMeter::sample(const LinkStats &sample, std::uint64_t mono_ns)
     LinkInterval iv;
     // A clock that cannot go back still yields an empty, not a negative, interval.
     iv.elapsed_ns = mono_ns > last_ns_ ? mono_ns - last_ns_ : 0;
-    for (auto field : link_counters) {
-        const CounterStep step = counter_step(previous_.*field, sample.*field);
-        iv.delta.*field = step.delta;
-        totals_.*field += step.delta;
-        iv.wrapped = iv.wrapped || step.event == CounterEvent::wrapped32;
-        iv.reset = iv.reset || step.event == CounterEvent::reset;
+    std::array<CounterStep, link_counters.size()> steps{};
+    for (std::size_t i = 0; i < link_counters.size(); ++i) {
+        steps[i] = counter_step(previous_.*link_counters[i], sample.*link_counters[i]);
+        iv.reset = iv.reset || steps[i].event == CounterEvent::reset;
+    }
+    // One device, one reset: a counter that went back beside one that reset
+    // was reset too, though its drop looks like a 32-bit wrap (2.5 G bytes
+    // down to 1,000 would otherwise count 1.3 G bytes, 10 Gbit/s, that never were).
+    for (std::size_t i = 0; i < link_counters.size(); ++i) {
+        const auto field = link_counters[i];
+        const bool wrapped = steps[i].event == CounterEvent::wrapped32;
+        const std::uint64_t delta = iv.reset && wrapped ? sample.*field : steps[i].delta;
+        iv.delta.*field = delta;
+        totals_.*field += delta;
+        iv.wrapped = iv.wrapped || (wrapped && !iv.reset);
     }
     iv.rates = rates_of(iv.delta, iv.elapsed_ns);
     previous_ = sample;

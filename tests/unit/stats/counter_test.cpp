@@ -127,6 +127,21 @@ TEST_CASE("LinkMeter keeps totals across a reset and a 32-bit wrap")
     CHECK(m.totals().rx_bytes == 600 + 1200 + 600);
 }
 
+TEST_CASE("LinkMeter: beside a counter that reset, one that looks wrapped was reset too")
+{
+    // A re-created device: packets fall from 2.5 M to 10 (a reset), bytes
+    // from 3.0e9 to 1000, which alone would pass for a 32-bit wrap.
+    LinkMeter m;
+    m.start(rx(2'500'000, 3'000'000'000ULL), 0);
+    LinkInterval iv = m.sample(rx(10, 1000), 1000 * ms);
+    CHECK(iv.reset);
+    CHECK_FALSE(iv.wrapped);
+    CHECK(iv.delta.rx_packets == 10);
+    CHECK(iv.delta.rx_bytes == 1000);
+    CHECK(iv.rates.rx_bps == Approx(8000.0));
+    CHECK(m.totals().rx_bytes == 1000);
+}
+
 TEST_CASE("LinkMeter: a sample at the same time gives an empty interval, not a division by zero")
 {
     LinkMeter m;
