@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
+#include <limits>
 #include <memory>
 #include <sys/stat.h>
 
@@ -87,8 +88,13 @@ Result<FileSummary> summarise_file(const std::string &path)
         std::int64_t sec = h->ts.tv_sec;
         if (sec < 0 && !pcapng)
             sec += std::int64_t{1} << 32;
-        // A damaged record may hold a negative fraction: no time before the epoch.
-        const std::int64_t signed_ns = sec * 1'000'000'000LL + static_cast<std::int64_t>(h->ts.tv_usec);
+        // A damaged record may hold a negative fraction: no time before the
+        // epoch; or (pcapng's 64-bit stamps) seconds past 2262, the last
+        // nanosecond 64 bits hold: that one, not an overflow.
+        std::int64_t signed_ns = 0;
+        if (__builtin_mul_overflow(sec, 1'000'000'000LL, &signed_ns) ||
+            __builtin_add_overflow(signed_ns, static_cast<std::int64_t>(h->ts.tv_usec), &signed_ns))
+            signed_ns = sec < 0 ? 0 : std::numeric_limits<std::int64_t>::max();
         const std::uint64_t ts = signed_ns < 0 ? 0 : static_cast<std::uint64_t>(signed_ns);
         if (s.frames == 0) {
             s.first_ns = s.last_ns = ts;

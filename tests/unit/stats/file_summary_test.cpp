@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "catch.h"
+#include "netring/pcap/pcapng_writer.h"
 #include "netring/stats/file_summary.h"
 #include "pcap/temp_file.h"
 
@@ -96,6 +97,38 @@ TEST_CASE("every corpus file: frames, bytes, largest frame and snapped frames as
         ++files;
     }
     CHECK(files == 479);
+}
+
+TEST_CASE("a pcapng stamp past 2262 is the latest time, not an overflow")
+{
+    // Microseconds in 64 bits reach far past the last nanosecond that 64
+    // signed bits hold (a damaged or hostile EPB): its frame is the later one.
+    TempFile f(".pcapng");
+    {
+        auto out = Output::open(f.path());
+        REQUIRE(out.ok());
+        InterfaceDescription idb;
+        idb.name = "eth0";
+        idb.snaplen = 65535;
+        idb.tsresol = 6;
+        auto w = PcapngWriter::create(std::move(out.value()), std::span(&idb, 1), "test");
+        REQUIRE(w.ok());
+        const std::vector<std::uint8_t> bytes(60, 0x5a);
+        for (const std::uint64_t ts : {1'700'000'000'000'000'000ULL, 0xF000'0000'0000'0000ULL}) {
+            Frame fr;
+            fr.data = bytes.data();
+            fr.caplen = fr.wirelen = 60;
+            fr.ts_ns = ts;
+            REQUIRE(w.value()->write(fr).ok());
+        }
+        REQUIRE(w.value()->finish({}).ok());
+    }
+    auto s = summarise_file(f.path());
+    REQUIRE(s.ok());
+    CHECK(s->frames == 2);
+    CHECK(s->first_ns == 1'700'000'000'000'000'000ULL);
+    CHECK(s->last_ns == static_cast<std::uint64_t>(INT64_MAX));
+    CHECK(s->time_ordered);
 }
 
 TEST_CASE("a hand-made pcap: times, sizes, rates and order")
