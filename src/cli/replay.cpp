@@ -151,8 +151,14 @@ bool Replayer::send(const Frame &f, std::uint32_t placed)
     }
 
     const std::uint64_t due = start_ns_ + schedule_.next(f.ts_ns, len);
-    if (schedule_.paced())
-        wait_until(due);
+    if (schedule_.paced()) {
+        // A frame due after --duration is not sent, nor waited for; a signal
+        // ends even a long wait (a capture with a gap of minutes).
+        if (o_.duration > 0 && due >= start_ns_ + static_cast<std::uint64_t>(o_.duration * 1e9))
+            return false;
+        if (!wait_or_stop(due))
+            return false;
+    }
     while (placed != not_placed ? !placer_->queue_placed(placed, len) : !sender_.queue(f.data, len)) {
         // Every slot is in flight: push them out and collect completions.
         if (auto st = sender_.kick(); !st) {

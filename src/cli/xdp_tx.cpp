@@ -109,21 +109,6 @@ std::string format_ip(const IpAddress &a, int family)
     return buf;
 }
 
-// Waits for a deadline in slices, so that a signal stops a slow schedule
-// at once; false when asked to stop.
-bool wait_or_stop(std::uint64_t due)
-{
-    constexpr std::uint64_t slice = 50'000'000;  // 50 ms
-    for (;;) {
-        const std::uint64_t now = monotonic_ns();
-        if (now >= due)
-            return true;
-        if (stop_requested() != 0)
-            return false;
-        wait_until(due - now > slice ? now + slice : due);
-    }
-}
-
 // The hot loop. Every chunk of the socket keeps the last frame written into
 // it; tags[chunk] says which (size index, flow) that was, so a frame whose
 // chunk already holds its headers only gets its stamp and UDP checksum

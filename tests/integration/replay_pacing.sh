@@ -57,5 +57,23 @@ sys.exit(0 if ok else 1)
 PY
     nr_log "$backend: report $(cat "$NR_TMP/report-$backend.json")"
 done
-[ "$failures" = 0 ] || fail "$failures backends missed the schedule"
+
+# A slow schedule (a frame every 20 s): --duration 1 ends after the first
+# frame rather than wait for the second, and a SIGINT ends the wait at once.
+# Both once waited the whole 20 s.
+SECONDS=0
+in_a "$NETRING" replay -i "$NR_IF_A" -p 0.05 --duration 1 "$NR_TMP/frames.pcap" >/dev/null 2>"$NR_TMP/slow.err" ||
+    { nr_log "FAIL: -p 0.05 --duration 1 exited $?: $(cat "$NR_TMP/slow.err")"; failures=$((failures + 1)); }
+[ "$SECONDS" -lt 10 ] || { nr_log "FAIL: -p 0.05 --duration 1 took $SECONDS s"; failures=$((failures + 1)); }
+start_bg --out /dev/null --err "$NR_TMP/sigint.err" in_a "$NETRING" replay -i "$NR_IF_A" -p 0.05 "$NR_TMP/frames.pcap"
+pid=$BG_PID
+sleep 1
+SECONDS=0
+kill -INT "$pid"
+wait_bg "$pid" 15
+if [ "$BG_RC" != 0 ] || [ "$SECONDS" -ge 10 ] || ! grep -q '1 frames sent\|^1 ' "$NR_TMP/sigint.err"; then
+    nr_log "FAIL: SIGINT in a 20 s wait: exit $BG_RC after $SECONDS s: $(tail -n 2 "$NR_TMP/sigint.err")"
+    failures=$((failures + 1))
+fi
+[ "$failures" = 0 ] || fail "$failures check(s) failed"
 pass

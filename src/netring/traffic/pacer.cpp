@@ -5,6 +5,7 @@
 #include <ctime>
 
 #include "netring/base/clock.h"
+#include "netring/base/stop_signal.h"
 
 namespace netring {
 
@@ -60,6 +61,19 @@ void wait_until(std::uint64_t deadline_ns)
             timespec ts{static_cast<time_t>(sleep / 1'000'000'000ULL), static_cast<long>(sleep % 1'000'000'000ULL)};
             ::nanosleep(&ts, nullptr);
         }
+    }
+}
+
+bool wait_or_stop(std::uint64_t deadline_ns)
+{
+    constexpr std::uint64_t slice = 50'000'000;  // 50 ms
+    for (;;) {
+        const std::uint64_t now = monotonic_ns();
+        if (now >= deadline_ns)
+            return true;
+        if (stop_requested() != 0)
+            return false;
+        wait_until(deadline_ns - now > slice ? now + slice : deadline_ns);
     }
 }
 

@@ -47,4 +47,8 @@ private:
 // of microseconds.
 void wait_until(std::uint64_t deadline_ns);
 
+// wait_until in slices, so that a stop (stop_requested) ends even a wait of
+// minutes at once: false when asked to stop.
+bool wait_or_stop(std::uint64_t deadline_ns);
+
 }  // namespace netring
