@@ -54,6 +54,9 @@ struct Preloaded {
     };
     std::vector<std::uint8_t> bytes;
     std::vector<Entry> frames;
+    // What stopped the reading: the frames before it are sent all the same,
+    // once, as a replay without -K sends them.
+    std::optional<Error> damage;
     // With a FramePlacer (xdp backend): each frame's placed index, so that
     // sending it copies nothing.
     std::vector<std::uint32_t> placed;
@@ -196,18 +199,22 @@ Status Replayer::finish()
     return st;
 }
 
-Result<Preloaded> preload(const std::vector<std::string> &files)
+Preloaded preload(const std::vector<std::string> &files)
 {
     Preloaded p;
     for (const std::string &path : files) {
         auto reader = FileReader::open(path);
-        if (!reader)
-            return reader.error();
+        if (!reader) {
+            p.damage = reader.error();
+            return p;
+        }
         Frame f;
         for (;;) {
             auto got = reader->next(f);
-            if (!got)
-                return got.error();
+            if (!got) {
+                p.damage = got.error();
+                return p;
+            }
             if (!got.value())
                 break;
             p.frames.push_back({p.bytes.size(), f.caplen, f.wirelen, f.ts_ns});
@@ -310,14 +317,8 @@ int run_replay(const ReplayOptions &o)
     if (auto bad = check_files(o.files))
         return *bad;
     std::optional<Preloaded> loaded;
-    std::optional<Error> load_error;
-    if (o.preload) {
-        auto p = preload(o.files);
-        if (!p)
-            load_error = p.error();  // what was read before the damage is still sent
-        else
-            loaded = std::move(p.value());
-    }
+    if (o.preload)
+        loaded = preload(o.files);
     auto info = lookup_interface(o.interface);
     if (!info)
         return report("replay", info.error());
@@ -334,7 +335,7 @@ int run_replay(const ReplayOptions &o)
     Replayer r(o, *sender.value(), info->mtu, *pace);
     r.start();
     bool going = true;
-    std::optional<Error> file_error = load_error;
+    std::optional<Error> file_error;
     for (std::uint64_t loop = 0; going && (o.loops == 0 || loop < o.loops) && !file_error; ++loop) {
         if (loaded) {
             for (std::size_t i = 0; i < loaded->frames.size(); ++i) {
@@ -347,6 +348,7 @@ int run_replay(const ReplayOptions &o)
                 if (!(going = r.send(f, loaded->placed.empty() ? not_placed : loaded->placed[i])))
                     break;
             }
+            file_error = loaded->damage;
         } else {
             for (const std::string &path : o.files) {
                 auto reader = FileReader::open(path);
