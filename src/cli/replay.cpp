@@ -72,11 +72,14 @@ struct Skips {
     std::uint64_t truncated = 0;  // sent, but cut to the MTU
 };
 
-std::uint32_t link_limit(const std::uint8_t *data, std::uint32_t len, unsigned mtu)
+// A VLAN-tagged frame may carry a full MTU behind its tag; an AF_PACKET
+// TX ring allows that for 802.1Q (0x8100) only, and marks an 802.1ad frame
+// of that size TP_STATUS_WRONG_FORMAT, which stops the ring.
+std::uint32_t link_limit(const std::uint8_t *data, std::uint32_t len, unsigned mtu, bool qinq_tag_fits)
 {
-    // A VLAN-tagged frame may carry a full MTU behind its tag.
-    const bool tagged = len >= 14 && ((data[12] == 0x81 && data[13] == 0x00) || (data[12] == 0x88 && data[13] == 0xa8));
-    return mtu + 14 + (tagged ? 4 : 0);
+    const bool dot1q = len >= 14 && data[12] == 0x81 && data[13] == 0x00;
+    const bool dot1ad = len >= 14 && data[12] == 0x88 && data[13] == 0xa8;
+    return mtu + 14 + (dot1q || (dot1ad && qinq_tag_fits) ? 4 : 0);
 }
 
 class Replayer {
@@ -138,7 +141,8 @@ bool Replayer::send(const Frame &f, std::uint32_t placed)
         ++skips_.runt;
         return true;
     }
-    const std::uint32_t limit = std::min(link_limit(f.data, len, mtu_), sender_.max_frame());
+    const std::uint32_t limit =
+        std::min(link_limit(f.data, len, mtu_, o_.backend.backend != "packet"), sender_.max_frame());
     if (len > limit) {
         if (o_.oversize == "fail") {
             error_ = Error::explained(EMSGSIZE, fmt::format("frame {} is {} bytes, more than {} allows (MTU {})",
