@@ -9,6 +9,18 @@
 
 namespace netring {
 
+namespace {
+
+// Offsets are held at 2^62 ns (146 years): a double beyond 2^64 converts to
+// an undefined integer, 0 here, so -p 1e-12 sent everything at top speed.
+std::uint64_t to_offset(double ns)
+{
+    constexpr double most = 4'611'686'018'427'387'904.0;
+    return ns < most ? static_cast<std::uint64_t>(ns) : static_cast<std::uint64_t>(most);
+}
+
+}  // namespace
+
 std::uint64_t Schedule::next(std::uint64_t ts_ns, std::uint32_t bytes)
 {
     std::uint64_t offset = 0;
@@ -19,17 +31,15 @@ std::uint64_t Schedule::next(std::uint64_t ts_ns, std::uint32_t bytes)
             first_ts_ = ts_ns;
         }
         // Timestamps that go backwards (merged files) send at once.
-        offset = loop_base_ + (ts_ns > first_ts_
-                                   ? static_cast<std::uint64_t>(static_cast<double>(ts_ns - first_ts_) /
-                                                                config_.multiplier)
-                                   : 0);
+        offset = loop_base_ +
+                 (ts_ns > first_ts_ ? to_offset(static_cast<double>(ts_ns - first_ts_) / config_.multiplier) : 0);
         break;
     case PaceMode::pps:
-        offset = static_cast<std::uint64_t>(static_cast<double>(frames_) * 1e9 / config_.pps);
+        offset = to_offset(static_cast<double>(frames_) * 1e9 / config_.pps);
         break;
     case PaceMode::bitrate:
         // Frame k starts when the bits of frames 0..k-1 have gone out.
-        offset = static_cast<std::uint64_t>(static_cast<double>(bytes_) * 8.0 * 1e9 / config_.bits_per_second);
+        offset = to_offset(static_cast<double>(bytes_) * 8.0 * 1e9 / config_.bits_per_second);
         break;
     case PaceMode::top_speed:
         break;

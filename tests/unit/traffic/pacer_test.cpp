@@ -80,6 +80,23 @@ TEST_CASE("top speed has no schedule")
     CHECK(original_last == 27'000'000);
 }
 
+TEST_CASE("a rate too slow for 64 bits of nanoseconds waits as long as it can, not at all")
+{
+    // One frame every 10^12 s: the second is due 10^21 ns on, past 2^64.
+    PaceConfig slow;
+    slow.mode = PaceMode::pps;
+    slow.pps = 1e-12;
+    Schedule s(slow);
+    CHECK(s.next(0, 60) == 0);
+    CHECK(s.next(0, 60) == 4'611'686'018'427'387'904ULL);
+    // And a multiplier that stretches a 1 s gap past it.
+    PaceConfig stretched;
+    stretched.multiplier = 1e-12;
+    Schedule o(stretched);
+    CHECK(o.next(1'000'000'000, 60) == 0);
+    CHECK(o.next(2'000'000'000, 60) == 4'611'686'018'427'387'904ULL);
+}
+
 TEST_CASE("wait_until never returns early")
 {
     for (int i = 0; i < 20; ++i) {
