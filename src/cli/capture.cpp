@@ -249,16 +249,22 @@ int run_capture(const CaptureOptions &o)
         return report("capture", sink_or.error());
     FrameSink &sink = *sink_or.value();
     auto *plain_pcapng = dynamic_cast<PcapngWriter *>(&sink);
+    // Failing before the first frame still leaves a valid (empty) capture
+    // file, not the 0 bytes of one whose headers were never flushed.
+    const auto give_up = [&sink](const Error &e) {
+        (void)sink.finish({});
+        return report("capture", e);
+    };
     // Everything privileged is open now: the ring, the XDP program and the file.
     if (target) {
         if (auto st = drop_privileges(*target); !st)
-            return report("capture", st.error());
+            return give_up(st.error());
         spdlog::info("running as {} (uid {}, gid {}) with no capabilities", target->name, target->uid, target->gid);
     }
     // After the drop: each thread would keep the capabilities it started with.
     if (merged != nullptr)
         if (auto st = merged->start(); !st)
-            return report("capture", st.error());
+            return give_up(st.error());
 
     const std::uint64_t start_mono = monotonic_ns();
     const std::uint64_t deadline =
