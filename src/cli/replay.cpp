@@ -85,7 +85,9 @@ std::uint32_t link_limit(const std::uint8_t *data, std::uint32_t len, unsigned m
 class Replayer {
 public:
     Replayer(const ReplayOptions &o, FrameSender &sender, unsigned mtu, PaceConfig pace)
-        : o_(o), sender_(sender), placer_(dynamic_cast<FramePlacer *>(&sender)), mtu_(mtu), schedule_(pace),
+        : o_(o), sender_(sender), placer_(dynamic_cast<FramePlacer *>(&sender)), mtu_(mtu),
+          qinq_tag_fits_(o.backend.backend != "packet"),
+          duration_ns_(o.duration > 0 ? static_cast<std::uint64_t>(o.duration * 1e9) : 0), schedule_(pace),
           status_(!o.quiet && !o.json)
     {
     }
@@ -108,6 +110,8 @@ private:
     FrameSender &sender_;
     FramePlacer *placer_;
     unsigned mtu_;
+    bool qinq_tag_fits_;        // see link_limit()
+    std::uint64_t duration_ns_;  // --duration; 0: none
     Schedule schedule_;
     StatusLine status_;
     std::uint64_t start_ns_ = 0;
@@ -127,7 +131,7 @@ bool Replayer::send(const Frame &f, std::uint32_t placed)
     std::uint64_t now = 0;
     if (schedule_.paced() || (handled_ & 63) == 0) {
         now = monotonic_ns();
-        if (o_.duration > 0 && now - start_ns_ >= static_cast<std::uint64_t>(o_.duration * 1e9))
+        if (duration_ns_ != 0 && now - start_ns_ >= duration_ns_)
             return false;
     }
     ++handled_;
@@ -141,8 +145,7 @@ bool Replayer::send(const Frame &f, std::uint32_t placed)
         ++skips_.runt;
         return true;
     }
-    const std::uint32_t limit =
-        std::min(link_limit(f.data, len, mtu_, o_.backend.backend != "packet"), sender_.max_frame());
+    const std::uint32_t limit = std::min(link_limit(f.data, len, mtu_, qinq_tag_fits_), sender_.max_frame());
     if (len > limit) {
         if (o_.oversize == "fail") {
             error_ = Error::explained(EMSGSIZE, fmt::format("frame {} is {} bytes, more than {} allows (MTU {})",
@@ -161,7 +164,7 @@ bool Replayer::send(const Frame &f, std::uint32_t placed)
     if (schedule_.paced()) {
         // A frame due after --duration is not sent, nor waited for; a signal
         // ends even a long wait (a capture with a gap of minutes).
-        if (o_.duration > 0 && due >= start_ns_ + static_cast<std::uint64_t>(o_.duration * 1e9))
+        if (duration_ns_ != 0 && due >= start_ns_ + duration_ns_)
             return false;
         if (!wait_or_stop(due))
             return false;
