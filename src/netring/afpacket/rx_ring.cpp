@@ -103,7 +103,6 @@ Status PacketRxRing::setup(const RxOptions &o)
     snaplen_ = o.snaplen;
     interface_id_ = o.interface_id;
     direction_ = o.direction;
-    loopback_ = info->hw_type == ARPHRD_LOOPBACK;
     want_hash_ = o.want_hash;
 
     // Protocol 0: the socket receives nothing until bind(), so every frame
@@ -138,7 +137,10 @@ Status PacketRxRing::setup(const RxOptions &o)
         return st;
     }
 
-    if (o.direction == DirectionFilter::in) {
+    // Loopback hands every frame over twice, as sent and as received; libpcap
+    // keeps the received copy, and so does the kernel for us here, before
+    // either reaches the ring.
+    if (o.direction == DirectionFilter::in || info->hw_type == ARPHRD_LOOPBACK) {
 #if HAVE_PACKET_IGNORE_OUTGOING
         const int one = 1;
         if (auto st = set_option(fd_.get(), SOL_PACKET, PACKET_IGNORE_OUTGOING, &one, sizeof(one),
@@ -146,7 +148,7 @@ Status PacketRxRing::setup(const RxOptions &o)
             !st)
             return st;
 #else
-        return Error::logic("-Q in needs PACKET_IGNORE_OUTGOING (Linux 4.20)");
+        return Error::logic("-Q in, and capture on loopback, need PACKET_IGNORE_OUTGOING (Linux 4.20)");
 #endif
     }
 
@@ -273,7 +275,7 @@ std::size_t PacketRxRing::drain(const FrameHandler &handler, bool &stopped, cons
             if (stopped)
                 return;
             const sockaddr_ll &sll = frame_address(hdr);
-            if (sll.sll_pkttype == PACKET_OUTGOING ? loopback_ : direction_ == DirectionFilter::out) {
+            if (direction_ == DirectionFilter::out && sll.sll_pkttype != PACKET_OUTGOING) {
                 ++user_rejected_;
                 return;
             }

@@ -112,9 +112,6 @@ private:
     std::uint32_t snaplen_ = 0;
     std::uint32_t interface_id_ = 0;
     DirectionFilter direction_ = DirectionFilter::inout;
-    // Loopback hands every frame over twice, as sent and as received: the
-    // sent copy is dropped, as libpcap drops it.
-    bool loopback_ = false;
     const Filter *filter_ = nullptr;       // as opened, for attach_final_filter()
     const Filter *user_filter_ = nullptr;  // set only when the kernel cannot filter
     std::optional<std::uint16_t> fanout_group_;
