@@ -74,7 +74,7 @@ std::string summarize_frame(const Frame &f)
     fmt::format_to(std::back_inserter(out), " {} > {}", mac(c.at(6)), mac(c.at(0)));
     std::uint16_t type = c.u16(12);
     c.skip(14);
-    while ((type == 0x8100 || type == 0x88a8) && c.has(4)) {
+    while (is_vlan_tag_type(type) && c.has(4)) {
         fmt::format_to(std::back_inserter(out), " vlan {}", c.u16(0) & 0x0fff);
         type = c.u16(2);
         c.skip(4);

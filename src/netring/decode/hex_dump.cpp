@@ -70,9 +70,7 @@ std::size_t ethernet_header_length(const std::uint8_t *data, std::size_t caplen,
     std::size_t len = 14;
     auto type_at = [data](std::size_t off) { return static_cast<std::uint16_t>(data[off] << 8 | data[off + 1]); };
     std::uint16_t type = type_at(12);
-    // The tag types tcpdump 4.99 walks: 802.1Q, 802.1ad, and the two
-    // pre-standard QinQ types.
-    while (type == 0x8100 || type == 0x88a8 || type == 0x9100 || type == 0x9200) {
+    while (is_vlan_tag_type(type)) {
         if (len + 4 > caplen)
             return caplen;
         type = type_at(len + 2);

@@ -9,6 +9,13 @@ namespace netring {
 
 enum class Direction : std::uint8_t { unknown = 0, inbound = 1, outbound = 2 };
 
+// The EtherTypes that announce a VLAN tag, as tcpdump walks them: 802.1Q,
+// 802.1ad, and the two pre-standard QinQ types.
+constexpr bool is_vlan_tag_type(std::uint16_t type)
+{
+    return type == 0x8100 || type == 0x88a8 || type == 0x9100 || type == 0x9200;
+}
+
 // pcapng epb_flags reception type (bits 2-4).
 enum class Reception : std::uint8_t { unspecified = 0, unicast = 1, multicast = 2, broadcast = 3, promiscuous = 4 };
 

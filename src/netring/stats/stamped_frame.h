@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 
+#include "netring/pcap/frame.h"
 #include "netring/traffic/stamp.h"
 
 namespace netring::stats {
@@ -16,8 +17,6 @@ inline constexpr std::uint16_t eth_ipv6 = 0x86dd;
 inline constexpr std::uint8_t ip_udp = 17;
 
 inline std::uint16_t be16(const std::uint8_t *p) { return static_cast<std::uint16_t>((p[0] << 8) | p[1]); }
-
-inline bool is_vlan_tpid(std::uint16_t type) { return type == 0x8100 || type == 0x88a8 || type == 0x9100; }
 
 // UDP header at data[off], `ip_payload` bytes of IP payload from there.
 inline const std::uint8_t *udp_stamp(const std::uint8_t *data, std::uint32_t caplen, std::uint32_t off,
@@ -56,7 +55,7 @@ inline const std::uint8_t *stamp_at(const std::uint8_t *data, std::uint32_t capl
         return nullptr;
     std::uint32_t off = 12;
     std::uint16_t type = be16(data + off);
-    for (int tags = 0; tags < 2 && is_vlan_tpid(type); ++tags) {
+    for (int tags = 0; tags < 2 && is_vlan_tag_type(type); ++tags) {
         off += 4;
         if (caplen < off + 2)
             return nullptr;
