@@ -29,7 +29,8 @@ std::optional<AutoStop> parse_autostop(const std::vector<std::string> &condition
             problem = fmt::format("-a {}: expected duration:SEC, packets:N or filesize:KB with a positive number", c);
             return std::nullopt;
         }
-        // Beyond these the conversions to nanoseconds, frames or bytes overflow.
+        // Beyond these the conversions to nanoseconds, frames or bytes overflow
+        // (a frame count gets the byte limit: 2^62 frames are as endless).
         const double most = key == "duration" ? static_cast<double>(max_limit_seconds)
                             : key == "filesize" ? static_cast<double>(max_limit_bytes / 1000)
                                                 : static_cast<double>(max_limit_bytes);
