@@ -380,8 +380,8 @@ int run_capture(const CaptureOptions &o)
 
     // Stopped by a signal or the time limit: the kernel may hold frames that
     // arrived before the stop in a ring block that retires only after its
-    // timeout (with 1 MiB blocks, 3,000 frames of a burst that ended just
-    // before a SIGINT). One last look for them.
+    // timeout (a burst that ended just before a SIGINT can leave thousands
+    // of frames in a part-filled block). One last look for them.
     const bool exhausted = rotating != nullptr && rotating->exhausted();
     const bool settle = !write_error && !source_error && stop_requested() != -1 && !exhausted;
     if (merged == nullptr && settle)

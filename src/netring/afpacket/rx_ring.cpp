@@ -27,7 +27,11 @@ namespace netring::afpacket {
 
 namespace {
 
-constexpr std::size_t max_block = std::size_t{1} << 20;
+// A flood wakes the reader once per block: with the default 32 MiB ring,
+// 4 MiB blocks cost 0.056 us a captured frame against 0.064 for 1 MiB
+// blocks (medians of 6-8 alternating runs, 2M 60-byte frames into tmpfs); 8 MiB
+// gained nothing more.
+constexpr std::size_t max_block = std::size_t{4} << 20;
 
 std::size_t pow2_floor(std::size_t v)
 {
@@ -152,7 +156,7 @@ Status PacketRxRing::setup(const RxOptions &o)
 #endif
     }
 
-    // Blocks of at most 1 MiB, at least 8 of them, each large enough for one
+    // Blocks of at most 4 MiB, at least 8 of them, each large enough for one
     // frame of snaplen bytes plus headers (V3 never splits a frame).
     const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
     std::size_t block = std::min(max_block, pow2_floor(std::max(o.ring_bytes / 8, page)));
