@@ -15,7 +15,7 @@ std::optional<AutoStop> parse_autostop(const std::vector<std::string> &condition
 {
     AutoStop stop;
     if (duration > static_cast<double>(max_limit_seconds)) {
-        problem = fmt::format("--duration {}: at most {} seconds (a century)", duration, max_limit_seconds);
+        problem = time_limit_problem(fmt::format("--duration {}", duration));
         return std::nullopt;
     }
     stop.seconds = duration;
@@ -35,7 +35,8 @@ std::optional<AutoStop> parse_autostop(const std::vector<std::string> &condition
                             : key == "filesize" ? static_cast<double>(max_limit_bytes / 1000)
                                                 : static_cast<double>(max_limit_bytes);
         if (v > most) {
-            problem = fmt::format("-a {}: at most {:.0f}{}", c, most, key == "duration" ? " seconds (a century)" : "");
+            problem = key == "duration" ? time_limit_problem(fmt::format("-a {}", c))
+                                        : fmt::format("-a {}: at most {:.0f}", c, most);
             return std::nullopt;
         }
         if (key == "duration") {

@@ -17,12 +17,11 @@ std::optional<RotationPolicy> rotation_policy(const RotationOptions &r, const st
         return std::nullopt;
     }
     if (r.rotate_seconds > max_limit_seconds) {
-        problem = fmt::format("-G {}: at most {} seconds (a century)", r.rotate_seconds, max_limit_seconds);
+        problem = time_limit_problem(fmt::format("-G {}", r.rotate_seconds));
         return std::nullopt;
     }
     if (r.stats_interval > static_cast<double>(max_limit_seconds)) {
-        problem = fmt::format("--stats-interval {}: at most {} seconds (a century)", r.stats_interval,
-                              max_limit_seconds);
+        problem = time_limit_problem(fmt::format("--stats-interval {}", r.stats_interval));
         return std::nullopt;
     }
     p.max_bytes = static_cast<std::uint64_t>(r.file_size_mb * 1e6);

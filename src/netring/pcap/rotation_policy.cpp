@@ -19,6 +19,11 @@ bool parse_u64(std::string_view s, std::uint64_t &v)
 
 }  // namespace
 
+std::string time_limit_problem(std::string_view what)
+{
+    return fmt::format("{}: at most {} seconds (a century)", what, max_limit_seconds);
+}
+
 Status apply_ring_buffer_option(std::string_view spec, RotationPolicy &policy)
 {
     const auto colon = spec.find(':');
@@ -27,11 +32,10 @@ Status apply_ring_buffer_option(std::string_view spec, RotationPolicy &policy)
         return Error::logic(fmt::format("-b {}: expected KEY:N with N > 0 (filesize, duration, interval, files, packets)",
                                         spec));
     const std::string_view key = spec.substr(0, colon);
-    if ((key == "filesize" && v > max_limit_bytes / 1000) ||
-        ((key == "duration" || key == "interval") && v > max_limit_seconds))
-        return Error::logic(fmt::format("-b {}: at most {}", spec,
-                                        key == "filesize" ? fmt::format("{} kB", max_limit_bytes / 1000)
-                                                          : fmt::format("{} s (a century)", max_limit_seconds)));
+    if (key == "filesize" && v > max_limit_bytes / 1000)
+        return Error::logic(fmt::format("-b {}: at most {} kB", spec, max_limit_bytes / 1000));
+    if ((key == "duration" || key == "interval") && v > max_limit_seconds)
+        return Error::logic(time_limit_problem(fmt::format("-b {}", spec)));
     if (key == "filesize")
         policy.max_bytes = v * 1000;  // dumpcap's kB are 1000 bytes
     else if (key == "duration")

@@ -17,6 +17,8 @@ namespace netring {
 // (-b interval:2^55 divided by zero).
 inline constexpr std::uint64_t max_limit_seconds = 100ULL * 36525 * 864;
 inline constexpr std::uint64_t max_limit_bytes = 1ULL << 62;
+// "WHAT: at most N seconds (a century)", for a time limit past max_limit_seconds.
+std::string time_limit_problem(std::string_view what);
 
 struct RotationPolicy {
     std::uint64_t max_bytes = 0;     // -C MB (x 1e6), -b filesize:KB (x 1e3)

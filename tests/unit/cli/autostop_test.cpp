@@ -3,6 +3,10 @@
 #include "catch.h"
 #include "cli/autostop.h"
 
+#include <fmt/format.h>
+
+#include "netring/pcap/rotation_policy.h"
+
 using netring::cli::parse_autostop;
 
 TEST_CASE("duration, packets and filesize are read; --duration is the default")
@@ -28,4 +32,19 @@ TEST_CASE("malformed conditions are refused with the reason")
     CHECK_FALSE(parse_autostop({"duration:2x"}, 0, problem).has_value());
     CHECK_FALSE(parse_autostop({"files:3"}, 0, problem).has_value());
     CHECK(problem.find("unknown condition 'files'") != std::string::npos);
+}
+
+TEST_CASE("time and size limits past a century or 2^62 are refused")
+{
+    using netring::max_limit_bytes;
+    using netring::max_limit_seconds;
+    std::string problem;
+    CHECK(parse_autostop({}, static_cast<double>(max_limit_seconds), problem).has_value());
+    CHECK_FALSE(parse_autostop({}, 1e12, problem).has_value());
+    CHECK(problem == fmt::format("--duration 1000000000000: at most {} seconds (a century)", max_limit_seconds));
+    CHECK_FALSE(parse_autostop({"duration:1e12"}, 0, problem).has_value());
+    CHECK(problem == fmt::format("-a duration:1e12: at most {} seconds (a century)", max_limit_seconds));
+    CHECK_FALSE(parse_autostop({"packets:1e19"}, 0, problem).has_value());
+    CHECK(problem == fmt::format("-a packets:1e19: at most {}", max_limit_bytes));
+    CHECK(parse_autostop({fmt::format("filesize:{}", max_limit_bytes / 1000)}, 0, problem).has_value());
 }

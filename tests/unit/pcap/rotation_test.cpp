@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include <vector>
 
+#include <fmt/format.h>
 #include <pcap/pcap.h>
 
 #include "catch.h"
@@ -128,6 +129,23 @@ TEST_CASE("-b options set the policy", "[rotation]")
     CHECK_FALSE(apply_ring_buffer_option("files:", p));
     CHECK_FALSE(apply_ring_buffer_option("files", p));
     CHECK_FALSE(apply_ring_buffer_option("files:3x", p));
+}
+
+TEST_CASE("-b limits past a century or 2^62 bytes are refused, and say the most", "[rotation]")
+{
+    RotationPolicy p;
+    REQUIRE(apply_ring_buffer_option(fmt::format("duration:{}", max_limit_seconds), p));
+    REQUIRE(apply_ring_buffer_option(fmt::format("filesize:{}", max_limit_bytes / 1000), p));
+    const auto refused = [&p](const std::string &spec) {
+        auto st = apply_ring_buffer_option(spec, p);
+        REQUIRE_FALSE(st);
+        return st.error().context;
+    };
+    CHECK(refused(fmt::format("interval:{}", max_limit_seconds + 1)) ==
+          fmt::format("-b interval:{}: at most {} seconds (a century)", max_limit_seconds + 1, max_limit_seconds));
+    CHECK(refused(fmt::format("duration:{}", max_limit_seconds + 1)).find("(a century)") != std::string::npos);
+    CHECK(refused(fmt::format("filesize:{}", max_limit_bytes / 1000 + 1)) ==
+          fmt::format("-b filesize:{}: at most {} kB", max_limit_bytes / 1000 + 1, max_limit_bytes / 1000));
 }
 
 TEST_CASE("file deadlines: age from opening, intervals on wall-clock multiples", "[rotation]")
