@@ -158,8 +158,9 @@ int run_capture_stats(const StatsOptions &o)
     double peak_pps = 0;
     double peak_bps = 0;
     std::optional<Error> source_error;
-    auto tick = [&] {
-        const std::uint64_t now = monotonic_ns();
+    // now: the end of the interval, taken before any settling drain, whose
+    // frames arrived before it.
+    auto tick = [&](std::uint64_t now) {
         const std::uint64_t elapsed = now - last_mono;
         last_mono = now;
         std::uint64_t dropped = dropped_before;
@@ -200,7 +201,7 @@ int run_capture_stats(const StatsOptions &o)
             const bool last = ticker.final() || (o.count != 0 && intervals + 1 >= o.count);
             if (last)
                 drain();
-            tick();
+            tick(now);
             ++intervals;
             if (last) {
                 ended = true;
@@ -217,12 +218,13 @@ int run_capture_stats(const StatsOptions &o)
     }
     if (!ended && !source_error && !write_error) {
         // Stopped by a signal: the time since the last tick is a last, shorter interval.
+        const std::uint64_t stopped = monotonic_ns();
         drain();
-        tick();
+        tick(stopped);
         ++intervals;
     }
     if (source_error) {
-        tick();
+        tick(monotonic_ns());
         Record r;
         r.add("type", "gone").add("ts_ns", realtime_ns()).add("interface", iface).add("message", source_error->message());
         emit(r);

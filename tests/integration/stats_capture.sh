@@ -138,7 +138,12 @@ import json, sys
 recs = [json.loads(l) for l in open(sys.argv[1])]
 s = [r for r in recs if r["type"] == "summary"][0]
 assert s["rx_packets"] == 500 and s["intervals"] == 4, s
-assert len([r for r in recs if r["type"] == "capture"]) == 4
+caps = [r for r in recs if r["type"] == "capture"]
+assert len(caps) == 4
+# The run and its last interval end at --duration, not after the 70 ms
+# spent collecting what the ring still held then.
+assert 4e9 <= s["elapsed_ns"] < 4.04e9, s
+assert caps[-1]["elapsed_ns"] < 1.04e9, caps[-1]
 PY
 
 # --- --backend xdp: the same counts through an AF_XDP socket -------------------
