@@ -179,7 +179,6 @@ bool Replayer::send(const Frame &f, std::uint32_t placed)
             return false;
     }
     ++totals_.queued;
-    totals_.bytes += len;
     if (schedule_.paced()) {
         const std::uint64_t sent = monotonic_ns();
         timing_.record(sent > due ? sent - due : due - sent);
@@ -202,6 +201,7 @@ Status Replayer::finish()
     status_.clear();
     Status st = sender_.flush(2000);
     totals_.completed = sender_.completed();
+    totals_.bytes = sender_.completed_bytes();
     totals_.elapsed_ns = monotonic_ns() - start_ns_;
     return st;
 }

@@ -14,7 +14,7 @@ namespace netring::cli {
 struct TxTotals {
     std::uint64_t queued = 0;     // handed to the kernel
     std::uint64_t completed = 0;  // reported complete by the kernel: "sent"
-    std::uint64_t bytes = 0;      // of the queued frames
+    std::uint64_t bytes = 0;      // of the completed frames
     std::uint64_t elapsed_ns = 0;
 };
 

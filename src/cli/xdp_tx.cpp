@@ -76,7 +76,6 @@ struct Worker {
     std::atomic<bool> done{false};
 
     // Read after join().
-    std::uint64_t bytes = 0;
     std::uint64_t stop_ns = 0;
     Histogram timing;
     std::optional<Error> error;
@@ -164,7 +163,6 @@ void run_worker(Worker &w)
         }
         t.stamp(slot->frame, size, flow, seq, sent_ns);
         ++seq;
-        w.bytes += size;
         if (++si == sizes.size())
             si = 0;
         if (++flow == w.flows)
@@ -398,7 +396,7 @@ int run_xdp_tx(const XdpTxCliOptions &o)
     for (auto &w : workers) {
         totals.queued += w->queued.load();
         totals.completed += w->sender->completed();
-        totals.bytes += w->bytes;
+        totals.bytes += w->sender->completed_bytes();
         timing.merge(w->timing);
         stop = std::max(stop, w->stop_ns);
         if (w->error && !error)

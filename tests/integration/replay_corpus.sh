@@ -70,6 +70,8 @@ while off + 16 <= len(data):
 PY
 }
 frames_hex "$NR_TMP/expected.pcap" > "$NR_TMP/expected.hex"
+# The report's bytes_sent: the bytes of the frames that fit.
+want_bytes=$(awk '{ n += length($0) / 2 } END { print n + 0 }' "$NR_TMP/expected.hex")
 
 for backend in ${REPLAY_BACKENDS:-packet xdp}; do
     got=$NR_TMP/got-$backend.pcap
@@ -90,14 +92,14 @@ for backend in ${REPLAY_BACKENDS:-packet xdp}; do
         diff <(cut -c1-120 "$NR_TMP/expected.hex") <(cut -c1-120 "$NR_TMP/got-$backend.hex") | head -20 >&2
         fail "$backend: the frames received differ from the frames that fit ($(wc -l < "$NR_TMP/got-$backend.hex") received, $want expected)"
     fi
-    python3 - "$NR_TMP/report-$backend.json" "$total" "$want" "$snapped" <<'PY' || fail "$backend: the report does not account for every frame"
+    python3 - "$NR_TMP/report-$backend.json" "$total" "$want" "$snapped" "$want_bytes" <<'PY' || fail "$backend: the report does not account for every frame"
 import json, sys
 r = json.load(open(sys.argv[1]))
-total, want, snapped = map(int, sys.argv[2:])
+total, want, snapped, want_bytes = map(int, sys.argv[2:])
 skipped = r["skipped_oversize"] + r["skipped_snapped"] + r["skipped_runt"]
 ok = (r["frames_sent"] == want and r["skipped_snapped"] == snapped
-      and r["frames_sent"] + skipped == total and r["truncated"] == 0)
-print(f"report: sent {r['frames_sent']}, skipped {skipped} "
+      and r["frames_sent"] + skipped == total and r["truncated"] == 0 and r["bytes_sent"] == want_bytes)
+print(f"report: sent {r['frames_sent']} ({r['bytes_sent']} bytes, want {want_bytes}), skipped {skipped} "
       f"(oversize {r['skipped_oversize']}, snapped {r['skipped_snapped']}, runt {r['skipped_runt']})", file=sys.stderr)
 sys.exit(0 if ok else 1)
 PY

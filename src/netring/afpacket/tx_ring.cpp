@@ -141,6 +141,7 @@ std::size_t PacketTxRing::reap()
         const unsigned status = __atomic_load_n(&hdr->tp_status, __ATOMIC_ACQUIRE);
         if (status == TP_STATUS_AVAILABLE) {
             ++completed_;
+            completed_bytes_ += hdr->tp_len;  // ours: the kernel only reads it
         } else if ((status & TP_STATUS_WRONG_FORMAT) != 0) {
             ++rejected_;
             __atomic_store_n(&hdr->tp_status, TP_STATUS_AVAILABLE, __ATOMIC_RELAXED);

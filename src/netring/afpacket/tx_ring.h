@@ -38,6 +38,7 @@ public:
     Status flush(int timeout_ms) override;
 
     [[nodiscard]] std::uint64_t completed() const override { return completed_; }
+    [[nodiscard]] std::uint64_t completed_bytes() const override { return completed_bytes_; }
     [[nodiscard]] std::uint64_t rejected() const { return rejected_; }
     [[nodiscard]] std::size_t in_flight() const { return in_flight_; }
     [[nodiscard]] std::uint32_t max_frame() const override { return max_frame_; }
@@ -60,6 +61,7 @@ private:
     std::size_t tail_ = 0;  // oldest slot in flight
     std::size_t in_flight_ = 0;
     std::uint64_t completed_ = 0;
+    std::uint64_t completed_bytes_ = 0;
     std::uint64_t rejected_ = 0;
 };
 

@@ -82,6 +82,7 @@ Result<std::unique_ptr<XdpTxSender>> XdpTxSender::open(const XdpTxOptions &o)
         return socket.error();
     s->socket_ = std::move(socket.value());
     s->batch_size_ = std::clamp<std::uint32_t>(o.batch, 1, slots);
+    s->queued_bytes_after_.resize(std::size_t{slots} * 4);
     s->max_frame_ = chunk;
     if (place != 0) {
         const auto range = umem.value()->carve(static_cast<std::uint32_t>(place));
@@ -132,11 +133,18 @@ bool XdpTxSender::make_room()
     return batch_.capacity() > 0;
 }
 
+void XdpTxSender::note_queued(std::uint32_t len)
+{
+    queued_bytes_ += len;
+    queued_bytes_after_[queued_ & (queued_bytes_after_.size() - 1)] = queued_bytes_;
+    ++queued_;
+}
+
 bool XdpTxSender::queue(const std::uint8_t *data, std::uint32_t len)
 {
     if (!make_room() || !batch_.push({data, len}))
         return false;
-    ++queued_;
+    note_queued(len);
     return true;
 }
 
@@ -147,7 +155,7 @@ std::optional<XdpTxSender::InPlace> XdpTxSender::queue_in_place(std::uint32_t le
     const std::span<std::uint8_t> frame = batch_.emplace(len);
     if (frame.empty())
         return std::nullopt;
-    ++queued_;
+    note_queued(len);
     const auto offset = static_cast<std::uint64_t>(frame.data() - socket_->umem().data());
     const auto &frames = socket_->frames();
     return InPlace{frame.data(), static_cast<std::uint32_t>((offset - frames.first_addr()) / frames.chunk_size())};
@@ -174,7 +182,7 @@ bool XdpTxSender::queue_placed(std::uint32_t index, std::uint32_t len)
         return false;
     if (!make_room() || !batch_.push_placed(placed_[index].addr, len))
         return false;
-    ++queued_;
+    note_queued(len);
     return true;
 }
 

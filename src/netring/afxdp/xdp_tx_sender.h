@@ -55,6 +55,12 @@ public:
     std::size_t reap() override;
     Status flush(int timeout_ms) override;
     [[nodiscard]] std::uint64_t completed() const override { return completed_; }
+    // The Completion ring returns a queue's frames in the order they were
+    // queued, so the bytes of the first completed() frames.
+    [[nodiscard]] std::uint64_t completed_bytes() const override
+    {
+        return completed_ == 0 ? 0 : queued_bytes_after_[(completed_ - 1) & (queued_bytes_after_.size() - 1)];
+    }
     // A frame must fit one chunk: without multi-buffer AF_XDP a larger one
     // cannot be sent at all (callers skip or truncate it).
     [[nodiscard]] std::uint32_t max_frame() const override { return max_frame_; }
@@ -88,6 +94,7 @@ private:
     // reaping when the ring or the chunks run short); false when none.
     bool make_room();
     Status publish();
+    void note_queued(std::uint32_t len);
 
     std::unique_ptr<XskSocket> socket_;
     TxBatch batch_;
@@ -95,6 +102,11 @@ private:
     std::uint32_t max_frame_ = 0;
     std::uint64_t queued_ = 0;
     std::uint64_t completed_ = 0;
+    // Bytes queued up to and including frame n, at n & (size - 1): a power of
+    // two larger than the frames that can be in flight (TX and Completion
+    // rings and a batch), so every frame not yet completed still has its entry.
+    std::vector<std::uint64_t> queued_bytes_after_;
+    std::uint64_t queued_bytes_ = 0;
     std::optional<Error> deferred_;  // from a publish inside queue(), returned by kick()
     // Placed frames: chunk addresses in the socket's placed range, and lengths.
     struct Placed {

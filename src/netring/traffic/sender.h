@@ -23,6 +23,9 @@ public:
     // Kicks and waits for every queued frame to complete, up to timeout_ms.
     virtual Status flush(int timeout_ms) = 0;
     [[nodiscard]] virtual std::uint64_t completed() const = 0;
+    // The bytes of those completed frames: what was sent, which is less than
+    // what was queued when a flush gives up.
+    [[nodiscard]] virtual std::uint64_t completed_bytes() const = 0;
     // The largest frame a slot holds.
     [[nodiscard]] virtual std::uint32_t max_frame() const = 0;
 };
