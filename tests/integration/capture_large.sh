@@ -20,7 +20,11 @@ send_mix --count 48 --seed 42 --gap 0.0003 -q
 
 # A TCP stream through the kernel's own stack: veth keeps TSO/GSO super-frames
 # whole, so frames far beyond the MTU (tens of KiB) show up on the capture.
-start_bg --err "$NR_TMP/server.err" in_b python3 -c '
+# Both ends run on one CPU: a sender that transmits from two CPUs at once (its
+# own and the one handling the ACKs) hands two segments to the receive path
+# concurrently, and two packet sockets may then see them in either order.
+cpu=$(taskset -pc $$ | sed 's/.*: *//; s/[-,].*//')
+start_bg --err "$NR_TMP/server.err" in_b taskset -c "$cpu" python3 -c '
 import socket, sys
 s = socket.socket()
 s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -37,7 +41,7 @@ until in_b ss -ltn 2>/dev/null | has ":5555 "; do
     [ $n -gt 0 ] || fail "harness: TCP sink did not listen"
     sleep 0.1
 done
-in_a python3 -c '
+in_a taskset -c "$cpu" python3 -c '
 import socket, sys
 s = socket.create_connection((sys.argv[1], 5555))
 s.sendall(b"netring" * (600 * 1024))
@@ -59,7 +63,7 @@ jumbo=$(tshark_lens "$NR_TMP/td.pcap" | awk '$1 > 1518 && $1 <= 9018' | wc -l)
 tshark_clean "$NR_TMP/nr.pcapng" || soft_fail "netring's file does not read cleanly"
 # Each direction in order: two packet sockets may see an incoming frame and
 # an outgoing ACK of the same microsecond in either order (they reach them on
-# different paths), but never reorder one direction.
+# different paths), but never reorder one direction sent from one CPU.
 for mac in "$NR_MAC_A" "$NR_MAC_B"; do
     tshark_lens "$NR_TMP/td.pcap" -Y "eth.src == $mac" >"$NR_TMP/td.lens"
     tshark_lens "$NR_TMP/nr.pcapng" -Y "eth.src == $mac" >"$NR_TMP/nr.lens"
