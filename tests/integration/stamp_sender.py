@@ -13,6 +13,11 @@ checked against a known answer:
   --swap-every N                     send s+1 before s when s % N == 0 (s+1 < count)
   --stamp-age-ms MS                  stamp each frame MS earlier than it is sent
 
+The faults imitate a network's, stamps included: a duplicate carries its
+original's stamp, and a frame sent after a higher number is stamped as if it
+had left just before that one (a sender stamps in sequence order; only a
+sender that starts over stamps a lower number later than a higher one).
+
 Prints one JSON object on stdout at the end: what was sent and how fast.
 Stdlib only.
 """
@@ -115,13 +120,23 @@ def main():
     sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, 0)
     sock.bind((args.interface, 0))
     start = time.monotonic_ns()
+    stamps = {}  # sequence number -> its stamp
+    highest = None
     for i, seq in enumerate(order):
         if args.rate > 0:
             due = start + int(i * 1e9 / args.rate)
             now = time.monotonic_ns()
             if due > now:
                 time.sleep((due - now) / 1e9)
-        frame = builder.frame(seq & 0xFFFFFFFFFFFFFFFF, time.time_ns() - age_ns)
+        if seq in stamps:
+            sent_ns = stamps[seq]
+        elif highest is not None and seq < highest:
+            sent_ns = stamps[highest] - (highest - seq)
+        else:
+            sent_ns = time.time_ns() - age_ns
+            highest = seq
+        stamps[seq] = sent_ns
+        frame = builder.frame(seq & 0xFFFFFFFFFFFFFFFF, sent_ns)
         while True:
             try:
                 sock.send(frame)

@@ -67,6 +67,12 @@ drops1=$(xdp_drops)
 send --stream 5 -c 500 --rate 1000 --stamp-age-ms 10 --swap-every 10
 total=$((total + 500))
 
+# Stream 11: a sender that starts over, well within the 65536 numbers a
+# duplicate is told by: a restart, not 300 duplicates.
+send --stream 11 -c 300 --rate 2000
+send --stream 11 -c 300 --rate 2000
+total=$((total + 600))
+
 got=$(wait_frames "$NR_TMP/ref.pcap" "$total" 20) || soft_fail "tcpdump has $got of $total frames"
 sleep 0.6  # one more interval for stats, then its final drain on SIGINT
 stop_capture "$STATS" INT
@@ -109,6 +115,7 @@ s = [r for r in recs if r["type"] == "summary"][0]
 assert n == 100 and s["driver_rx_queue_0_xdp_drops"] == 100, (n, s.get("driver_rx_queue_0_xdp_drops"))
 PY
 "${CHECK[@]}" expect "$NR_TMP/stats.out" 5 rx_packets_total=500 lost=0 duplicated=0 reordered=50 || soft_fail "stream 5 (10 ms path)"
+"${CHECK[@]}" expect "$NR_TMP/stats.out" 11 rx_packets_total=600 lost=0 duplicated=0 reordered=0 restarts=1 || soft_fail "stream 11 (a restart)"
 python3 - "$NR_TMP/stats.out" <<'PY' || soft_fail "stream 5: latency of the 10 ms path"
 import json, sys
 s = [r for r in map(json.loads, open(sys.argv[1])) if r["type"] == "stream_summary" and r["stream"] == 5][0]

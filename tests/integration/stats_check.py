@@ -175,7 +175,7 @@ def csv_check(path, rows):
 
 
 def reference(pcap, port):
-    """Per stream: (seq, latency_ns) in arrival order, from tshark's reading of tcpdump's file."""
+    """Per stream: (seq, latency_ns, sent_ns) in arrival order, from tshark's reading of tcpdump's file."""
     out = subprocess.run(["tshark", "-r", pcap, "-Y", f"udp.dstport == {port}", "-T", "fields",
                           "-e", "frame.time_epoch", "-e", "udp.payload"],
                          capture_output=True, text=True, check=True).stdout
@@ -184,25 +184,31 @@ def reference(pcap, port):
         ts, payload = line.split("\t")
         b = bytes.fromhex(payload.replace(":", ""))
         seq, sent, stream = int.from_bytes(b[0:8], "big"), int.from_bytes(b[8:16], "big"), int.from_bytes(b[16:18], "big")
-        streams.setdefault(stream, []).append((seq, ns_of(ts) - sent))
+        streams.setdefault(stream, []).append((seq, ns_of(ts) - sent, sent))
     return streams
 
 
 def analyse(frames):
-    """Loss, duplicates and reordering of one stream, by the definitions of netring-stats(1)."""
+    """Loss, duplicates, reordering and restarts of one stream, by the definitions of netring-stats(1)."""
     seen = set()
     highest = None
-    dup = reord = 0
-    for seq, _ in frames:
+    highest_sent = 0
+    dup = reord = restarts = lost_before = 0
+    for seq, _, sent in frames:
+        if highest is not None and seq <= highest and sent > highest_sent:
+            restarts += 1
+            lost_before += max(seen) - min(seen) + 1 - len(seen)
+            seen, highest = set(), None
         if seq in seen:
             dup += 1
             continue
         if highest is not None and seq < highest:
             reord += 1
         seen.add(seq)
-        highest = seq if highest is None else max(highest, seq)
-    lost = (max(seen) - min(seen) + 1 - len(seen)) if seen else 0
-    return {"rx_packets_total": len(frames), "lost": lost, "duplicated": dup, "reordered": reord}
+        if highest is None or seq > highest:
+            highest, highest_sent = seq, sent
+    lost = lost_before + ((max(seen) - min(seen) + 1 - len(seen)) if seen else 0)
+    return {"rx_packets_total": len(frames), "lost": lost, "duplicated": dup, "reordered": reord, "restarts": restarts}
 
 
 def streams(ndjson, pcap, port):
@@ -219,7 +225,7 @@ def streams(ndjson, pcap, port):
         for k, v in want.items():
             if r[k] != v:
                 problem(f"stream {sid}: {k} {r[k]}, tcpdump's capture says {v}")
-        lat = sorted(l for _, l in frames)
+        lat = sorted(l for _, l, _ in frames)
         n = len(lat)
         nearest = lambda p: lat[max(1, -(-p * n // 100)) - 1]  # noqa: E731 (nearest rank)
         if r["latency_min_ns"] != lat[0] or r["latency_max_ns"] != lat[-1]:

@@ -47,24 +47,39 @@ void SequenceTracker::advance_to(std::uint64_t s, std::uint64_t distance)
     span_ += distance;
 }
 
-void SequenceTracker::add_slow(std::uint64_t s)
+void SequenceTracker::restart(std::uint64_t s)
+{
+    lost_before_ += span_ - unique_;
+    ++counts_.restarts;
+    late_run_.clear();
+    begin_run(s);
+}
+
+void SequenceTracker::add_slow(std::uint64_t s, std::uint64_t sent_ns)
 {
     ++counts_.received;
     if (!started_) {
         begin_run(s);
+        highest_sent_ns_ = sent_ns;
         return;
     }
     const std::int64_t ahead = serial_diff(s, highest_);
     if (ahead > 0) {
         late_run_.clear();
         advance_to(s, static_cast<std::uint64_t>(ahead));
+        highest_sent_ns_ = sent_ns;
         mark(s);
         ++unique_;
         return;
     }
+    if (sent_ns > highest_sent_ns_) {
+        restart(s);
+        highest_sent_ns_ = sent_ns;
+        return;
+    }
     const auto behind = static_cast<std::uint64_t>(-ahead);
     if (behind >= window) {
-        handle_late(s);
+        handle_late(s, sent_ns);
         return;
     }
     late_run_.clear();
@@ -83,7 +98,7 @@ void SequenceTracker::add_slow(std::uint64_t s)
     ++counts_.reordered;
 }
 
-void SequenceTracker::handle_late(std::uint64_t s)
+void SequenceTracker::handle_late(std::uint64_t s, std::uint64_t sent_ns)
 {
     // A restart shows as frames close to one another, far below the highest.
     if (!late_run_.empty()) {
@@ -95,17 +110,15 @@ void SequenceTracker::handle_late(std::uint64_t s)
     ++counts_.late;
     if (late_run_.size() < restart_run)
         return;
-    lost_before_ += span_ - unique_;
-    ++counts_.restarts;
     counts_.late -= late_run_.size();
     const std::vector<std::uint64_t> run = std::move(late_run_);
-    late_run_.clear();
-    begin_run(run.front());
+    restart(run.front());
     for (std::size_t i = 1; i < run.size(); ++i) {
         advance_to(run[i], static_cast<std::uint64_t>(serial_diff(run[i], highest_)));
         mark(run[i]);
         ++unique_;
     }
+    highest_sent_ns_ = sent_ns;
 }
 
 SequenceCounts SequenceTracker::counts() const

@@ -21,10 +21,13 @@ struct SequenceCounts {
 // Which numbers were seen is kept for the last `window` numbers below the
 // highest: duplicates and reordering are exact within that distance.
 //
-// A sender that starts over (xdp-tx run again with the same stream id)
-// sends numbers far below the highest: after restart_run such "late" frames
-// in a row, the tracker takes them for a new run. The old run's losses are
-// kept in the totals and the new run is tracked from the first of them.
+// A sender that starts over (xdp-tx run again with the same stream id) sends
+// numbers at or below the highest, but stamped later than the highest was:
+// a duplicate or a reordered frame left the sender before it. Such a frame
+// begins a new run; the old run's losses are kept in the totals. Should the
+// sender's clock have stepped back, a restart shows instead as numbers far
+// below the highest: after restart_run such "late" frames in a row, the
+// tracker takes them for a new run from the first of them.
 class SequenceTracker {
 public:
     static constexpr std::uint64_t window = 1 << 16;
@@ -32,9 +35,9 @@ public:
 
     SequenceTracker();
 
-    // The common case inline (the next number, or one seen before just
-    // behind the highest); everything else out of line.
-    void add(std::uint64_t sequence)
+    // sent_ns: the sender's stamp. The common case inline (the next number);
+    // everything else out of line.
+    void add(std::uint64_t sequence, std::uint64_t sent_ns)
     {
         if (started_ && sequence == highest_ + 1) [[likely]] {
             ++counts_.received;
@@ -42,26 +45,30 @@ public:
             // Entering the window, the number's bit is cleared and set again: set.
             mark(sequence);
             highest_ = sequence;
+            highest_sent_ns_ = sent_ns;
             ++span_;
             ++unique_;
             return;
         }
-        add_slow(sequence);
+        add_slow(sequence, sent_ns);
     }
     [[nodiscard]] SequenceCounts counts() const;
 
 private:
-    void add_slow(std::uint64_t sequence);
+    void add_slow(std::uint64_t sequence, std::uint64_t sent_ns);
     void begin_run(std::uint64_t sequence);
+    // The current run ends (its losses kept) and a new one begins at sequence.
+    void restart(std::uint64_t sequence);
     void advance_to(std::uint64_t sequence, std::uint64_t distance);
     [[nodiscard]] bool seen(std::uint64_t s) const { return (bits_[(s % window) / 64] >> (s % 64)) & 1U; }
     void mark(std::uint64_t s) { bits_[(s % window) / 64] |= std::uint64_t{1} << (s % 64); }
-    void handle_late(std::uint64_t sequence);
+    void handle_late(std::uint64_t sequence, std::uint64_t sent_ns);
 
     std::vector<std::uint64_t> bits_;  // bit (s % window): s was seen, for s in (highest - window, highest]
     bool started_ = false;
     std::uint64_t first_ = 0;      // lowest number of this run seen (the span starts here)
     std::uint64_t highest_ = 0;
+    std::uint64_t highest_sent_ns_ = 0;  // the stamp of highest_
     std::uint64_t span_ = 0;       // numbers from first_ to highest_, both included
     std::uint64_t unique_ = 0;     // distinct numbers of this run seen
     std::uint64_t lost_before_ = 0;  // lost in earlier runs

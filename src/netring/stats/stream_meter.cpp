@@ -21,7 +21,7 @@ bool StreamMeter::add(const std::uint8_t *data, std::uint32_t caplen, std::uint6
         last_id_ = stamp.stream;
     }
     StreamStats &s = *last_;
-    s.sequence.add(stamp.sequence);
+    s.sequence.add(stamp.sequence, stamp.sent_ns);
     // Two's complement difference: negative when the sender's clock is ahead.
     const auto latency = static_cast<std::int64_t>(received_ns - stamp.sent_ns);
     s.interval_latency.record(latency);
