@@ -12,6 +12,7 @@
 #include "netring/base/interface.h"
 #include "netring/base/link_stats.h"
 #include "netring/base/stop_signal.h"
+#include "netring/stats/driver_meter.h"
 #include "netring/stats/link_meter.h"
 #include "netring/stats/ticker.h"
 
@@ -26,9 +27,7 @@ struct Series {
     std::string name;
     unsigned index = 0;
     stats::LinkMeter meter;
-    std::optional<stats::DriverStats> driver;
-    std::vector<std::uint64_t> driver_previous;
-    std::vector<std::uint64_t> driver_totals;
+    std::optional<stats::DriverMeter> driver;
     bool live = true;
 };
 
@@ -50,15 +49,13 @@ void add_problems(Record &r, const LinkStats &s, const char *suffix)
     r.add(fmt::format("tx_errors{}", suffix), s.tx_errors);
 }
 
-void add_driver(Record &r, const Series &s, const std::vector<std::uint64_t> &values)
+void add_driver(Record &r, const std::vector<stats::NamedCount> &counts)
 {
-    if (!s.driver)
-        return;
-    for (std::size_t i = 0; i < values.size() && i < s.driver->names().size(); ++i)
-        r.add("driver_" + s.driver->names()[i], values[i]);
+    for (const auto &[name, value] : counts)
+        r.add("driver_" + name, value);
 }
 
-Record interval_record(const Series &s, const stats::LinkInterval &iv, const std::vector<std::uint64_t> &driver_delta)
+Record interval_record(const Series &s, const stats::LinkInterval &iv, const std::vector<stats::NamedCount> &driver_delta)
 {
     Record r;
     r.add("type", "interval").add("ts_ns", realtime_ns()).add("interface", s.name).add("elapsed_ns", iv.elapsed_ns);
@@ -71,7 +68,7 @@ Record interval_record(const Series &s, const stats::LinkInterval &iv, const std
     add_counters(r, t, "_total");
     add_problems(r, t, "_total");
     r.add("counter_event", event_name(iv));
-    add_driver(r, s, driver_delta);
+    add_driver(r, driver_delta);
     return r;
 }
 
@@ -89,7 +86,8 @@ Record summary_record(const Series &s)
     r.add("rx_peak_pps", peak.rx_pps).add("rx_peak_bps", peak.rx_bps);
     r.add("tx_peak_pps", peak.tx_pps).add("tx_peak_bps", peak.tx_bps);
     r.add("counter_resets", s.meter.resets()).add("gone", !s.live);
-    add_driver(r, s, s.driver_totals);
+    if (s.driver)
+        add_driver(r, s.driver->totals());
     return r;
 }
 
@@ -125,23 +123,17 @@ stats::Layout layout_for(const std::vector<Series> &series)
 }
 
 // Driver counter deltas since the previous read; on failure the series goes on without them.
-std::vector<std::uint64_t> driver_step(Series &s)
+std::vector<stats::NamedCount> driver_step(Series &s)
 {
-    if (!s.driver || s.driver->empty())
+    if (!s.driver)
         return {};
-    auto now = s.driver->read();
+    auto now = s.driver->step();
     if (!now) {
         fmt::print(stderr, "netring stats: {}: {}; driver counters no longer shown\n", s.name, now.error().message());
         s.driver.reset();
         return {};
     }
-    std::vector<std::uint64_t> delta(now->size());
-    for (std::size_t i = 0; i < delta.size(); ++i) {
-        delta[i] = stats::counter_step(s.driver_previous[i], now.value()[i]).delta;
-        s.driver_totals[i] += delta[i];
-    }
-    s.driver_previous = std::move(now.value());
-    return delta;
+    return std::move(now.value());
 }
 
 }  // namespace
@@ -170,14 +162,8 @@ int run_link_stats(const StatsOptions &o)
         if (!first)
             return report("stats", Error::sys(first.error().code, fmt::format("counters of {}", s.name)));
         s.meter.start(first.value(), monotonic_ns());
-        auto driver = stats::DriverStats::open(s.name, o.driver_set);
-        if (driver && !driver->empty()) {
-            if (auto v = driver->read()) {
-                s.driver_previous = std::move(v.value());
-                s.driver_totals.assign(s.driver_previous.size(), 0);
-                s.driver = std::move(driver.value());
-            }
-        }
+        if (auto driver = stats::DriverMeter::open(s.name, o.driver_set); driver && !driver->empty())
+            s.driver = std::move(driver.value());
     }
     auto writer = stats::make_writer(o.output, stdout, layout_for(series));
     std::optional<Error> write_error;

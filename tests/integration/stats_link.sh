@@ -73,6 +73,31 @@ assert sum(r["elapsed_ns"] for r in iv) >= 500_000_000, [r["elapsed_ns"] for r i
 assert iv[-1]["elapsed_ns"] < iv[0]["elapsed_ns"], [r["elapsed_ns"] for r in iv]
 PY
 
+# --- queues added mid-run: the driver's counters are learnt again ------------
+# A veth of its own, in B, with room for 4 queues and 1 in use at first.
+MQ_IF=${NR_IF_B}q
+in_b ip link add "$MQ_IF" numrxqueues 4 numtxqueues 4 type veth peer name "${NR_IF_B}r" numrxqueues 4 numtxqueues 4 ||
+    fail "harness: cannot make a 4-queue veth"
+in_b ethtool -L "$MQ_IF" rx 1 tx 1 || fail "harness: ethtool -L $MQ_IF rx 1 tx 1"
+start_bg --out "$NR_TMP/mq.ndjson" --err "$NR_TMP/mq.err" in_b "$NETRING" stats -i "$MQ_IF" --interval 0.2 --format json
+MQ=$BG_PID
+wait_lines "$NR_TMP/mq.ndjson" 2 || fail "stats -i $MQ_IF printed no interval line: $(cat "$NR_TMP/mq.err")"
+in_b ethtool -L "$MQ_IF" rx 4 tx 4 || fail "harness: ethtool -L $MQ_IF rx 4 tx 4"
+wait_lines "$NR_TMP/mq.ndjson" $(($(grep -c . "$NR_TMP/mq.ndjson") + 3)) || soft_fail "stats -i $MQ_IF stopped printing"
+stop_capture "$MQ" INT
+[ "$BG_RC" = 0 ] || soft_fail "stats -i $MQ_IF ended with $BG_RC: $(cat "$NR_TMP/mq.err")"
+grep -q 'no longer shown' "$NR_TMP/mq.err" && soft_fail "driver counters dropped: $(cat "$NR_TMP/mq.err")"
+python3 - "$NR_TMP/mq.ndjson" <<'PY' || soft_fail "driver counters across ethtool -L rx 4"
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+iv = [r for r in recs if r["type"] == "interval"]
+summ = [r for r in recs if r["type"] == "summary"][0]
+assert "driver_rx_queue_0_xdp_packets" in iv[0] and "driver_rx_queue_3_xdp_packets" not in iv[0], sorted(iv[0])
+assert "driver_rx_queue_3_xdp_packets" in iv[-1], sorted(iv[-1])
+assert "driver_rx_queue_0_xdp_packets" in summ and "driver_rx_queue_3_xdp_packets" in summ, sorted(summ)
+PY
+in_b ip link del "$MQ_IF"
+
 # --- text: a header, then one aligned row per interval ----------------------
 "$NETRING" stats -i lo --interval 0.1 --count 2 >"$NR_TMP/text.out" || soft_fail "text output failed"
 head -n 1 "$NR_TMP/text.out" | has -E '^ *time +interface +rx pps +rx bit/s' || soft_fail "text header: $(head -n 1 "$NR_TMP/text.out")"

@@ -26,6 +26,37 @@ int ethtool(int fd, const std::string &interface, void *cmd)
     return ::ioctl(fd, SIOCETHTOOL, &ifr);
 }
 
+// The kernel copies out as many values (or names) as the driver has when it
+// is asked, whatever count the caller's buffer was sized for: a driver that
+// grew its set between our count and our read (queues added) would write past
+// the end. Counting just before each read narrows that to two back-to-back
+// ioctls; this much room beyond the count covers growth within them.
+constexpr std::uint32_t slack = 1024;
+
+// The number of ETH_SS_STATS counters the driver has now; 0 when it has none.
+Result<std::uint32_t> count_stats(int fd, const std::string &interface)
+{
+    // ethtool_sset_info ends in a flexible array: one u32 follows for our one set.
+    alignas(ethtool_sset_info) std::uint8_t info_buf[sizeof(ethtool_sset_info) + sizeof(std::uint32_t)] = {};
+    auto *info = reinterpret_cast<ethtool_sset_info *>(info_buf);
+    info->cmd = ETHTOOL_GSSET_INFO;
+    info->sset_mask = std::uint64_t{1} << ETH_SS_STATS;
+    if (ethtool(fd, interface, info) != 0) {
+        const int err = errno;
+        if (err == EOPNOTSUPP || err == EINVAL)
+            return std::uint32_t{0};
+        return Error::sys(err, fmt::format("ethtool statistics count of {}", interface));
+    }
+    std::uint32_t count = 0;
+    std::memcpy(&count, info_buf + sizeof(ethtool_sset_info), sizeof(count));
+    return (info->sset_mask & (std::uint64_t{1} << ETH_SS_STATS)) == 0 ? 0 : count;
+}
+
+Error set_changed(const std::string &interface)
+{
+    return Error::sys(EAGAIN, fmt::format("the driver of {} changed its set of statistics", interface));
+}
+
 bool wanted(const std::string &name, DriverStatsSet set)
 {
     if (set == DriverStatsSet::all)
@@ -49,23 +80,13 @@ Result<DriverStats> DriverStats::open(const std::string &interface, DriverStatsS
         const int err = errno;
         return Error::sys(err, "socket for ethtool ioctls");
     }
-    // ethtool_sset_info ends in a flexible array: one u32 follows for our one set.
-    alignas(ethtool_sset_info) std::uint8_t info_buf[sizeof(ethtool_sset_info) + sizeof(std::uint32_t)] = {};
-    auto *info = reinterpret_cast<ethtool_sset_info *>(info_buf);
-    info->cmd = ETHTOOL_GSSET_INFO;
-    info->sset_mask = std::uint64_t{1} << ETH_SS_STATS;
-    if (ethtool(d.fd_.get(), interface, info) != 0) {
-        const int err = errno;
-        if (err == EOPNOTSUPP || err == EINVAL)
-            return d;
-        return Error::sys(err, fmt::format("ethtool statistics count of {}", interface));
-    }
-    std::uint32_t count = 0;
-    std::memcpy(&count, info_buf + sizeof(ethtool_sset_info), sizeof(count));
-    if ((info->sset_mask & (std::uint64_t{1} << ETH_SS_STATS)) == 0 || count == 0)
+    auto count = count_stats(d.fd_.get(), interface);
+    if (!count)
+        return count.error();
+    if (count.value() == 0)
         return d;
-    d.total_ = count;
-    std::vector<std::uint8_t> strings(sizeof(ethtool_gstrings) + std::size_t{d.total_} * ETH_GSTRING_LEN);
+    d.total_ = count.value();
+    std::vector<std::uint8_t> strings(sizeof(ethtool_gstrings) + std::size_t{d.total_ + slack} * ETH_GSTRING_LEN);
     auto *gs = reinterpret_cast<ethtool_gstrings *>(strings.data());
     gs->cmd = ETHTOOL_GSTRINGS;
     gs->string_set = ETH_SS_STATS;
@@ -74,7 +95,9 @@ Result<DriverStats> DriverStats::open(const std::string &interface, DriverStatsS
         const int err = errno;
         return Error::sys(err, fmt::format("ethtool statistics names of {}", interface));
     }
-    const std::uint32_t got = std::min(gs->len, d.total_);
+    if (gs->len != d.total_)
+        return set_changed(interface);
+    const std::uint32_t got = d.total_;
     for (std::uint32_t i = 0; i < got; ++i) {
         const char *s = reinterpret_cast<const char *>(strings.data() + sizeof(ethtool_gstrings)) + std::size_t{i} * ETH_GSTRING_LEN;
         std::string name(s, strnlen(s, ETH_GSTRING_LEN));
@@ -85,7 +108,7 @@ Result<DriverStats> DriverStats::open(const std::string &interface, DriverStatsS
     }
     if (d.names_.empty())
         d.fd_ = UniqueFd();
-    d.buffer_.resize((sizeof(ethtool_stats) + 7) / 8 + d.total_);
+    d.buffer_.resize((sizeof(ethtool_stats) + 7) / 8 + d.total_ + slack);
     return d;
 }
 
@@ -93,6 +116,11 @@ Result<std::vector<std::uint64_t>> DriverStats::read()
 {
     if (names_.empty())
         return std::vector<std::uint64_t>{};
+    auto count = count_stats(fd_.get(), interface_);
+    if (!count)
+        return count.error();
+    if (count.value() != total_)
+        return set_changed(interface_);
     std::fill(buffer_.begin(), buffer_.end(), 0);
     auto *st = reinterpret_cast<ethtool_stats *>(buffer_.data());
     st->cmd = ETHTOOL_GSTATS;
@@ -102,7 +130,7 @@ Result<std::vector<std::uint64_t>> DriverStats::read()
         return Error::sys(err, fmt::format("ethtool statistics of {}", interface_));
     }
     if (st->n_stats != total_)
-        return Error::sys(EAGAIN, fmt::format("the driver of {} changed its set of statistics", interface_));
+        return set_changed(interface_);
     std::vector<std::uint64_t> values;
     values.reserve(picked_.size());
     const auto *data = st->data;

@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// DriverMeter: deltas and totals of a driver's counters, and learning its set again.
+#include "netring/stats/driver_meter.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <optional>
+
+#include "netring/stats/counter.h"
+
+namespace netring::stats {
+
+Result<DriverMeter> DriverMeter::open(const std::string &interface, DriverStatsSet set)
+{
+    auto stats = DriverStats::open(interface, set);
+    if (!stats)
+        return stats.error();
+    DriverMeter m(std::move(stats.value()), interface, set);
+    if (auto st = m.learn(); !st)
+        return st.error();
+    return m;
+}
+
+std::size_t DriverMeter::slot(const std::string &name)
+{
+    const auto it = std::find_if(totals_.begin(), totals_.end(), [&](const NamedCount &t) { return t.first == name; });
+    if (it != totals_.end())
+        return static_cast<std::size_t>(it - totals_.begin());
+    totals_.emplace_back(name, 0);
+    return totals_.size() - 1;
+}
+
+Status DriverMeter::learn()
+{
+    auto values = stats_.read();
+    if (!values)
+        return values.error();
+    previous_ = std::move(values.value());
+    slots_.clear();
+    for (const std::string &name : stats_.names())
+        slots_.push_back(slot(name));
+    return {};
+}
+
+Result<std::vector<std::uint64_t>> DriverMeter::relearn()
+{
+    auto again = DriverStats::open(interface_, set_);
+    if (!again)
+        return again.error();
+    auto values = again->read();
+    if (!values)
+        return values.error();
+    std::vector<std::optional<std::uint64_t>> before(totals_.size());
+    for (std::size_t i = 0; i < slots_.size(); ++i)
+        before[slots_[i]] = previous_[i];
+    stats_ = std::move(again.value());
+    slots_.clear();
+    previous_.clear();
+    for (std::size_t i = 0; i < stats_.names().size(); ++i) {
+        const std::size_t s = slot(stats_.names()[i]);
+        slots_.push_back(s);
+        // A counter that kept its name follows on from its previous value; a
+        // new one starts from its first.
+        previous_.push_back(s < before.size() && before[s] ? *before[s] : values.value()[i]);
+    }
+    return values;
+}
+
+Result<std::vector<NamedCount>> DriverMeter::step()
+{
+    auto now = stats_.read();
+    // The set may change again while we learn it (queues added one by one).
+    for (int attempt = 0; attempt < 3 && !now && now.error().code == EAGAIN; ++attempt)
+        now = relearn();
+    if (!now)
+        return now.error();
+    std::vector<NamedCount> deltas;
+    deltas.reserve(slots_.size());
+    for (std::size_t i = 0; i < slots_.size(); ++i) {
+        const std::uint64_t d = counter_step(previous_[i], now.value()[i]).delta;
+        totals_[slots_[i]].second += d;
+        deltas.emplace_back(totals_[slots_[i]].first, d);
+    }
+    previous_ = std::move(now.value());
+    return deltas;
+}
+
+}  // namespace netring::stats
