@@ -102,9 +102,12 @@ InterfaceCounters to_interface_counters(const SourceCounters &k, std::uint64_t s
     return c;
 }
 
-// The counters of the capture so far, one per IDB (socket), for ISBs.
+// The counters of the capture so far, one per IDB (socket), for ISBs. With
+// threads, `frozen` (when set) holds what each had delivered when fresh
+// counters were asked for (MergedSource::request_counters).
 std::vector<InterfaceCounters> counters_now(CaptureSource &source, MergedSource *merged, std::uint64_t start_ns,
-                                            std::uint64_t delivered)
+                                            std::uint64_t delivered,
+                                            const std::optional<std::vector<std::uint64_t>> &frozen = std::nullopt)
 {
     std::vector<InterfaceCounters> all;
     if (merged == nullptr) {
@@ -113,7 +116,8 @@ std::vector<InterfaceCounters> counters_now(CaptureSource &source, MergedSource 
         return all;
     }
     for (std::size_t i = 0; i < merged->size(); ++i) {
-        all.push_back(to_interface_counters(merged->counters_of(i), start_ns, merged->delivered_by(i)));
+        all.push_back(to_interface_counters(merged->counters_of(i), start_ns,
+                                            frozen ? (*frozen)[i] : merged->delivered_by(i)));
         all.back().has_interface_counters = i == 0;
     }
     return all;
@@ -224,13 +228,19 @@ int run_capture(const CaptureOptions &o)
     if (!o.rotation.postrotate.empty())
         post.emplace(o.rotation.postrotate);
     RotatingSink *rotating = nullptr;
+    // Per thread, what it had delivered when a periodic ISB fell due; the
+    // ISB is written once every thread has read its counters after that, so
+    // they cover every frame it counts as delivered.
+    std::optional<std::vector<std::uint64_t>> isb_delivered;
     Result<std::unique_ptr<FrameSink>> sink_or = Error::logic("no sink");
     if (policy->rotates()) {
         RotatingSinkOptions ro;
         ro.path = o.write_to;
         ro.policy = *policy;
         ro.make_writer = [&o, &idbs](Output out) { return make_writer(std::move(out), o, idbs); };
-        ro.counters = [&source, merged, start_ns, &frames] { return counters_now(source, merged, start_ns, frames); };
+        ro.counters = [&source, merged, start_ns, &frames, &isb_delivered] {
+            return counters_now(source, merged, start_ns, frames, isb_delivered);
+        };
         ro.file_done = [&post](const std::string &name) {
             if (post)
                 post->run(name);
@@ -321,6 +331,19 @@ int run_capture(const CaptureOptions &o)
     std::uint64_t last_stats = start_mono;
     const auto stats_every = static_cast<std::uint64_t>(o.rotation.stats_interval * 1e9);
     const auto hold_back_ns = static_cast<std::uint64_t>(source.settle_ms()) * 1'000'000;
+    auto write_periodic_isb = [&] {
+        Status st;
+        if (rotating != nullptr) {
+            st = rotating->write_statistics(realtime_ns());
+        } else if (plain_pcapng != nullptr) {
+            const auto c = counters_now(source, merged, start_ns, frames, isb_delivered);
+            st = plain_pcapng->write_statistics(c, c.front().end_ns);
+            if (st)
+                st = plain_pcapng->flush();
+        }
+        if (!st)
+            write_error = st.error();
+    };
     while (stop_requested() == 0 && !write_error) {
         std::uint64_t now = monotonic_ns();
         if (deadline != 0 && now >= deadline)
@@ -354,19 +377,22 @@ int run_capture(const CaptureOptions &o)
             else if (rotating->exhausted())
                 break;
         }
-        if (stats_every != 0 && now - last_stats >= stats_every && !write_error) {
+        if (stats_every != 0 && now - last_stats >= stats_every && !write_error && !isb_delivered) {
             last_stats = now;
-            Status st;
-            if (rotating != nullptr) {
-                st = rotating->write_statistics(realtime_ns());
-            } else if (plain_pcapng != nullptr) {
-                const auto c = counters_now(source, merged, start_ns, frames);
-                st = plain_pcapng->write_statistics(c, c.front().end_ns);
-                if (st)
-                    st = plain_pcapng->flush();
+            if (merged != nullptr) {
+                isb_delivered.emplace();
+                for (std::size_t i = 0; i < merged->size(); ++i)
+                    isb_delivered->push_back(merged->delivered_by(i));
+                merged->request_counters();
+            } else {
+                write_periodic_isb();
             }
-            if (!st)
-                write_error = st.error();
+        }
+        // A thread answers within its poll timeout; one that does not (stuck
+        // in the kernel) leaves the ISB with its older counters after a second.
+        if (isb_delivered && !write_error && (merged->counters_fresh() || now - last_stats >= 1'000'000'000ULL)) {
+            write_periodic_isb();
+            isb_delivered.reset();
         }
         if (post)
             post->reap();

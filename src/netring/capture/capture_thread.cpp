@@ -78,10 +78,15 @@ void CaptureThread::refresh_counters() { update_counters(); }
 
 void CaptureThread::update_counters()
 {
+    // Taken before the read: the read then begins after the request.
+    const std::uint64_t ticket = counters_wanted_.load(std::memory_order_acquire);
     auto c = source_->counters();
-    std::lock_guard lock(mutex_);
-    if (c)
-        counters_ = c.value();
+    {
+        std::lock_guard lock(mutex_);
+        if (c)
+            counters_ = c.value();
+    }
+    counters_served_.store(ticket, std::memory_order_release);
 }
 
 bool CaptureThread::polled(const Result<std::size_t> &got)
@@ -95,7 +100,8 @@ bool CaptureThread::polled(const Result<std::size_t> &got)
 
 void CaptureThread::refresh_counters_every(std::uint64_t now, std::uint64_t &last)
 {
-    if (now - last < counters_every_ns)
+    if (now - last < counters_every_ns &&
+        counters_wanted_.load(std::memory_order_relaxed) == counters_served_.load(std::memory_order_relaxed))
         return;
     last = now;
     update_counters();

@@ -75,6 +75,12 @@ public:
 
     // The source's counters as the thread last read them (every ~200 ms).
     [[nodiscard]] SourceCounters counters() const;
+    // Asks the thread to read them again at its next turn (within its poll
+    // timeout). counters_served() reaches `ticket` once it has, and the read
+    // began after this call: anything the caller counted before asking is
+    // then covered by the counters.
+    void request_counters(std::uint64_t ticket) { counters_wanted_.store(ticket, std::memory_order_release); }
+    [[nodiscard]] std::uint64_t counters_served() const { return counters_served_.load(std::memory_order_acquire); }
     // Reads them now; only once stop() has returned.
     void refresh_counters();
     // How often the thread waited for the writer to give a batch back.
@@ -100,7 +106,8 @@ private:
     void update_counters();
     // After a poll: false, with the error kept for error(), when it failed.
     bool polled(const Result<std::size_t> &got);
-    // update_counters() when counters_every_ns have passed since `last`.
+    // update_counters() when counters_every_ns have passed since `last`, or
+    // when a read was asked for.
     void refresh_counters_every(std::uint64_t now, std::uint64_t &last);
 
     std::unique_ptr<CaptureSource> source_;
@@ -117,6 +124,8 @@ private:
     std::atomic<std::uint64_t> settle_until_ns_{0};  // set before stop_
     std::atomic<bool> ended_{false};
     std::atomic<std::uint64_t> stalls_{0};
+    std::atomic<std::uint64_t> counters_wanted_{0};  // the latest ticket asked for
+    std::atomic<std::uint64_t> counters_served_{0};  // the latest ticket whose read is stored
     mutable std::mutex mutex_;  // guards the two below: read by the writer a few times a second
     SourceCounters counters_;
     std::optional<Error> error_;

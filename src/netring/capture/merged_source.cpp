@@ -280,6 +280,20 @@ std::size_t MergedSource::stop_and_drain(const FrameHandler &handler, bool settl
     return options_.ordered ? emit(handler, true, stopped) : emit_unordered(handler, stopped);
 }
 
+void MergedSource::request_counters()
+{
+    ++counters_ticket_;
+    for (auto &lane : lanes_)
+        lane.thread->request_counters(counters_ticket_);
+}
+
+bool MergedSource::counters_fresh() const
+{
+    return std::all_of(lanes_.begin(), lanes_.end(), [&](const Lane &lane) {
+        return lane.thread->ended() || lane.thread->counters_served() >= counters_ticket_;
+    });
+}
+
 int MergedSource::settle_ms() const
 {
     int most = 0;

@@ -64,6 +64,11 @@ public:
     // Per thread: its source's counters, and the frames it handed over.
     [[nodiscard]] SourceCounters counters_of(std::size_t i) const { return lanes_[i].thread->counters(); }
     [[nodiscard]] std::uint64_t delivered_by(std::size_t i) const { return lanes_[i].delivered; }
+    // Asks every thread to read its counters again. Once counters_fresh(),
+    // counters_of() covers every frame delivered before the request: the
+    // threads' own snapshots, up to 200 ms old, may lag behind delivered_by().
+    void request_counters();
+    [[nodiscard]] bool counters_fresh() const;
     [[nodiscard]] std::uint64_t stalls_of(std::size_t i) const { return lanes_[i].thread->stalls(); }
     // Frames handed over with a timestamp older than one handed over before.
     [[nodiscard]] std::uint64_t late_frames() const { return late_; }
@@ -133,6 +138,7 @@ private:
     std::vector<Cursor> cursors_;  // merge_fronts's, kept for its capacity
     std::uint64_t last_ts_ = 0;
     std::uint64_t late_ = 0;
+    std::uint64_t counters_ticket_ = 0;
 };
 
 }  // namespace netring
