@@ -403,6 +403,7 @@ int run_capture(const CaptureOptions &o)
         }
     }
     status.clear();
+    isb_delivered.reset();  // a periodic ISB still waiting: the final ones supersede it
 
     // Stopped by a signal or the time limit: the kernel may hold frames that
     // arrived before the stop in a ring block that retires only after its
