@@ -15,9 +15,11 @@ Result<DriverMeter> DriverMeter::open(const std::string &interface, DriverStatsS
     auto stats = DriverStats::open(interface, set);
     if (!stats)
         return stats.error();
+    auto values = stats->read();
+    if (!values)
+        return values.error();
     DriverMeter m(std::move(stats.value()), interface, set);
-    if (auto st = m.learn(); !st)
-        return st.error();
+    m.map(values.value());
     return m;
 }
 
@@ -30,16 +32,20 @@ std::size_t DriverMeter::slot(const std::string &name)
     return totals_.size() - 1;
 }
 
-Status DriverMeter::learn()
+void DriverMeter::map(const std::vector<std::uint64_t> &values)
 {
-    auto values = stats_.read();
-    if (!values)
-        return values.error();
-    previous_ = std::move(values.value());
+    std::vector<std::optional<std::uint64_t>> before(totals_.size());
+    for (std::size_t i = 0; i < slots_.size(); ++i)
+        before[slots_[i]] = previous_[i];
     slots_.clear();
-    for (const std::string &name : stats_.names())
-        slots_.push_back(slot(name));
-    return {};
+    previous_.clear();
+    for (std::size_t i = 0; i < stats_.names().size(); ++i) {
+        const std::size_t s = slot(stats_.names()[i]);
+        slots_.push_back(s);
+        // A counter that kept its name follows on from its previous value; a
+        // new one starts from its first.
+        previous_.push_back(s < before.size() && before[s] ? *before[s] : values[i]);
+    }
 }
 
 Result<std::vector<std::uint64_t>> DriverMeter::relearn()
@@ -50,19 +56,8 @@ Result<std::vector<std::uint64_t>> DriverMeter::relearn()
     auto values = again->read();
     if (!values)
         return values.error();
-    std::vector<std::optional<std::uint64_t>> before(totals_.size());
-    for (std::size_t i = 0; i < slots_.size(); ++i)
-        before[slots_[i]] = previous_[i];
     stats_ = std::move(again.value());
-    slots_.clear();
-    previous_.clear();
-    for (std::size_t i = 0; i < stats_.names().size(); ++i) {
-        const std::size_t s = slot(stats_.names()[i]);
-        slots_.push_back(s);
-        // A counter that kept its name follows on from its previous value; a
-        // new one starts from its first.
-        previous_.push_back(s < before.size() && before[s] ? *before[s] : values.value()[i]);
-    }
+    map(values.value());
     return values;
 }
 

@@ -39,8 +39,9 @@ private:
     }
     // Where name's total lives in totals_, added when new.
     std::size_t slot(const std::string &name);
-    // Reads the baseline of stats_'s names and maps them to their totals.
-    Status learn();
+    // Maps stats_'s names, whose values were just read, to their totals and
+    // previous values: those of a name seen before carry on.
+    void map(const std::vector<std::uint64_t> &values);
     // Opens the driver's set again after it changed; its current values.
     Result<std::vector<std::uint64_t>> relearn();
 
