@@ -10,7 +10,11 @@
 
 namespace netring::stats {
 
-Result<DriverMeter> DriverMeter::open(const std::string &interface, DriverStatsSet set)
+namespace {
+
+// The driver's counters of the set, and their values now.
+Result<std::pair<DriverStats, std::vector<std::uint64_t>>> open_and_read(const std::string &interface,
+                                                                         DriverStatsSet set)
 {
     auto stats = DriverStats::open(interface, set);
     if (!stats)
@@ -18,8 +22,18 @@ Result<DriverMeter> DriverMeter::open(const std::string &interface, DriverStatsS
     auto values = stats->read();
     if (!values)
         return values.error();
-    DriverMeter m(std::move(stats.value()), interface, set);
-    m.map(values.value());
+    return std::pair{std::move(stats.value()), std::move(values.value())};
+}
+
+}  // namespace
+
+Result<DriverMeter> DriverMeter::open(const std::string &interface, DriverStatsSet set)
+{
+    auto got = open_and_read(interface, set);
+    if (!got)
+        return got.error();
+    DriverMeter m(std::move(got->first), interface, set);
+    m.map(got->second);
     return m;
 }
 
@@ -50,15 +64,12 @@ void DriverMeter::map(const std::vector<std::uint64_t> &values)
 
 Result<std::vector<std::uint64_t>> DriverMeter::relearn()
 {
-    auto again = DriverStats::open(interface_, set_);
-    if (!again)
-        return again.error();
-    auto values = again->read();
-    if (!values)
-        return values.error();
-    stats_ = std::move(again.value());
-    map(values.value());
-    return values;
+    auto got = open_and_read(interface_, set_);
+    if (!got)
+        return got.error();
+    stats_ = std::move(got->first);
+    map(got->second);
+    return std::move(got->second);
 }
 
 Result<std::vector<NamedCount>> DriverMeter::step()
