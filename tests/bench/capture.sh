@@ -324,8 +324,8 @@ run_one() {
     tx1=$(rx_stat "$NS_TX" "$IF_TX" tx_packets)
     rx1=$(rx_stat "$NS_RX" "$IF_RX" rx_packets)
 
-    local user sys rc
-    read -r user sys rc <"$TMP/$tool.ru" || die "$tool: no resource usage recorded"
+    local user sys rc vcsw ivcsw
+    read -r user sys rc vcsw ivcsw <"$TMP/$tool.ru" || die "$tool: no resource usage recorded"
     [ "$rc" = 0 ] || {
         sed 's/^/    /' "$TMP/$tool.err" >&2
         die "$tool exited with status $rc"
@@ -345,11 +345,11 @@ run_one() {
     rate=$(awk -v n="$sent" -v ns=$((t1 - t0)) 'BEGIN { printf "%.0f", n / (ns / 1e9) }')
     printf '%s %s %s %s %s %s %s %s %s %s\n' "$tool" "$sent" "$arrived" "$captured" "${reported:-?}" \
         $((user + sys)) $(((c1 - c0) / 1000)) "$bytes" "$rate" "$isb" >>"$RESULTS"
-    log "$(printf '%-8s sent %s, arrived %s, captured %s, dropped %s (tool says %s, ISB %s), CPU %.3f s = %s us/frame (user %s + sys %s; %s us/frame while traffic flowed), sender %s frames/s' \
+    log "$(printf '%-8s sent %s, arrived %s, captured %s, dropped %s (tool says %s, ISB %s), CPU %.3f s = %s us/frame (user %s + sys %s; %s us/frame while traffic flowed), %s+%s context switches, sender %s frames/s' \
         "$tool" "$sent" "$arrived" "$captured" $((sent - captured)) "${reported:-?}" "$isb" \
         "$(awk -v u=$((user + sys)) 'BEGIN { print u / 1e6 }')" "$(us_per_frame $((user + sys)) "$captured")" \
         "$(us_per_frame "$user" "$captured")" "$(us_per_frame "$sys" "$captured")" \
-        "$(us_per_frame $(((c1 - c0) / 1000)) "$captured")" "$rate")"
+        "$(us_per_frame $(((c1 - c0) / 1000)) "$captured")" "$vcsw" "$ivcsw" "$rate")"
     if [ -n "${NR_BENCH_SAVE:-}" ]; then
         mkdir -p "$NR_BENCH_SAVE" && cp "$out" "$NR_BENCH_SAVE/" || log "warning: could not save $out to $NR_BENCH_SAVE"
     fi
@@ -374,7 +374,7 @@ run_floor() {
     taskset -c "$CAPTURE_CPU" python3 "$RUSAGE" "$TMP/floor.pid" "$TMP/floor.ru" \
         dd if=/dev/zero of="$MNT/floor.bin" bs=1M count="$bytes" iflag=count_bytes status=none ||
         die "dd to the tmpfs failed"
-    read -r user sys rc <"$TMP/floor.ru" || die "dd: no resource usage recorded"
+    read -r user sys rc _ <"$TMP/floor.ru" || die "dd: no resource usage recorded"
     [ "$rc" = 0 ] || die "dd exited with status $rc"
     rm -f "$MNT/floor.bin"
     printf 'floor - - %s - %s %s %s - -\n' "$FRAMES" $((user + sys)) $((user + sys)) "$bytes" \

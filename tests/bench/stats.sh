@@ -69,7 +69,7 @@ for format in text json; do
         ip netns exec "$NS_RX" "$NETRING" stats -i "$IF_RX,lo" --interval 0.1 --duration "$IDLE" --format "$format" \
         >"$TMP/idle.out" 2>"$TMP/idle.err" || die "stats -i failed: $(cat "$TMP/idle.err")"
     t1=$(date +%s%N)
-    read -r user sys rc <"$TMP/idle.ru"
+    read -r user sys rc _ <"$TMP/idle.ru"
     lines=$(grep -c . "$TMP/idle.out")
     IDLE_RESULT+=("$(awk -v u="$user" -v s="$sys" -v w=$((t1 - t0)) -v f="$format" -v l="$lines" 'BEGIN {
         printf "stats -i (2 interfaces, --interval 0.1, %s): %d output lines in %.1f s, CPU %.1f ms = %.3f%% of a core (%.0f us per sample)",
@@ -93,7 +93,7 @@ cat >"$TMP/udp60.cfg" <<CFG
 }
 CFG
 
-cpu_of() { read -r u s rc <"$1"; echo $((u + s)); }
+cpu_of() { read -r u s rc _ <"$1"; echo $((u + s)); }
 
 run_capturer() {
     local tool=$1 backend=$2 pid n cmd=()

@@ -77,6 +77,8 @@ public:
         return !lent_.empty() && lent_[(next_block_ + block_count_ - 1) % block_count_];
     }
 
+    [[nodiscard]] int loan_wait_fd() const override { return fd_.get(); }
+
     [[nodiscard]] std::size_t block_size() const { return block_size_; }
     [[nodiscard]] std::size_t block_count() const { return block_count_; }
     [[nodiscard]] int fd() const { return fd_.get(); }

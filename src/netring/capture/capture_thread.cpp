@@ -15,9 +15,6 @@ namespace netring {
 namespace {
 
 constexpr std::uint64_t counters_every_ns = 200'000'000;
-// How long a lending thread with many loans out sleeps when only a loan
-// coming back would wake it (a tenth of the default reorder window).
-constexpr int loan_wait_ms = 10;
 
 // Signals go to the main thread, whose poll() they interrupt; a capture
 // thread just notices the stop flag within its poll timeout.
@@ -47,6 +44,14 @@ CaptureThread::~CaptureThread() { stop(); }
 
 Status CaptureThread::start()
 {
+    if (source_->loan_limit() > 0) {
+        if (source_->loan_wait_fd() < 0)
+            return Error::logic("a lending capture source has nothing to wait on");
+        auto wait = LoanWait::open(source_->loan_wait_fd());
+        if (!wait)
+            return wait.error();
+        loan_wait_ = std::move(wait).value();
+    }
     try {
         thread_ = std::thread([this] { run(); });
     } catch (const std::system_error &e) {
@@ -196,16 +201,15 @@ void CaptureThread::run_lending()
         if (!polled(got))
             break;
         if (got.value() == 0 && source_->waiting_for_loans()) {
-            // The kernel goes on filling the blocks after the lent ones; we
-            // look at them when a batch comes back, or after a while. With
-            // an eighth of the ring out, the writer may be holding them for
-            // the reorder window, and it spills them only once it sees more
-            // (MergedSource::spill): look again soon.
-            const std::uint32_t seen = returned_.seen();
+            // The kernel goes on filling the blocks after the lent ones: we
+            // look at them as soon as it retires one (the writer may be
+            // holding our batches for the reorder window, and spills them
+            // only once it sees more: MergedSource::spill), or when a batch
+            // comes back.
+            const std::uint32_t seen = loan_wait_->seen();
             reclaim();
             if (source_->waiting_for_loans())
-                returned_.wait(seen, loans_out_ * 8 >= source_->loan_limit() ? loan_wait_ms
-                                                                              : options_.poll_timeout_ms);
+                loan_wait_->wait(seen, options_.poll_timeout_ms);
         }
         refresh_counters_every(monotonic_ns(), last_counters);
     }

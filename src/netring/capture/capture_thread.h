@@ -24,6 +24,7 @@
 #include "netring/base/result.h"
 #include "netring/capture/doorbell.h"
 #include "netring/capture/frame_batch.h"
+#include "netring/capture/loan_wait.h"
 #include "netring/capture/source.h"
 #include "netring/capture/spsc_channel.h"
 
@@ -66,7 +67,8 @@ public:
     void give_back(FrameBatch *batch)
     {
         free_.push(batch);
-        returned_.ring();
+        if (loan_wait_)
+            loan_wait_->ring();
     }
     // The thread has ended (stopped or failed) and published all it had.
     [[nodiscard]] bool ended() const { return ended_.load(std::memory_order_acquire); }
@@ -118,7 +120,7 @@ private:
     std::vector<FrameBatch *> spare_;                 // the thread's, taken back from free_
     SpscChannel<FrameBatch> full_;
     SpscChannel<FrameBatch> free_;
-    Doorbell returned_;  // rung with each batch given back: a lending source may wait for nothing else
+    std::unique_ptr<LoanWait> loan_wait_;  // a lending source's: set before the thread starts
     std::size_t loans_out_ = 0;  // the thread's: batches out that hold a loan of its source's
     std::atomic<bool> stop_{false};
     std::atomic<std::uint64_t> settle_until_ns_{0};  // set before stop_

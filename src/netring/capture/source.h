@@ -56,6 +56,10 @@ public:
     // returns at once rather than wait (an AF_PACKET ring's poll() reports
     // ready for as long as its newest block is ours).
     [[nodiscard]] virtual bool waiting_for_loans() const { return false; }
+    // What the thread then watches, edge-triggered, besides loans coming
+    // back: an fd woken as the source's next unit of memory fills (an
+    // AF_PACKET socket, as each ring block retires). -1: none.
+    [[nodiscard]] virtual int loan_wait_fd() const { return -1; }
 };
 
 // After a stop: polls the source for its settle_ms() (at least once), so that

@@ -4,11 +4,15 @@
 #include <atomic>
 #include <chrono>
 #include <cstring>
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 #include <thread>
 #include <vector>
 
 #include "catch.h"
 #include "netring/base/clock.h"
+#include "netring/base/unique_fd.h"
 #include "netring/capture/merged_source.h"
 
 using namespace netring;
@@ -122,6 +126,8 @@ public:
         std::memset(memory_.data() + loan * per_block * frame_bytes, 0xaa, per_block * frame_bytes);
     }
     [[nodiscard]] bool waiting_for_loans() const override { return lent_[filled_ % blocks]; }
+    // Never readable: a block here fills only once a loan has come back.
+    [[nodiscard]] int loan_wait_fd() const override { return never_.get(); }
     Result<SourceCounters> counters() override { return SourceCounters{}; }
 
     // Read once the thread has stopped.
@@ -137,6 +143,75 @@ private:
     bool lent_[blocks]{};
     std::size_t filled_ = 0;
     std::size_t next_ = 0;
+    UniqueFd never_{::eventfd(0, EFD_CLOEXEC)};
+};
+
+// Lends blocks that "retire" when the test says so (an eventfd write), as a
+// kernel ring's blocks retire while the thread sleeps. Many blocks: a thread
+// with one of them on loan is far from running out.
+class RetiringSource final : public CaptureSource {
+public:
+    static constexpr std::size_t blocks = 16;
+
+    explicit RetiringSource(std::uint64_t base_ts) : base_(base_ts) {}
+
+    // Test: one more block is ready.
+    void retire() const
+    {
+        const std::uint64_t one = 1;
+        REQUIRE(::write(retired_.get(), &one, sizeof one) == sizeof one);
+    }
+
+    Result<std::size_t> poll(int, const FrameHandler &) override { return Error::logic("poll() on a lending source"); }
+    [[nodiscard]] std::size_t loan_limit() const override { return blocks; }
+    Result<std::size_t> poll_lending(int timeout_ms, const FrameHandler &handler, const LoanHandler &loan) override
+    {
+        if (!take_retired() && !waiting_for_loans()) {
+            // Sleeps as poll() on a ring's socket does, until a block retires.
+            pollfd pfd{retired_.get(), POLLIN, 0};
+            ::poll(&pfd, 1, timeout_ms);
+            take_retired();
+        }
+        const std::size_t block = handed_ % blocks;
+        if (handed_ == ready_ || lent_[block])
+            return std::size_t{0};
+        const std::uint64_t ts = base_ + handed_;
+        std::memcpy(bytes_[block], &ts, 8);
+        Frame f;
+        f.data = bytes_[block];
+        f.caplen = f.wirelen = sizeof bytes_[block];
+        f.ts_ns = ts;
+        handler(f);
+        lent_[block] = true;
+        ++handed_;
+        ++loans;
+        loan(static_cast<std::uint32_t>(block));
+        return std::size_t{1};
+    }
+    void give_back(std::uint32_t loan) override { lent_[loan % blocks] = false; }
+    // As a ring's: the newest block handed over is still on loan.
+    [[nodiscard]] bool waiting_for_loans() const override { return handed_ > 0 && lent_[(handed_ - 1) % blocks]; }
+    [[nodiscard]] int loan_wait_fd() const override { return retired_.get(); }
+    Result<SourceCounters> counters() override { return SourceCounters{}; }
+
+    std::atomic<std::size_t> loans = 0;  // watched by the test while the thread runs
+
+private:
+    bool take_retired()
+    {
+        std::uint64_t n = 0;
+        if (::read(retired_.get(), &n, sizeof n) != sizeof n)
+            return false;
+        ready_ += n;
+        return true;
+    }
+
+    std::uint64_t base_;
+    UniqueFd retired_{::eventfd(1, EFD_CLOEXEC | EFD_NONBLOCK)};  // block 0 is ready from the start
+    std::uint8_t bytes_[blocks][60]{};
+    bool lent_[blocks]{};
+    std::size_t ready_ = 0;
+    std::size_t handed_ = 0;
 };
 
 struct Seen {
@@ -274,6 +349,39 @@ TEST_CASE("lent frames held for the window are copied, so the lending ring goes 
     REQUIRE(seen.ts.size() == 1000);
     CHECK(std::is_sorted(seen.ts.begin(), seen.ts.end()));
     CHECK(l->bad_give_backs == 0);
+}
+
+TEST_CASE("a thread whose newest block is on loan wakes when the next block retires")
+{
+    // Lane 1 is quiet, so the window holds lane 0's first block, on loan.
+    // Lane 0's thread cannot sleep in poll() then (a ring's socket polls
+    // ready while its newest block is ours); it must still see block 1 as
+    // soon as it retires, not after its poll timeout.
+    auto lender = std::make_unique<RetiringSource>(realtime_ns());
+    RetiringSource *l = lender.get();
+    std::vector<std::unique_ptr<CaptureSource>> sources;
+    sources.push_back(std::move(lender));
+    sources.push_back(std::make_unique<ScriptedSource>(std::vector<ScriptedSource::Item>{}));
+    MergeOptions o = small_batches(60'000'000'000ULL);
+    o.thread.poll_timeout_ms = 4000;
+    auto m = started(MergedSource::create(std::move(sources), o));
+    REQUIRE(m.ok());
+    Seen seen;
+    const auto h = recorder(seen);
+    const auto wait_for_loans = [&](std::size_t n) {
+        const auto give_up = std::chrono::steady_clock::now() + std::chrono::milliseconds(2000);
+        while (l->loans < n && std::chrono::steady_clock::now() < give_up)
+            REQUIRE(m.value()->poll(5, h).ok());
+        return l->loans.load();
+    };
+    REQUIRE(wait_for_loans(1) == 1);
+    // Let the thread settle into its wait for the loan.
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    l->retire();
+    CHECK(wait_for_loans(2) == 2);
+    CHECK(seen.ts.empty());  // still held for the window
+    m.value()->stop_and_drain(h);
+    CHECK(seen.ts.size() == l->loans);
 }
 
 TEST_CASE("a quiet thread holds newer frames back for the reorder window")
