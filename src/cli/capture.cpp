@@ -20,6 +20,7 @@
 #include "drop_privileges.h"
 #include "errors.h"
 #include "interface_list.h"
+#include "isb_counters.h"
 #include "number_checks.h"
 #include "post_rotate.h"
 #include "rotation_options.h"
@@ -87,40 +88,6 @@ Result<std::unique_ptr<FrameSink>> open_sink(const CaptureOptions &o, std::span<
     if (!w)
         return w.error();
     return std::move(w.value().sink);
-}
-
-InterfaceCounters to_interface_counters(const SourceCounters &k, std::uint64_t start_ns, std::uint64_t delivered)
-{
-    InterfaceCounters c;
-    c.start_ns = start_ns;
-    c.end_ns = realtime_ns();
-    c.usrdeliv = delivered;
-    c.ifrecv = k.if_received;
-    c.ifdrop = k.if_dropped;
-    c.filteraccept = k.received;
-    c.osdrop = k.dropped;
-    return c;
-}
-
-// The counters of the capture so far, one per IDB (socket), for ISBs. With
-// threads, `frozen` (when set) holds what each had delivered when fresh
-// counters were asked for (MergedSource::request_counters).
-std::vector<InterfaceCounters> counters_now(CaptureSource &source, MergedSource *merged, std::uint64_t start_ns,
-                                            std::uint64_t delivered,
-                                            const std::optional<std::vector<std::uint64_t>> &frozen = std::nullopt)
-{
-    std::vector<InterfaceCounters> all;
-    if (merged == nullptr) {
-        auto k = source.counters();
-        all.push_back(to_interface_counters(k ? k.value() : SourceCounters{}, start_ns, delivered));
-        return all;
-    }
-    for (std::size_t i = 0; i < merged->size(); ++i) {
-        all.push_back(to_interface_counters(merged->counters_of(i), start_ns,
-                                            frozen ? (*frozen)[i] : merged->delivered_by(i)));
-        all.back().has_interface_counters = i == 0;
-    }
-    return all;
 }
 
 // One line per socket/queue (-v): where the frames came from and what each lost.
@@ -228,19 +195,14 @@ int run_capture(const CaptureOptions &o)
     if (!o.rotation.postrotate.empty())
         post.emplace(o.rotation.postrotate);
     RotatingSink *rotating = nullptr;
-    // Per thread, what it had delivered when a periodic ISB fell due; the
-    // ISB is written once every thread has read its counters after that, so
-    // they cover every frame it counts as delivered.
-    std::optional<std::vector<std::uint64_t>> isb_delivered;
+    IsbCounters isb(source, merged, start_ns);
     Result<std::unique_ptr<FrameSink>> sink_or = Error::logic("no sink");
     if (policy->rotates()) {
         RotatingSinkOptions ro;
         ro.path = o.write_to;
         ro.policy = *policy;
         ro.make_writer = [&o, &idbs](Output out) { return make_writer(std::move(out), o, idbs); };
-        ro.counters = [&source, merged, start_ns, &frames, &isb_delivered] {
-            return counters_now(source, merged, start_ns, frames, isb_delivered);
-        };
+        ro.counters = [&isb, &frames] { return isb.latest(frames); };
         ro.file_done = [&post](const std::string &name) {
             if (post)
                 post->run(name);
@@ -330,13 +292,15 @@ int run_capture(const CaptureOptions &o)
     std::uint64_t last_flush = start_mono;
     std::uint64_t last_stats = start_mono;
     const auto stats_every = static_cast<std::uint64_t>(o.rotation.stats_interval * 1e9);
+    const bool isb_while_running = rotating != nullptr || stats_every != 0;
+    bool isb_due = false;
     const auto hold_back_ns = static_cast<std::uint64_t>(source.settle_ms()) * 1'000'000;
     auto write_periodic_isb = [&] {
         Status st;
         if (rotating != nullptr) {
             st = rotating->write_statistics(realtime_ns());
         } else if (plain_pcapng != nullptr) {
-            const auto c = counters_now(source, merged, start_ns, frames, isb_delivered);
+            const auto c = isb.latest(frames);
             st = plain_pcapng->write_statistics(c, c.front().end_ns);
             if (st)
                 st = plain_pcapng->flush();
@@ -377,22 +341,20 @@ int run_capture(const CaptureOptions &o)
             else if (rotating->exhausted())
                 break;
         }
-        if (stats_every != 0 && now - last_stats >= stats_every && !write_error && !isb_delivered) {
+        if (stats_every != 0 && now - last_stats >= stats_every && !write_error && !isb_due) {
             last_stats = now;
-            if (merged != nullptr) {
-                isb_delivered.emplace();
-                for (std::size_t i = 0; i < merged->size(); ++i)
-                    isb_delivered->push_back(merged->delivered_by(i));
-                merged->request_counters();
-            } else {
+            if (merged != nullptr)
+                isb_due = true;  // written with the threads' next set of counters
+            else
                 write_periodic_isb();
-            }
         }
-        // A thread answers within its poll timeout; one that does not (stuck
-        // in the kernel) leaves the ISB with its older counters after a second.
-        if (isb_delivered && !write_error && (merged->counters_fresh() || now - last_stats >= 1'000'000'000ULL)) {
+        // With threads, ISBs written while frames come (periodic ones, and
+        // those closing rotated files) take the latest set of counters that
+        // belong to one moment; a new set is asked for every 200 ms.
+        if (merged != nullptr && isb_while_running && !write_error &&
+            isb.step(now, 200'000'000, isb_due) && isb_due) {
             write_periodic_isb();
-            isb_delivered.reset();
+            isb_due = false;
         }
         if (post)
             post->reap();
@@ -403,7 +365,7 @@ int run_capture(const CaptureOptions &o)
         }
     }
     status.clear();
-    isb_delivered.reset();  // a periodic ISB still waiting: the final ones supersede it
+    isb_due = false;  // a periodic ISB still waiting: the final ones supersede it
 
     // Stopped by a signal or the time limit: the kernel may hold frames that
     // arrived before the stop in a ring block that retires only after its
@@ -428,7 +390,7 @@ int run_capture(const CaptureOptions &o)
     const SourceCounters total = kernel ? kernel.value() : SourceCounters{};
     // One read of the kernel's counters serves both the ISB and the report.
     // Delivered: every frame the writer took, not only those it has flushed.
-    const auto counters = merged != nullptr ? counters_now(source, merged, start_ns, 0)
+    const auto counters = merged != nullptr ? isb.live(0)
                                             : std::vector{to_interface_counters(total, start_ns, frames)};
     Status finished = sink.finish(counters);
     if (!write_error && !finished)

@@ -150,6 +150,27 @@ bad = [i for i in isbs if int(i["usrdeliv"]) > int(i["filteraccept"])]
 assert not bad, bad[:2]
 PY
 
+# 2c. The same for the ISBs that close each file of a rotation, which used to
+# pair the threads' lagging snapshots with live delivered counts. The files
+# together hold every frame once.
+SEND_EXTRA=(--gap 0.0005)
+capture_run rot2 2 "$READY_PACKET" --threads 2 -b packets:500
+SEND_EXTRA=()
+rot_files=("$NR_TMP"/rot2/out_*.pcapng)
+[ "${#rot_files[@]}" -ge 8 ] || soft_fail "rot2: ${#rot_files[@]} files, want $((N / 500)) of 500 frames"
+tcpdump_frames "$SENT" | sort >"$NR_TMP/rot2/sent.txt"
+for f in "${rot_files[@]}"; do tcpdump_frames "$f"; done | sort >"$NR_TMP/rot2/got.txt"
+cmp -s "$NR_TMP/rot2/sent.txt" "$NR_TMP/rot2/got.txt" || soft_fail "rot2: the files together do not hold the frames sent, each once"
+for f in "${rot_files[@]}"; do python3 "$ISB" "$f" | sed "s|^isb |isb file=${f##*/} |"; done >"$NR_TMP/rot2/isb.txt" ||
+    soft_fail "rot2: pcapng_isb.py cannot read the files"
+python3 - "$NR_TMP/rot2/isb.txt" "${#rot_files[@]}" <<'PY' || soft_fail "rot2: closing ISBs: $(grep '^isb ' "$NR_TMP/rot2/isb.txt" | head -n 4 | tr '\n' ' ')"
+import sys
+isbs = [dict(kv.split("=", 1) for kv in l.split()[1:]) for l in open(sys.argv[1]) if l.startswith("isb ")]
+assert len(isbs) == 2 * int(sys.argv[2]), f"{len(isbs)} ISBs in {sys.argv[2]} files: want one per socket in each"
+bad = [i for i in isbs if int(i["usrdeliv"]) > int(i["filteraccept"])]
+assert not bad, bad[:2]
+PY
+
 # 3. As they come: every frame once, order not promised.
 capture_run unordered 4 "$READY_PACKET" --threads 4 --unordered
 same_frames unordered
