@@ -246,6 +246,27 @@ Result<std::unique_ptr<MergedSource>> started(std::unique_ptr<MergedSource> m)
     return m;
 }
 
+// Polls until a source has made `n` loans or `within` has passed; returns how many it made.
+std::size_t poll_until_loans(MergedSource &m, const std::atomic<std::size_t> &loans, std::size_t n,
+                             std::chrono::milliseconds within, const FrameHandler &h)
+{
+    const auto give_up = std::chrono::steady_clock::now() + within;
+    while (loans < n && std::chrono::steady_clock::now() < give_up)
+        REQUIRE(m.poll(5, h).ok());
+    return loans;
+}
+
+// Lane 0 is `lender`; lane 1 never has a frame, so the reorder window holds
+// every frame of lane 0 for as long as it lasts.
+Result<std::unique_ptr<MergedSource>> beside_a_quiet_lane(std::unique_ptr<CaptureSource> lender,
+                                                          const MergeOptions &o)
+{
+    std::vector<std::unique_ptr<CaptureSource>> sources;
+    sources.push_back(std::move(lender));
+    sources.push_back(std::make_unique<ScriptedSource>(std::vector<ScriptedSource::Item>{}));
+    return started(MergedSource::create(std::move(sources), o));
+}
+
 MergeOptions small_batches(std::uint64_t window_ns)
 {
     MergeOptions o;
@@ -331,19 +352,14 @@ TEST_CASE("lent frames held for the window are copied, so the lending ring goes 
     const std::uint64_t base = realtime_ns();
     auto lender = std::make_unique<LendingSource>(base, 1000, 1000);
     LendingSource *l = lender.get();
-    std::vector<std::unique_ptr<CaptureSource>> sources;
-    sources.push_back(std::move(lender));
-    sources.push_back(std::make_unique<ScriptedSource>(std::vector<ScriptedSource::Item>{}));
     MergeOptions o = small_batches(10'000'000'000ULL);
     o.thread.max_batches = 32;
-    auto m = started(MergedSource::create(std::move(sources), o));
+    auto m = beside_a_quiet_lane(std::move(lender), o);
     REQUIRE(m.ok());
     Seen seen;
     const auto h = recorder(seen);  // the copies must hold the bytes: a block given back is overwritten
-    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-    while (l->loans < 1000 / LendingSource::per_block && std::chrono::steady_clock::now() < give_up)
-        REQUIRE(m.value()->poll(5, h).ok());
-    CHECK(l->loans == 1000 / LendingSource::per_block);
+    constexpr std::size_t all = 1000 / LendingSource::per_block;
+    CHECK(poll_until_loans(*m.value(), l->loans, all, std::chrono::seconds(5), h) == all);
     CHECK(seen.ts.empty());  // still held: the quiet thread might have older ones
     m.value()->stop_and_drain(h);
     REQUIRE(seen.ts.size() == 1000);
@@ -359,26 +375,18 @@ TEST_CASE("a thread whose newest block is on loan wakes when the next block reti
     // soon as it retires, not after its poll timeout.
     auto lender = std::make_unique<RetiringSource>(realtime_ns());
     RetiringSource *l = lender.get();
-    std::vector<std::unique_ptr<CaptureSource>> sources;
-    sources.push_back(std::move(lender));
-    sources.push_back(std::make_unique<ScriptedSource>(std::vector<ScriptedSource::Item>{}));
     MergeOptions o = small_batches(60'000'000'000ULL);
     o.thread.poll_timeout_ms = 4000;
-    auto m = started(MergedSource::create(std::move(sources), o));
+    auto m = beside_a_quiet_lane(std::move(lender), o);
     REQUIRE(m.ok());
     Seen seen;
     const auto h = recorder(seen);
-    const auto wait_for_loans = [&](std::size_t n) {
-        const auto give_up = std::chrono::steady_clock::now() + std::chrono::milliseconds(2000);
-        while (l->loans < n && std::chrono::steady_clock::now() < give_up)
-            REQUIRE(m.value()->poll(5, h).ok());
-        return l->loans.load();
-    };
-    REQUIRE(wait_for_loans(1) == 1);
+    using std::chrono::milliseconds;
+    REQUIRE(poll_until_loans(*m.value(), l->loans, 1, milliseconds(2000), h) == 1);
     // Let the thread settle into its wait for the loan.
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    std::this_thread::sleep_for(milliseconds(100));
     l->retire();
-    CHECK(wait_for_loans(2) == 2);
+    CHECK(poll_until_loans(*m.value(), l->loans, 2, milliseconds(2000), h) == 2);
     CHECK(seen.ts.empty());  // still held for the window
     m.value()->stop_and_drain(h);
     CHECK(seen.ts.size() == l->loans);
