@@ -39,8 +39,7 @@ Result<std::unique_ptr<LoanWait>> LoanWait::open(int source_fd)
 
 void LoanWait::ring()
 {
-    rings_.fetch_add(1, std::memory_order_seq_cst);
-    if (sleeping_.load(std::memory_order_seq_cst)) {
+    if (gate_.ring()) {
         const std::uint64_t one = 1;
         // Cannot fail short of a counter at 2^64 - 1; a lost write costs the
         // thread one poll timeout, nothing more.
@@ -50,8 +49,7 @@ void LoanWait::ring()
 
 void LoanWait::wait(std::uint32_t seen, int timeout_ms)
 {
-    sleeping_.store(true, std::memory_order_seq_cst);
-    if (rings_.load(std::memory_order_seq_cst) == seen) {
+    gate_.sleep_unless_rung(seen, [&] {
         epoll_event events[2];
         const int n = ::epoll_wait(epoll_.get(), events, 2, timeout_ms);
         for (int i = 0; i < n; ++i)
@@ -59,8 +57,7 @@ void LoanWait::wait(std::uint32_t seen, int timeout_ms)
                 std::uint64_t count = 0;
                 [[maybe_unused]] const ssize_t r = ::read(event_.get(), &count, sizeof count);
             }
-    }
-    sleeping_.store(false, std::memory_order_seq_cst);
+    });
 }
 
 }  // namespace netring

@@ -10,12 +10,12 @@
 // thread sleeps.
 #pragma once
 
-#include <atomic>
 #include <cstdint>
 #include <memory>
 
 #include "netring/base/result.h"
 #include "netring/base/unique_fd.h"
+#include "netring/capture/doorbell.h"
 
 namespace netring {
 
@@ -27,7 +27,7 @@ public:
     // Writer: a loan came back.
     void ring();
     // Capture thread: what ring() has counted so far; pass it to wait().
-    [[nodiscard]] std::uint32_t seen() const { return rings_.load(std::memory_order_seq_cst); }
+    [[nodiscard]] std::uint32_t seen() const { return gate_.seen(); }
     // Capture thread: sleeps until the source reports something new since
     // the last wait, ring() is called after seen() returned `seen`, or
     // timeout_ms passes.
@@ -38,10 +38,7 @@ private:
 
     UniqueFd epoll_;
     UniqueFd event_;
-    // seq_cst on both, Dekker style (as Doorbell): either the thread sees the
-    // new count before it sleeps, or the ringer sees it sleeping and writes.
-    std::atomic<std::uint32_t> rings_{0};
-    std::atomic<bool> sleeping_{false};
+    WakeGate gate_;
 };
 
 }  // namespace netring
