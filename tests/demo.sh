@@ -60,4 +60,4 @@ echo "== capinfos"
 capinfos -t -E -c -d -u -a -e -i -z "$out"
 echo "== first frames, as tcpdump reads them"
 tcpdump -nn -r "$out" -c 5 2>/dev/null
-echo "== done: $(tcpdump -r "$out" 2>/dev/null | wc -l) frames captured and read back"
+echo "== done: $(tcpdump -n -r "$out" 2>/dev/null | wc -l) frames captured and read back"

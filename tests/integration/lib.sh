@@ -462,11 +462,13 @@ send_mix() {
 
 # --- reading captures through real peers (libpcap via tcpdump, wireshark via tshark) ---
 
-# pcap_count FILE: number of frames as tshark counts them.
+# pcap_count FILE: number of frames as Wireshark's reader counts them, up to
+# the first damage in the file. capinfos, not tshark: the same reader without
+# loading every dissector, 12 ms a call where tshark takes half a second.
 pcap_count() {
     local n
-    n=$(tshark -r "$1" -T fields -e frame.number 2>/dev/null | wc -l) || return 1
-    printf '%s\n' "$n"
+    n=$(capinfos -c -M -T -r "$1" 2>/dev/null | awk -F'\t' 'NR == 1 { print $2 }')
+    printf '%s\n' "${n:-0}"
 }
 
 # tcpdump_dump FILE [FILTER...]: one block per frame: lengths line plus hex

@@ -53,7 +53,7 @@ PY
 read -r total want snapped < "$NR_TMP/counts"
 nr_log "corpus: $total frames, $want fit the link, $snapped were cut at capture time"
 [ "$total" -eq 8510 ] || fail "mergecap gives $total frames, the corpus README says 8510"
-[ "$(tcpdump -r "$NR_TMP/expected.pcap" 2>/dev/null | grep -c '^[0-9]')" -gt 0 ] || fail "tcpdump cannot read the expected frames"
+[ "$(tcpdump -n -r "$NR_TMP/expected.pcap" 2>/dev/null | grep -c '^[0-9]')" -gt 0 ] || fail "tcpdump cannot read the expected frames"
 
 # Frame bytes of a pcap written by tcpdump/tshark, one hex line per frame.
 frames_hex() {

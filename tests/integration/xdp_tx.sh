@@ -164,7 +164,7 @@ expect_refusal 1 "CAP_NET_RAW" in_a setpriv --reuid=65534 --regid=65534 --clear-
     "$NETRING" xdp-tx -i "$NR_IF_A" --count 5 --dst-mac "$NR_MAC_B"
 sleep 0.5
 stop_capture "$bad_pid"
-n=$(tcpdump -r "$NR_TMP/bad.pcap" 2>/dev/null | wc -l)
+n=$(tcpdump -n -r "$NR_TMP/bad.pcap" 2>/dev/null | wc -l)
 [ "$n" = 0 ] || soft_fail "$n frames reached $NR_IF_B from runs that should have sent nothing"
 
 [ "$failures" = 0 ] || fail "$failures checks failed"
