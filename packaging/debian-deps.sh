@@ -10,6 +10,7 @@ build=(build-essential meson ninja-build pkg-config
 peers=(iproute2 tcpdump tshark netsniff-ng tcpreplay bpftool ethtool
        libcap2-bin util-linux procps python3 man-db
        clang      # builds the tests' own XDP programs (a user's program for --xsk-map, a dropper)
+       libclang-rt-14-dev  # and the sanitizer builds: its ASan, UBSan and TSan runtimes
        systemd)  # systemd-analyze checks the unit; systemd need not be running
 
 if [ "$(id -u)" -ne 0 ]; then

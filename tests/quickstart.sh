@@ -22,13 +22,15 @@ fi
 
 # The sanitizer build first: the unit tests run again under AddressSanitizer
 # and UBSan, and replay_fuzz sends damaged files through its netring too.
-# Unoptimised (-O0): the sanitizers find the same faults, and the build
-# takes a quarter of the time it takes at -O2 (1m50 against 6m50 here).
-[ -f build-asan/build.ninja ] || meson setup build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug
+# Unoptimised (-O0), and with Clang: the sanitizers find the same faults, a
+# second compiler's warnings come with them, and the build takes half the
+# CPU time it takes with GCC (585 s against 1043 s here).
+[ -f build-asan/build.ninja ] ||
+  CXX=clang++ meson setup build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug
 ninja -C build-asan
 # ThreadSanitizer for the one suite whose code runs on several threads (the
 # capture threads and their merge): only its target is built.
-[ -f build-tsan/build.ninja ] || meson setup build-tsan -Db_sanitize=thread -Dbuildtype=debug
+[ -f build-tsan/build.ninja ] || CXX=clang++ meson setup build-tsan -Db_sanitize=thread -Dbuildtype=debug
 ninja -C build-tsan tests/unit/unit-capture
 
 status=0

@@ -4,7 +4,6 @@
 
 #include <cerrno>
 #include <filesystem>
-#include <ranges>
 #include <string>
 #include <vector>
 
@@ -61,13 +60,15 @@ std::string permission_advice(const Error &e)
     const std::vector<int> needed = needed_for(e);
     if (needed.empty())
         return " (permission denied: check the path's owner and mode)";
-    std::vector<std::string> missing;
-    for (int cap : needed)
+    std::vector<std::string> names, missing;
+    for (int cap : needed) {
+        names.push_back(capability_name(cap));
         if (!has_effective_capability(cap))
-            missing.push_back(capability_name(cap));
+            missing.push_back(names.back());
+    }
     if (missing.empty())
         return fmt::format(" ({} is held, yet the kernel refused: a user namespace, an LSM or seccomp policy?)",
-                           fmt::join(needed | std::views::transform(capability_name), " and "));
+                           fmt::join(names, " and "));
     return fmt::format(" (needs {}, which this process lacks: {})", fmt::join(missing, " and "), grant_hint());
 }
 

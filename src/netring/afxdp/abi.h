@@ -146,15 +146,18 @@ static_assert(offsetof(UmemReg, tx_metadata_len) == offsetof(xdp_umem_reg, tx_me
 // bytes before a TX frame whose descriptor has desc_tx_metadata set.
 struct XskTxMetadata {
     std::uint64_t flags = 0;
+    // Named, since an anonymous union may only hold named types in ISO C++.
+    struct Request {
+        std::uint16_t csum_start;   // from the frame start
+        std::uint16_t csum_offset;  // from csum_start
+        std::uint64_t launch_time;  // PTP hardware clock ns
+    };
+    struct Completion {
+        std::uint64_t tx_timestamp;
+    };
     union {
-        struct {
-            std::uint16_t csum_start;   // from the frame start
-            std::uint16_t csum_offset;  // from csum_start
-            std::uint64_t launch_time;  // PTP hardware clock ns
-        } request;
-        struct {
-            std::uint64_t tx_timestamp;
-        } completion;
+        Request request;
+        Completion completion;
     };
 };
 static_assert(sizeof(XskTxMetadata) == 24);

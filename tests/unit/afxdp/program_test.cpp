@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The built-in XDP program's encoding: map fd load, jump targets, metadata stores, helpers.
+#include <bit>
 #include <cstddef>
 #include <cstdlib>
 #include <ctime>
@@ -24,6 +25,17 @@ bool is_jump(const bpf::Insn &i)
 }
 
 }  // namespace
+
+TEST_CASE("an instruction's fields sit where the kernel's struct bpf_insn has them")
+{
+    // The same check as bpf_insn.h's static_assert, which Clang cannot evaluate.
+    const auto k = std::bit_cast<::bpf_insn>(bpf::make_insn(0x12, 3, 4, -5, 0x6789abc));
+    CHECK(k.code == 0x12);
+    CHECK(k.dst_reg == 3);
+    CHECK(k.src_reg == 4);
+    CHECK(k.off == -5);
+    CHECK(k.imm == 0x6789abc);
+}
 
 TEST_CASE("the program redirects to the XSKMAP given by fd, passing when no socket")
 {
