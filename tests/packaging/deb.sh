@@ -21,6 +21,10 @@ nr_install_tools dpkg-buildpackage:dpkg-dev dh:debhelper lintian:lintian fakeroo
     fail "the package build tools are missing"
 : "${DEB_BUILD_OPTIONS:=nocheck parallel=$(nproc)}"
 export DEB_BUILD_OPTIONS
+# Line tables only in the test's package (the -dbgsym still builds): full
+# debug info is a quarter of the compile time, and not what this test checks.
+: "${DEB_CXXFLAGS_APPEND:=-g1}"
+export DEB_CXXFLAGS_APPEND
 nr_require git dpkg-buildpackage dh lintian fakeroot setpriv capinfos tshark systemd-analyze
 if dpkg-query -W -f='${Status}' netring 2>/dev/null | grep -q "install ok installed"; then
     skip "a netring package is already installed; this test would remove it"
