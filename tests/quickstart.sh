@@ -23,8 +23,8 @@ fi
 # The sanitizer build first: the unit tests run again under AddressSanitizer
 # and UBSan, and replay_fuzz sends damaged files through its netring too.
 # Unoptimised (-O0), and with Clang: the sanitizers find the same faults, a
-# second compiler's warnings come with them, and the build takes half the
-# CPU time it takes with GCC (585 s against 1043 s here).
+# second compiler's warnings come with them, and Clang compiles a file in
+# about half GCC's time under them (xdp_tx.cpp: 16 s against 29 s here).
 [ -f build-asan/build.ninja ] ||
   CXX=clang++ meson setup build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug
 ninja -C build-asan

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Builds the Debian package from a clean `git archive`, runs lintian, installs it, and captures with the installed binary as the unit would.
 #
-# Part of the test run (meson suite "packaging", about 95 s on two cores):
+# Part of the test run (meson suite "packaging", 3 minutes on two slow cores):
 # the package builds with DEB_BUILD_OPTIONS="nocheck parallel=N" unless you
 # set DEB_BUILD_OPTIONS, since the unit tests have run in the main build.
 # Run it as root from anywhere in the repository:
