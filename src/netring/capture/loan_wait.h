@@ -15,7 +15,7 @@
 
 #include "netring/base/result.h"
 #include "netring/base/unique_fd.h"
-#include "netring/capture/doorbell.h"
+#include "netring/capture/wake_gate.h"
 
 namespace netring {
 
