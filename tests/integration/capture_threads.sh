@@ -171,6 +171,41 @@ bad = [i for i in isbs if int(i["usrdeliv"]) > int(i["filteraccept"])]
 assert not bad, bad[:2]
 PY
 
+# 2d. -Q out with threads: only user space tells the direction, and does so
+# in the writer, as it reads the ring blocks that the threads lend it. The
+# file holds what tcpdump -Q out sees at the same time, and the inbound
+# frames filtered out are in no socket's filteraccept.
+dir="$NR_TMP/out2"
+mkdir -p "$dir"
+nr_log "--- out2: netring capture --threads 2 -Q out"
+start_capture out2.tcpdump tcpdump -i "$NR_IF_B" -Q out -U -w "$dir/want.pcap"
+td=$CAP_PID
+start_bg --out "$dir/out" --err "$dir/err" in_b "$NETRING" --log-level info capture -i "$NR_IF_B" -w "$dir/o.pcapng" \
+    --threads 2 -Q out
+pid=$BG_PID
+wait_line "$dir/err" "$READY_PACKET" 10 || fail "out2: netring did not become ready"
+send_mix --count "$N" --seed 19 -q
+in_b python3 -c 'import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for port in range(40000, 40064):
+    s.sendto(bytes(100), (sys.argv[1], port))' "$NR_IP_A" || fail "out2: cannot send from $NR_IF_B"
+wait_frames "$dir/want.pcap" 64 10 >/dev/null || fail "harness: tcpdump -Q out saw fewer than 64 frames"
+sleep 1
+stop_capture "$pid" INT
+[ "$BG_RC" = 0 ] || soft_fail "out2: exit $BG_RC after SIGINT"
+stop_capture "$td" INT
+tcpdump_frames "$dir/want.pcap" | sort >"$dir/want.txt"
+tcpdump_frames "$dir/o.pcapng" | sort >"$dir/got.txt"
+if ! cmp -s "$dir/want.txt" "$dir/got.txt"; then
+    show_diff "$dir/want.txt" "$dir/got.txt" tcpdump netring
+    soft_fail "out2: the file is not what tcpdump -Q out captured"
+fi
+kept=$(pcap_count "$dir/o.pcapng")
+python3 "$ISB" "$dir/o.pcapng" >"$dir/isb.txt" || soft_fail "out2: pcapng_isb.py cannot read the file"
+accepted=$(grep -oE 'filteraccept=[0-9]+' "$dir/isb.txt" | cut -d= -f2 | awk '{ s += $1 } END { print s + 0 }')
+[ "$accepted" = "$kept" ] ||
+    soft_fail "out2: the ISBs' filteraccept add up to $accepted; -Q out kept $kept frames"
+
 # 3. As they come: every frame once, order not promised.
 capture_run unordered 4 "$READY_PACKET" --threads 4 --unordered
 same_frames unordered

@@ -11,33 +11,63 @@ namespace netring::afpacket {
 // Where the sockaddr_ll sits after each frame header (TPACKET3_HDRLEN - sll).
 inline constexpr std::size_t sll_offset = TPACKET_ALIGN(sizeof(tpacket3_hdr));
 
-// Calls fn(const tpacket3_hdr &, std::uint8_t *mac) for each frame of a block
-// that the kernel handed over, in order. A frame whose header or bytes would
-// reach past the block ends the walk: the kernel never writes one, so it
-// means the block is not what we think it is, and reading on would be out of
-// bounds. Returns the number of frames visited, or -1 on such a block.
-template <typename Fn>
-long walk_block(std::uint8_t *block, std::size_t block_size, Fn &&fn)
-{
-    const auto *desc = reinterpret_cast<const tpacket_block_desc *>(block);
-    const std::uint32_t count = desc->hdr.bh1.num_pkts;
-    std::size_t offset = desc->hdr.bh1.offset_to_first_pkt;
-    for (std::uint32_t i = 0; i < count; ++i) {
-        if (offset < sizeof(tpacket_block_desc) || offset + sll_offset + sizeof(sockaddr_ll) > block_size)
-            return -1;
-        auto *hdr = reinterpret_cast<tpacket3_hdr *>(block + offset);
-        if (hdr->tp_mac < sll_offset + sizeof(sockaddr_ll) ||
-            offset + hdr->tp_mac + static_cast<std::size_t>(hdr->tp_snaplen) > block_size)
-            return -1;
-        fn(*hdr, block + offset + hdr->tp_mac);
-        if (i + 1 < count) {
-            if (hdr->tp_next_offset == 0)
-                return -1;
-            offset += hdr->tp_next_offset;
-        }
+// Steps through the frames of a block that the kernel handed over, in order.
+// A frame whose header or bytes would reach past the block ends the walk: the
+// kernel never writes one, so it means the block is not what we think it is,
+// and reading on would be out of bounds.
+class BlockWalker {
+public:
+    BlockWalker() = default;
+    BlockWalker(std::uint8_t *block, std::size_t block_size) : block_(block), size_(block_size)
+    {
+        const auto *desc = reinterpret_cast<const tpacket_block_desc *>(block);
+        left_ = desc->hdr.bh1.num_pkts;
+        offset_ = desc->hdr.bh1.offset_to_first_pkt;
     }
-    return static_cast<long>(count);
-}
+
+    // The next frame's header, with its first byte in mac; nullptr after the
+    // last frame, or at one out of bounds (malformed() then says so).
+    tpacket3_hdr *next(std::uint8_t *&mac)
+    {
+        if (left_ == 0)
+            return nullptr;
+        if (offset_ < sizeof(tpacket_block_desc) || offset_ + sll_offset + sizeof(sockaddr_ll) > size_)
+            return stop();
+        auto *hdr = reinterpret_cast<tpacket3_hdr *>(block_ + offset_);
+        if (hdr->tp_mac < sll_offset + sizeof(sockaddr_ll) ||
+            offset_ + hdr->tp_mac + static_cast<std::size_t>(hdr->tp_snaplen) > size_)
+            return stop();
+        mac = block_ + offset_ + hdr->tp_mac;
+        ++visited_;
+        if (--left_ != 0) {
+            // This frame is sound; the walk ends after it.
+            if (hdr->tp_next_offset == 0) {
+                left_ = 0;
+                malformed_ = true;
+            }
+            offset_ += hdr->tp_next_offset;
+        }
+        return hdr;
+    }
+
+    [[nodiscard]] bool malformed() const { return malformed_; }
+    [[nodiscard]] std::uint32_t visited() const { return visited_; }
+
+private:
+    tpacket3_hdr *stop()
+    {
+        left_ = 0;
+        malformed_ = true;
+        return nullptr;
+    }
+
+    std::uint8_t *block_ = nullptr;
+    std::size_t size_ = 0;
+    std::size_t offset_ = 0;
+    std::uint32_t left_ = 0;
+    std::uint32_t visited_ = 0;
+    bool malformed_ = false;
+};
 
 inline const sockaddr_ll &frame_address(const tpacket3_hdr &hdr)
 {

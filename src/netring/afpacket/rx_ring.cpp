@@ -188,6 +188,7 @@ Status PacketRxRing::setup(const RxOptions &o)
     block_size_ = block;
     block_count_ = count;
     lent_.assign(count, false);
+    lent_blocks_.assign(count, LentBlock(this));
     // No MAP_POPULATE: packet_mmap() already maps every page of the ring, and
     // walking them again costs milliseconds of start-up for nothing.
     auto region = MappedRegion::map(block * count, PROT_READ | PROT_WRITE, MAP_SHARED, fd_.get(), 0,
@@ -251,83 +252,149 @@ Result<std::uint16_t> PacketRxRing::join_fanout(std::uint16_t group_id, std::uin
     return *fanout_group_;
 }
 
-std::size_t PacketRxRing::drain(const FrameHandler &handler, bool &stopped, const LoanHandler *loan)
+std::uint8_t *PacketRxRing::ready_block()
+{
+    // Still on loan, so still TP_STATUS_USER: the kernel cannot have filled
+    // it again, nor any block after it.
+    if (lent_[next_block_])
+        return nullptr;
+    std::uint8_t *block = ring_.data() + next_block_ * block_size_;
+    auto *desc = reinterpret_cast<tpacket_block_desc *>(block);
+    // Acquire: the frames the kernel wrote before handing the block over
+    // are visible once we see TP_STATUS_USER.
+    const std::uint32_t status = __atomic_load_n(&desc->hdr.bh1.block_status, __ATOMIC_ACQUIRE);
+    return (status & TP_STATUS_USER) != 0 ? block : nullptr;
+}
+
+std::uint64_t PacketRxRing::unreported_drops(const std::uint8_t *block)
+{
+    // TP_STATUS_LOSING: the ring dropped frames since the statistics were
+    // last read. Drops that counters() collected meanwhile count too (its
+    // read cleared the kernel's count, so no block says LOSING for them).
+    const auto *desc = reinterpret_cast<const tpacket_block_desc *>(block);
+    if ((desc->hdr.bh1.block_status & TP_STATUS_LOSING) != 0) {
+        if (auto st = read_statistics(); !st)
+            spdlog::debug("{}: {}", interface_, st.error().message());
+    }
+    const std::uint64_t drops = totals_.dropped - drops_attributed_;
+    drops_attributed_ = totals_.dropped;
+    return drops;
+}
+
+// Inlined in both of its per-frame loops (left to itself, GCC calls it from
+// LentBlock::next).
+[[gnu::always_inline]] inline bool PacketRxRing::to_frame(const tpacket3_hdr &hdr, std::uint8_t *mac, Frame &f) const
+{
+    const sockaddr_ll &sll = frame_address(hdr);
+    if (direction_ == DirectionFilter::out && sll.sll_pkttype != PACKET_OUTGOING)
+        return false;
+    f.data = mac;
+    f.caplen = hdr.tp_snaplen;
+    f.wirelen = hdr.tp_len;
+    if (hdr.hv1.tp_vlan_tci != 0 || (hdr.tp_status & TP_STATUS_VLAN_VALID) != 0) {
+        const std::uint16_t tpid =
+            (hdr.tp_status & TP_STATUS_VLAN_TPID_VALID) != 0 ? hdr.hv1.tp_vlan_tpid : tpid_8021q;
+        const std::uint8_t *start = insert_vlan_tag(mac, f.caplen, tpid, hdr.hv1.tp_vlan_tci);
+        if (start != mac) {
+            f.data = start;
+            f.caplen = std::min(f.caplen + vlan_tag_len, snaplen_);
+            f.wirelen += vlan_tag_len;
+        }
+    }
+    if (user_filter_ != nullptr && !user_filter_->matches(f.data, f.caplen, f.wirelen))
+        return false;
+    f.ts_ns = std::uint64_t{hdr.tp_sec} * 1'000'000'000ULL + hdr.tp_nsec;
+    f.interface = interface_id_;
+    f.direction = sll.sll_pkttype == PACKET_OUTGOING ? Direction::outbound : Direction::inbound;
+    f.reception = reception_of(sll.sll_pkttype);
+    if (want_hash_) {
+        f.hash = hdr.hv1.tp_rxhash;
+        f.has_hash = true;
+    }
+    return true;
+}
+
+std::size_t PacketRxRing::drain(const FrameHandler &handler, bool &stopped)
 {
     std::size_t handled = 0;
     for (std::size_t n = 0; n < block_count_ && !stopped; ++n) {
-        // Still on loan, so still TP_STATUS_USER: the kernel cannot have
-        // filled it again, nor any block after it.
-        if (lent_[next_block_])
+        std::uint8_t *block = ready_block();
+        if (block == nullptr)
             break;
-        std::uint8_t *block = ring_.data() + next_block_ * block_size_;
-        auto *desc = reinterpret_cast<tpacket_block_desc *>(block);
-        // Acquire: the frames the kernel wrote before handing the block over
-        // are visible once we see TP_STATUS_USER.
-        const std::uint32_t status = __atomic_load_n(&desc->hdr.bh1.block_status, __ATOMIC_ACQUIRE);
-        if ((status & TP_STATUS_USER) == 0)
-            break;
-        // TP_STATUS_LOSING: the ring dropped frames since the statistics were
-        // last read. Drops that counters() collected meanwhile count too (its
-        // read cleared the kernel's count, so no block says LOSING for them).
-        if ((status & TP_STATUS_LOSING) != 0) {
-            if (auto st = read_statistics(); !st)
-                spdlog::debug("{}: {}", interface_, st.error().message());
-        }
-        std::uint64_t drops = totals_.dropped - drops_attributed_;
-        drops_attributed_ = totals_.dropped;
-        const long walked = walk_block(block, block_size_, [&](const tpacket3_hdr &hdr, std::uint8_t *mac) {
-            if (stopped)
-                return;
-            const sockaddr_ll &sll = frame_address(hdr);
-            if (direction_ == DirectionFilter::out && sll.sll_pkttype != PACKET_OUTGOING) {
-                ++user_rejected_;
-                return;
-            }
+        std::uint64_t drops = unreported_drops(block);
+        BlockWalker walker(block, block_size_);
+        std::uint8_t *mac = nullptr;
+        while (!stopped) {
+            const tpacket3_hdr *hdr = walker.next(mac);
+            if (hdr == nullptr)
+                break;
             Frame f;
-            f.data = mac;
-            f.caplen = hdr.tp_snaplen;
-            f.wirelen = hdr.tp_len;
-            if (hdr.hv1.tp_vlan_tci != 0 || (hdr.tp_status & TP_STATUS_VLAN_VALID) != 0) {
-                const std::uint16_t tpid = (hdr.tp_status & TP_STATUS_VLAN_TPID_VALID) != 0
-                                               ? hdr.hv1.tp_vlan_tpid
-                                               : tpid_8021q;
-                const std::uint8_t *start = insert_vlan_tag(mac, f.caplen, tpid, hdr.hv1.tp_vlan_tci);
-                if (start != mac) {
-                    f.data = start;
-                    f.caplen = std::min(f.caplen + vlan_tag_len, snaplen_);
-                    f.wirelen += vlan_tag_len;
-                }
-            }
-            if (user_filter_ != nullptr && !user_filter_->matches(f.data, f.caplen, f.wirelen)) {
+            if (!to_frame(*hdr, mac, f)) {
                 ++user_rejected_;
-                return;
+                continue;
             }
-            f.ts_ns = std::uint64_t{hdr.tp_sec} * 1'000'000'000ULL + hdr.tp_nsec;
             f.drops_before = std::exchange(drops, 0);
-            f.interface = interface_id_;
-            f.direction = sll.sll_pkttype == PACKET_OUTGOING ? Direction::outbound : Direction::inbound;
-            f.reception = reception_of(sll.sll_pkttype);
-            if (want_hash_) {
-                f.hash = hdr.hv1.tp_rxhash;
-                f.has_hash = true;
-            }
             ++handled;
             if (!handler(f))
                 stopped = true;
-        });
-        if (walked < 0)
+        }
+        if (walker.malformed())
             spdlog::error("{}: malformed ring block {} skipped", interface_, next_block_);
         // No frame of this block was handed over: the next one carries them.
         drops_attributed_ -= drops;
-        if (loan != nullptr) {
-            lent_[next_block_] = true;
-            (*loan)(static_cast<std::uint32_t>(next_block_));
-        } else {
-            release_block(next_block_);
-        }
+        release_block(next_block_);
         next_block_ = (next_block_ + 1) % block_count_;
     }
     return handled;
+}
+
+void PacketRxRing::LentBlock::start(std::uint8_t *block, std::uint64_t drops)
+{
+    const auto *desc = reinterpret_cast<const tpacket_block_desc *>(block);
+    walker_ = BlockWalker(block, ring_->block_size_);
+    drops_ = drops;
+    // Each frame's bytes, a VLAN tag put back included, lie within the block.
+    bytes_ = std::min<std::size_t>(desc->hdr.bh1.blk_len, ring_->block_size_);
+    frames_ = desc->hdr.bh1.num_pkts;
+}
+
+Frame *PacketRxRing::LentBlock::next()
+{
+    std::uint8_t *mac = nullptr;
+    while (const tpacket3_hdr *hdr = walker_.next(mac)) {
+        frame_ = Frame{};
+        if (!ring_->to_frame(*hdr, mac, frame_)) {
+            // Only the holder counts these: a plain store, read by counters().
+            ring_->lent_rejected_.store(ring_->lent_rejected_.load(std::memory_order_relaxed) + 1,
+                                        std::memory_order_relaxed);
+            continue;
+        }
+        // A block whose every frame is filtered out loses its drops from
+        // the frames' epb_dropcount; counters() still has them.
+        frame_.drops_before = std::exchange(drops_, 0);
+        return &frame_;
+    }
+    if (walker_.malformed())
+        spdlog::error("{}: malformed ring block skipped", ring_->interface_);
+    return nullptr;
+}
+
+std::size_t PacketRxRing::lend_ready(const LendHandler &lend)
+{
+    std::size_t frames = 0;
+    for (std::size_t n = 0; n < block_count_; ++n) {
+        std::uint8_t *block = ready_block();
+        if (block == nullptr)
+            break;
+        const std::size_t index = next_block_;
+        LentBlock &lent = lent_blocks_[index];
+        lent.start(block, unreported_drops(block));
+        frames += lent.max_frames();
+        lent_[index] = true;
+        next_block_ = (next_block_ + 1) % block_count_;
+        lend(static_cast<std::uint32_t>(index), lent);
+    }
+    return frames;
 }
 
 void PacketRxRing::release_block(std::size_t index)
@@ -351,18 +418,19 @@ void PacketRxRing::give_back(std::uint32_t loan)
 
 Result<std::size_t> PacketRxRing::poll(int timeout_ms, const FrameHandler &handler)
 {
-    return wait_and_drain(timeout_ms, handler, nullptr);
+    return wait_then(timeout_ms, [&](bool &stopped) { return drain(handler, stopped); });
 }
 
-Result<std::size_t> PacketRxRing::poll_lending(int timeout_ms, const FrameHandler &handler, const LoanHandler &loan)
+Result<std::size_t> PacketRxRing::poll_lending(int timeout_ms, const LendHandler &lend)
 {
-    return wait_and_drain(timeout_ms, handler, &loan);
+    return wait_then(timeout_ms, [&](bool &) { return lend_ready(lend); });
 }
 
-Result<std::size_t> PacketRxRing::wait_and_drain(int timeout_ms, const FrameHandler &handler, const LoanHandler *loan)
+template <typename Take>
+Result<std::size_t> PacketRxRing::wait_then(int timeout_ms, Take &&take)
 {
     bool stopped = false;
-    std::size_t handled = drain(handler, stopped, loan);
+    std::size_t handled = take(stopped);
     if (handled != 0 || stopped || waiting_for_loans())
         return handled;
     pollfd pfd{fd_.get(), POLLIN | POLLERR, 0};
@@ -375,13 +443,13 @@ Result<std::size_t> PacketRxRing::wait_and_drain(int timeout_ms, const FrameHand
     }
     if ((pfd.revents & POLLERR) != 0) {
         // Frames the kernel finished before the error are still ours.
-        handled = drain(handler, stopped, loan);
+        handled = take(stopped);
         if (handled != 0)
             return handled;
         if (auto st = socket_error(); !st)
             return st.error();
     }
-    return drain(handler, stopped, loan);
+    return take(stopped);
 }
 
 Status PacketRxRing::socket_error()
@@ -418,7 +486,8 @@ Result<SourceCounters> PacketRxRing::counters()
     if (auto st = read_statistics(); !st)
         return st.error();
     SourceCounters out = totals_;
-    out.received = totals_.received >= user_rejected_ ? totals_.received - user_rejected_ : 0;
+    const std::uint64_t rejected = user_rejected_ + lent_rejected_.load(std::memory_order_relaxed);
+    out.received = totals_.received >= rejected ? totals_.received - rejected : 0;
     if (auto link = link_.since()) {
         out.if_received = link->received;
         out.if_dropped = link->dropped;

@@ -2,6 +2,7 @@
 // PacketRxRing: an AF_PACKET socket with a TPACKET_V3 receive ring.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -9,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "netring/afpacket/block_walker.h"
 #include "netring/base/link_stats.h"
 #include "netring/base/mapped_region.h"
 #include "netring/base/unique_fd.h"
@@ -70,7 +72,9 @@ public:
     {
         return block_count_ >= min_blocks_to_lend ? block_count_ : 0;
     }
-    Result<std::size_t> poll_lending(int timeout_ms, const FrameHandler &handler, const LoanHandler &loan) override;
+    // Lends each finished block whole: its frames are read, filtered and
+    // given their VLAN tags back by whoever holds the loan.
+    Result<std::size_t> poll_lending(int timeout_ms, const LendHandler &lend) override;
     void give_back(std::uint32_t loan) override;
     [[nodiscard]] bool waiting_for_loans() const override
     {
@@ -90,10 +94,40 @@ private:
 
     PacketRxRing() = default;
     Status setup(const RxOptions &options);
-    Result<std::size_t> wait_and_drain(int timeout_ms, const FrameHandler &handler, const LoanHandler *loan);
-    // Hands over the frames of every block the kernel has finished; each
-    // block then goes back to the kernel, or to *loan when lending.
-    std::size_t drain(const FrameHandler &handler, bool &stopped, const LoanHandler *loan);
+    // A block of the ring, lent whole: reads its frames on the holder's thread.
+    class LentBlock final : public LentFrames {
+    public:
+        explicit LentBlock(PacketRxRing *ring) : ring_(ring) {}
+        void start(std::uint8_t *block, std::uint64_t drops);
+        Frame *next() override;
+        [[nodiscard]] std::size_t max_bytes() const override { return bytes_; }
+        [[nodiscard]] std::size_t max_frames() const override { return frames_; }
+
+    private:
+        PacketRxRing *ring_;
+        BlockWalker walker_;
+        Frame frame_;
+        std::uint64_t drops_ = 0;
+        std::size_t bytes_ = 0;
+        std::size_t frames_ = 0;
+    };
+
+    // take(stopped) on what is ready; if nothing is, waits up to timeout_ms
+    // for the socket and takes again.
+    template <typename Take>
+    Result<std::size_t> wait_then(int timeout_ms, Take &&take);
+    // Hands over the frames of every block the kernel has finished, each
+    // block going back to the kernel after.
+    std::size_t drain(const FrameHandler &handler, bool &stopped);
+    // Lends every block the kernel has finished.
+    std::size_t lend_ready(const LendHandler &lend);
+    // The next block, if the kernel has finished it and it is not on loan.
+    std::uint8_t *ready_block();
+    // Drops the ring counted that no frame has reported yet (Frame::drops_before).
+    std::uint64_t unreported_drops(const std::uint8_t *block);
+    // The frame at hdr as a Frame, or false when the user-space filter or the
+    // direction rejects it. Puts a VLAN tag the kernel took out back in place.
+    bool to_frame(const tpacket3_hdr &hdr, std::uint8_t *mac, Frame &f) const;
     void release_block(std::size_t index);
     Status socket_error();
     // The only PACKET_STATISTICS reader: the kernel zeroes its counters on
@@ -109,6 +143,7 @@ private:
     std::size_t next_block_ = 0;
     unsigned block_timeout_ms_ = 0;
     std::vector<bool> lent_;  // per block: handed over by poll_lending(), not yet given back
+    std::vector<LentBlock> lent_blocks_;  // per block
     std::string interface_;
     unsigned ifindex_ = 0;
     std::uint32_t snaplen_ = 0;
@@ -121,6 +156,9 @@ private:
     LinkBaseline link_;
     SourceCounters totals_{};
     std::uint64_t user_rejected_ = 0;
+    // Rejected by the holders of lent blocks: one thread at a time (the
+    // writer), while counters() may run on another.
+    std::atomic<std::uint64_t> lent_rejected_{0};
     std::uint64_t drops_attributed_ = 0;  // of totals_.dropped, already on a Frame::drops_before
 };
 

@@ -135,8 +135,14 @@ FrameBatch *CaptureThread::next_batch()
             spare_.pop_back();
             return b;
         }
-        if (pool_.size() < options_.max_batches)
-            return pool_.emplace_back(std::make_unique<FrameBatch>(FrameBatch::default_bytes, options_.batch_frames)).get();
+        if (pool_.size() < options_.max_batches) {
+            // A lent batch holds no frames of its own.
+            const bool lends = source_->loan_limit() > 0;
+            return pool_
+                .emplace_back(std::make_unique<FrameBatch>(lends ? 0 : FrameBatch::default_bytes,
+                                                           lends ? 0 : options_.batch_frames))
+                .get();
+        }
         if (stop_.load(std::memory_order_relaxed))
             return nullptr;
         if (!waited)
@@ -178,26 +184,20 @@ void CaptureThread::run_lending()
     // kernel put them, and the block goes back to the kernel when the batch
     // comes back here. Blocks retire when full or after the ring's block
     // timeout, so no batch waits here part-filled.
-    FrameBatch *current = nullptr;
-    const FrameHandler handler = [&](const Frame &f) {
-        if (current == nullptr && (current = next_batch()) == nullptr)
-            return false;  // stopping while the writer holds every batch
-        current->append_lent(f, index_);
-        return true;
-    };
-    const CaptureSource::LoanHandler loan = [&](std::uint32_t id) {
-        if (current == nullptr) {
-            source_->give_back(id);  // nothing of it handed over (filtered out, or stopping)
+    const CaptureSource::LendHandler lend = [&](std::uint32_t id, LentFrames &frames) {
+        FrameBatch *batch = next_batch();
+        if (batch == nullptr) {
+            source_->give_back(id);  // stopping while the writer holds every batch
             return;
         }
-        current->hold(id);
+        batch->lend(id, frames, index_);
         ++loans_out_;
-        publish(current);
+        publish(batch);
     };
     std::uint64_t last_counters = 0;
     while (polling()) {
         reclaim();
-        auto got = source_->poll_lending(options_.poll_timeout_ms, handler, loan);
+        auto got = source_->poll_lending(options_.poll_timeout_ms, lend);
         if (!polled(got))
             break;
         if (got.value() == 0 && source_->waiting_for_loans()) {

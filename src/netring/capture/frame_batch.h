@@ -8,10 +8,16 @@
 #include <optional>
 #include <vector>
 
+#include "netring/capture/source.h"
 #include "netring/pcap/frame.h"
 
 namespace netring {
 
+// The writer reads a batch from its head(), one pop() at a time. A batch of
+// copies holds Frames and their bytes. A lent batch holds a unit of the
+// source's memory (a ring block) and reads its frames there as it goes, so
+// that the capture thread never touches them: the frames are read once, by
+// the writer, as a single-threaded capture reads them.
 class FrameBatch {
 public:
     // Twice the largest snap length (256 KiB), so an empty batch takes any frame.
@@ -30,7 +36,7 @@ public:
         if (frames_.size() == max_frames_ || capacity_ - used_ < f.caplen)
             return false;
         if (!bytes_) [[unlikely]]
-            bytes_.reset(new std::uint8_t[capacity_]);  // a batch of lent frames never needs it
+            bytes_.reset(new std::uint8_t[capacity_]);  // a lent batch never needs it
         std::memcpy(bytes_.get() + used_, f.data, f.caplen);
         Frame &copy = frames_.emplace_back(f);
         copy.data = bytes_.get() + used_;
@@ -39,36 +45,72 @@ public:
         return true;
     }
 
-    // Keeps the frame's own bytes, which belong to the source's loan. A
-    // batch of lent frames holds one loan's worth, however many that is.
-    void append_lent(const Frame &f, std::uint32_t interface) { frames_.emplace_back(f).interface = interface; }
-    // The loan that the lent frames' bytes belong to; the batch must go back
-    // to the thread that lends before the source may reuse them.
-    void hold(std::uint32_t loan) { loan_ = loan; }
+    // Holds loan `loan` of the source, whose frames `frames` reads; the batch
+    // must go back to the thread that lends before the source may reuse them.
+    void lend(std::uint32_t loan, LentFrames &frames, std::uint32_t interface)
+    {
+        loan_ = loan;
+        lent_ = &frames;
+        interface_ = interface;
+    }
     [[nodiscard]] std::optional<std::uint32_t> loan() const { return loan_; }
+    [[nodiscard]] LentFrames *lent() const { return lent_; }
+
+    // Reader side, once the batch has crossed to it: start() once, then
+    // head() is the next frame (nullptr when all are read) until pop().
+    void start()
+    {
+        if (lent_ != nullptr)
+            read_lent();
+    }
+    [[nodiscard]] const Frame *head() const
+    {
+        if (lent_ != nullptr)
+            return head_;
+        return next_ < frames_.size() ? &frames_[next_] : nullptr;
+    }
+    void pop()
+    {
+        if (lent_ != nullptr)
+            read_lent();
+        else
+            ++next_;
+    }
 
     void clear()
     {
         frames_.clear();
         used_ = 0;
+        next_ = 0;
         loan_.reset();
+        lent_ = nullptr;
+        head_ = nullptr;
     }
 
-    [[nodiscard]] bool empty() const { return frames_.empty(); }
-    [[nodiscard]] std::size_t size() const { return frames_.size(); }
+    // Nothing appended or lent.
+    [[nodiscard]] bool empty() const { return frames_.empty() && lent_ == nullptr; }
     // Bytes of copied frames in the batch.
     [[nodiscard]] std::size_t bytes() const { return used_; }
-    [[nodiscard]] const Frame &operator[](std::size_t i) const { return frames_[i]; }
-    [[nodiscard]] const Frame *begin() const { return frames_.data(); }
-    [[nodiscard]] const Frame *end() const { return frames_.data() + frames_.size(); }
 
 private:
+    void read_lent()
+    {
+        Frame *f = lent_->next();
+        if (f != nullptr)
+            f->interface = interface_;
+        head_ = f;
+    }
+
     std::unique_ptr<std::uint8_t[]> bytes_;
     std::size_t capacity_;
     std::size_t used_ = 0;
     std::size_t max_frames_;
     std::vector<Frame> frames_;
+    std::size_t next_ = 0;  // in frames_
     std::optional<std::uint32_t> loan_;
+    LentFrames *lent_ = nullptr;
+    const Frame *head_ = nullptr;  // of lent_
+    std::uint32_t interface_ = 0;  // of lent_'s frames
 };
 
 }  // namespace netring

@@ -46,6 +46,11 @@ void MergedSource::collect()
         // says it has ended, so an ended thread's last batch is seen here.
         lane.ended = lane.thread->ended();
         while (FrameBatch *b = lane.thread->take()) {
+            b->start();
+            if (b->head() == nullptr) {
+                lane.thread->give_back(b);  // a lent block whose every frame was filtered out
+                continue;
+            }
             lane.loans_held += b->loan() ? 1 : 0;
             lane.batches.push_back(Held{b, nullptr});
         }
@@ -54,31 +59,25 @@ void MergedSource::collect()
 
 bool MergedSource::hand_over_until(Lane &lane, std::uint64_t limit, const FrameHandler &handler, std::size_t &n)
 {
-    while (!lane.batches.empty()) {
-        FrameBatch &batch = *lane.batches.front().batch;
-        const std::size_t end = batch.size();
-        std::size_t i = lane.next;
-        bool go_on = true;
-        while (i < end && go_on && batch[i].ts_ns <= limit) {
-            const Frame &f = batch[i++];
-            note_order(f);
-            go_on = handler(f);
-        }
-        advance(lane, i, n);
+    while (const Frame *f = lane.head()) {
+        if (f->ts_ns > limit)
+            return true;
+        note_order(*f);
+        const bool go_on = handler(*f);
+        pop_front_frame(lane, n);
         if (!go_on)
             return false;
-        if (i < end)
-            return true;  // the limit
     }
     return true;
 }
 
-void MergedSource::advance(Lane &lane, std::size_t next, std::size_t &n)
+void MergedSource::pop_front_frame(Lane &lane, std::size_t &n)
 {
-    n += next - lane.next;
-    lane.delivered += next - lane.next;
-    lane.next = next;
-    if (next == lane.batches.front().batch->size())
+    ++n;
+    ++lane.delivered;
+    FrameBatch &batch = *lane.batches.front().batch;
+    batch.pop();
+    if (batch.head() == nullptr)
         finish_front(lane);
 }
 
@@ -94,7 +93,6 @@ void MergedSource::finish_front(Lane &lane)
         lane.thread->give_back(front.batch);
     }
     lane.batches.pop_front();
-    lane.next = 0;
 }
 
 // With flows hashed over the threads, consecutive frames come from any lane:
@@ -105,29 +103,30 @@ bool MergedSource::merge_fronts(const FrameHandler &handler, std::size_t &n)
 {
     cursors_.clear();
     for (auto &lane : lanes_)
-        if (!lane.batches.empty()) {
-            const FrameBatch &b = *lane.batches.front().batch;
-            cursors_.push_back({b.begin() + lane.next, b.end(), &lane});
-        }
+        if (const Frame *h = lane.head())
+            cursors_.push_back({h, lane.batches.front().batch, &lane});
     if (cursors_.empty())
         return true;
-    bool go_on = true;
     for (;;) {
+        // Which lane comes next is a coin toss with flows hashed over the
+        // threads: a select, not a branch to mispredict.
         Cursor *c = &cursors_.front();
         for (Cursor &other : cursors_)
-            if (other.at->ts_ns < c->at->ts_ns)
-                c = &other;
-        const Frame &f = *c->at++;
-        note_order(f);
-        go_on = handler(f);
-        if (!go_on || c->at == c->end)
-            break;
+            c = other.at->ts_ns < c->at->ts_ns ? &other : c;
+        note_order(*c->at);
+        const bool go_on = handler(*c->at);
+        Lane &lane = *c->lane;
+        ++n;
+        ++lane.delivered;
+        c->batch->pop();
+        c->at = c->batch->head();
+        if (c->at == nullptr)
+            finish_front(lane);
+        if (!go_on)
+            return false;
+        if (c->at == nullptr)
+            return true;
     }
-    for (Cursor &c : cursors_) {
-        Lane &lane = *c.lane;
-        advance(lane, static_cast<std::size_t>(c.at - lane.batches.front().batch->begin()), n);
-    }
-    return go_on;
 }
 
 void MergedSource::spill(Lane &lane)
@@ -136,28 +135,24 @@ void MergedSource::spill(Lane &lane)
         return;
     // As much again as a thread's own pool of batches may hold.
     const std::size_t max_bytes = options_.thread.max_batches * FrameBatch::default_bytes;
-    for (std::size_t k = 0; k < lane.batches.size(); ++k) {
-        Held &h = lane.batches[k];
-        if (h.spilled || !h.batch->loan())
+    for (Held &h : lane.batches) {
+        LentFrames *lent = h.spilled ? nullptr : h.batch->lent();
+        if (lent == nullptr)
             continue;
-        const std::size_t first = k == 0 ? lane.next : 0;
-        std::size_t bytes = 0;
-        for (std::size_t i = first; i < h.batch->size(); ++i)
-            bytes += (*h.batch)[i].caplen;
+        // Bounds for what is left (a ring block's length and frame count).
+        const std::size_t bytes = lent->max_bytes();
         if (lane.spilled_bytes + bytes > max_bytes)
             return;  // the ring is all there is left
-        auto copy = std::make_unique<FrameBatch>(bytes, h.batch->size() - first);
-        for (std::size_t i = first; i < h.batch->size(); ++i) {
-            const Frame &f = (*h.batch)[i];
-            copy->append(f, f.interface);
+        auto copy = std::make_unique<FrameBatch>(bytes, lent->max_frames());
+        for (const Frame *f = h.batch->head(); f != nullptr; f = h.batch->head()) {
+            copy->append(*f, f->interface);
+            h.batch->pop();
         }
-        lane.spilled_bytes += bytes;
+        lane.spilled_bytes += copy->bytes();
         --lane.loans_held;
         lane.thread->give_back(h.batch);
         h.batch = copy.get();
         h.spilled = std::move(copy);
-        if (k == 0)
-            lane.next = 0;
     }
 }
 
@@ -277,7 +272,11 @@ std::size_t MergedSource::stop_and_drain(const FrameHandler &handler, bool settl
     stop(settle);
     collect();
     bool stopped = false;
-    return options_.ordered ? emit(handler, true, stopped) : emit_unordered(handler, stopped);
+    const std::size_t n = options_.ordered ? emit(handler, true, stopped) : emit_unordered(handler, stopped);
+    // The frames of lent blocks that the reading just now filtered out.
+    for (auto &lane : lanes_)
+        lane.thread->refresh_counters();
+    return n;
 }
 
 void MergedSource::request_counters()

@@ -81,7 +81,6 @@ private:
     struct Lane {
         std::unique_ptr<CaptureThread> thread;
         std::deque<Held> batches;  // published, not yet fully handed over
-        std::size_t next = 0;      // in batches.front()
         std::uint64_t delivered = 0;
         // The thread had ended when its batches were last collected: nothing
         // more will come from it, so it holds no frame back.
@@ -91,7 +90,7 @@ private:
         std::size_t spilled_bytes = 0;  // in our copies
         [[nodiscard]] const Frame *head() const
         {
-            return batches.empty() ? nullptr : &(*batches.front().batch)[next];
+            return batches.empty() ? nullptr : batches.front().batch->head();
         }
     };
 
@@ -114,9 +113,9 @@ private:
         else
             last_ts_ = f.ts_ns;
     }
-    // The lane's front batch has been handed over up to `next`, adding to n;
-    // a batch handed over in full goes back (finish_front).
-    void advance(Lane &lane, std::size_t next, std::size_t &n);
+    // The lane's front batch's head has been handed over.
+    void pop_front_frame(Lane &lane, std::size_t &n);
+    // The lane's front batch is all handed over: it goes back.
     void finish_front(Lane &lane);
     // Copies the frames of the lane's lent batches into batches of our own
     // and gives the loans back, once it holds spill_at of them: the kernel
@@ -132,7 +131,7 @@ private:
     std::vector<Lane> lanes_;
     struct Cursor {
         const Frame *at;
-        const Frame *end;
+        FrameBatch *batch;  // the lane's front batch
         Lane *lane;
     };
     std::vector<Cursor> cursors_;  // merge_fronts's, kept for its capacity

@@ -2,6 +2,7 @@
 // CaptureSource: a backend that receives frames (AF_PACKET ring, AF_XDP socket).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 
@@ -22,6 +23,22 @@ struct SourceCounters {
 // Returning false stops the batch early (count reached, output failed).
 using FrameHandler = std::function<bool(const Frame &)>;
 
+// The frames of one unit of a source's lent memory, read one at a time by
+// whoever holds the loan (see CaptureSource::poll_lending).
+class LentFrames {
+public:
+    // The next frame, or nullptr after the last; valid until the next call.
+    // The holder may relabel it (Frame::interface).
+    virtual Frame *next() = 0;
+    // At least the bytes and the number of the frames left to read: room
+    // enough to copy them all.
+    [[nodiscard]] virtual std::size_t max_bytes() const = 0;
+    [[nodiscard]] virtual std::size_t max_frames() const = 0;
+
+protected:
+    ~LentFrames() = default;
+};
+
 class CaptureSource {
 public:
     virtual ~CaptureSource() = default;
@@ -38,17 +55,19 @@ public:
 
     // Lending, for a source whose frames live in kernel memory that it can
     // keep from the kernel for a while (an AF_PACKET ring's blocks): a thread
-    // hands the writer views of those frames instead of copies.
-    // poll_lending() is poll(), except that after the frames of each unit of
-    // memory (a ring block) it calls loan(id), and that memory, the bytes of
-    // every frame handed over from it, stays ours until give_back(id). The
-    // kernel cannot refill what is on loan, so loans must come back soon.
+    // hands the writer whole units of that memory, and the writer reads the
+    // frames where they lie; the thread never touches them. poll_lending()
+    // waits as poll() does, then calls lend(id, frames) for each unit that
+    // is ready. That memory, and `frames` that reads it, stay the holder's
+    // until give_back(id). The kernel cannot refill what is on loan, so
+    // loans must come back soon. Returns how many frames the kernel put in
+    // the units lent (some may yet be filtered out as they are read).
     // loan_limit(): how many units the source has (0: it does not lend).
-    using LoanHandler = std::function<void(std::uint32_t)>;
+    using LendHandler = std::function<void(std::uint32_t, LentFrames &)>;
     [[nodiscard]] virtual std::size_t loan_limit() const { return 0; }
-    virtual Result<std::size_t> poll_lending(int timeout_ms, const FrameHandler &handler, const LoanHandler &loan)
+    virtual Result<std::size_t> poll_lending(int timeout_ms, const LendHandler &lend)
     {
-        (void)timeout_ms, (void)handler, (void)loan;
+        (void)timeout_ms, (void)lend;
         return Error::logic("this capture source cannot lend its frames");
     }
     virtual void give_back(std::uint32_t loan) { (void)loan; }

@@ -47,6 +47,18 @@ struct BlockBuilder {
     }
 };
 
+// Calls fn(header, mac) for each frame; the frames visited, or -1 when the
+// walk stopped at a malformed one.
+template <typename Fn>
+long walk_block(std::uint8_t *block, std::size_t size, Fn &&fn)
+{
+    BlockWalker walker(block, size);
+    std::uint8_t *mac = nullptr;
+    while (tpacket3_hdr *hdr = walker.next(mac))
+        fn(*hdr, mac);
+    return walker.malformed() ? -1 : static_cast<long>(walker.visited());
+}
+
 }  // namespace
 
 TEST_CASE("every frame of a block is visited in order with its data and address")

@@ -69,6 +69,36 @@ private:
     std::size_t fail_after_;
 };
 
+// The frames of one block of a lending source below, read as a ring block's are.
+class BlockFrames final : public LentFrames {
+public:
+    void fill(std::vector<Frame> frames)
+    {
+        frames_ = std::move(frames);
+        next_ = 0;
+    }
+    Frame *next() override
+    {
+        if (next_ == frames_.size())
+            return nullptr;
+        current_ = frames_[next_++];
+        return &current_;
+    }
+    [[nodiscard]] std::size_t max_bytes() const override
+    {
+        std::size_t n = 0;
+        for (const Frame &f : frames_)
+            n += f.caplen;
+        return n;
+    }
+    [[nodiscard]] std::size_t max_frames() const override { return frames_.size(); }
+
+private:
+    std::vector<Frame> frames_;
+    std::size_t next_ = 0;
+    Frame current_;
+};
+
 // Lends its frames as an AF_PACKET ring does: frames are written into a
 // few fixed blocks, a block is lent once its frames are handed over, and the
 // next block is filled only once it has been given back. A given-back block
@@ -87,7 +117,7 @@ public:
 
     Result<std::size_t> poll(int, const FrameHandler &) override { return Error::logic("poll() on a lending source"); }
     [[nodiscard]] std::size_t loan_limit() const override { return blocks; }
-    Result<std::size_t> poll_lending(int timeout_ms, const FrameHandler &handler, const LoanHandler &loan) override
+    Result<std::size_t> poll_lending(int timeout_ms, const LendHandler &lend) override
     {
         if (next_ == frames_ || waiting_for_loans()) {
             std::this_thread::sleep_for(std::chrono::milliseconds(std::min(timeout_ms, 1)));
@@ -95,24 +125,22 @@ public:
         }
         const std::size_t block = filled_ % blocks;
         std::uint8_t *start = memory_.data() + block * per_block * frame_bytes;
-        std::size_t n = 0;
-        for (; n < per_block && next_ < frames_; ++n, ++next_) {
+        std::vector<Frame> frames;
+        for (std::size_t n = 0; n < per_block && next_ < frames_; ++n, ++next_) {
             const std::uint64_t ts = base_ + next_ * step_;
             std::uint8_t *bytes = start + n * frame_bytes;
             std::memcpy(bytes, &ts, 8);
-            Frame f;
+            Frame &f = frames.emplace_back();
             f.data = bytes;
             f.caplen = f.wirelen = frame_bytes;
             f.ts_ns = ts;
-            if (!handler(f)) {
-                ++n, ++next_;
-                break;
-            }
         }
+        const std::size_t n = frames.size();
         lent_[block] = true;
         ++filled_;
         ++loans;
-        loan(static_cast<std::uint32_t>(block));
+        block_frames_[block].fill(std::move(frames));
+        lend(static_cast<std::uint32_t>(block), block_frames_[block]);
         return n;
     }
     void give_back(std::uint32_t loan) override
@@ -140,6 +168,7 @@ private:
     std::size_t frames_;
     std::uint64_t step_;
     std::vector<std::uint8_t> memory_;
+    BlockFrames block_frames_[blocks];
     bool lent_[blocks]{};
     std::size_t filled_ = 0;
     std::size_t next_ = 0;
@@ -164,7 +193,7 @@ public:
 
     Result<std::size_t> poll(int, const FrameHandler &) override { return Error::logic("poll() on a lending source"); }
     [[nodiscard]] std::size_t loan_limit() const override { return blocks; }
-    Result<std::size_t> poll_lending(int timeout_ms, const FrameHandler &handler, const LoanHandler &loan) override
+    Result<std::size_t> poll_lending(int timeout_ms, const LendHandler &lend) override
     {
         if (!take_retired() && !waiting_for_loans()) {
             // Sleeps as poll() on a ring's socket does, until a block retires.
@@ -181,11 +210,11 @@ public:
         f.data = bytes_[block];
         f.caplen = f.wirelen = sizeof bytes_[block];
         f.ts_ns = ts;
-        handler(f);
+        block_frames_[block].fill({f});
         lent_[block] = true;
         ++handed_;
         ++loans;
-        loan(static_cast<std::uint32_t>(block));
+        lend(static_cast<std::uint32_t>(block), block_frames_[block]);
         return std::size_t{1};
     }
     void give_back(std::uint32_t loan) override { lent_[loan % blocks] = false; }
@@ -209,6 +238,7 @@ private:
     std::uint64_t base_;
     UniqueFd retired_{::eventfd(1, EFD_CLOEXEC | EFD_NONBLOCK)};  // block 0 is ready from the start
     std::uint8_t bytes_[blocks][60]{};
+    BlockFrames block_frames_[blocks];
     bool lent_[blocks]{};
     std::size_t ready_ = 0;
     std::size_t handed_ = 0;
