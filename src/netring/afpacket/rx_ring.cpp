@@ -358,25 +358,38 @@ void PacketRxRing::LentBlock::start(std::uint8_t *block, std::uint64_t drops)
     frames_ = desc->hdr.bh1.num_pkts;
 }
 
-Frame *PacketRxRing::LentBlock::next()
+std::size_t PacketRxRing::LentBlock::read(Frame *out, std::size_t room)
 {
+    // A local walker: the compiler keeps it in registers across the stores
+    // to out.
+    BlockWalker walker = walker_;
+    std::size_t n = 0;
+    std::uint64_t rejected = 0;
     std::uint8_t *mac = nullptr;
-    while (const tpacket3_hdr *hdr = walker_.next(mac)) {
-        frame_ = Frame{};
-        if (!ring_->to_frame(*hdr, mac, frame_)) {
-            // Only the holder counts these: a plain store, read by counters().
-            ring_->lent_rejected_.store(ring_->lent_rejected_.load(std::memory_order_relaxed) + 1,
-                                        std::memory_order_relaxed);
+    while (n < room) {
+        const tpacket3_hdr *hdr = walker.next(mac);
+        if (hdr == nullptr)
+            break;
+        Frame &f = out[n];
+        f = Frame{};
+        if (!ring_->to_frame(*hdr, mac, f)) {
+            ++rejected;
             continue;
         }
         // A block whose every frame is filtered out loses its drops from
         // the frames' epb_dropcount; counters() still has them.
-        frame_.drops_before = std::exchange(drops_, 0);
-        return &frame_;
+        f.drops_before = std::exchange(drops_, 0);
+        ++n;
     }
-    if (walker_.malformed())
+    if (rejected != 0) {
+        // Only the holder counts these: a plain store, read by counters().
+        auto &count = ring_->lent_rejected_;
+        count.store(count.load(std::memory_order_relaxed) + rejected, std::memory_order_relaxed);
+    }
+    if (n < room && walker.malformed() && !walker_.malformed())
         spdlog::error("{}: malformed ring block skipped", ring_->interface_);
-    return nullptr;
+    walker_ = walker;
+    return n;
 }
 
 std::size_t PacketRxRing::lend_ready(const LendHandler &lend)

@@ -99,14 +99,13 @@ private:
     public:
         explicit LentBlock(PacketRxRing *ring) : ring_(ring) {}
         void start(std::uint8_t *block, std::uint64_t drops);
-        Frame *next() override;
+        std::size_t read(Frame *out, std::size_t room) override;
         [[nodiscard]] std::size_t max_bytes() const override { return bytes_; }
         [[nodiscard]] std::size_t max_frames() const override { return frames_; }
 
     private:
         PacketRxRing *ring_;
         BlockWalker walker_;
-        Frame frame_;
         std::uint64_t drops_ = 0;
         std::size_t bytes_ = 0;
         std::size_t frames_ = 0;

@@ -2,6 +2,7 @@
 // FrameBatch: frames that cross from a capture thread to the writer, copied into one buffer or lent by the source.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -60,31 +61,27 @@ public:
     // head() is the next frame (nullptr when all are read) until pop().
     void start()
     {
-        if (lent_ != nullptr)
+        if (lent_ != nullptr) {
             read_lent();
+        } else {
+            at_ = frames_.data();
+            end_ = at_ + frames_.size();
+        }
     }
-    [[nodiscard]] const Frame *head() const
-    {
-        if (lent_ != nullptr)
-            return head_;
-        return next_ < frames_.size() ? &frames_[next_] : nullptr;
-    }
+    [[nodiscard]] const Frame *head() const { return at_ != end_ ? at_ : nullptr; }
     void pop()
     {
-        if (lent_ != nullptr)
+        if (++at_ == end_ && lent_ != nullptr)
             read_lent();
-        else
-            ++next_;
     }
 
     void clear()
     {
         frames_.clear();
         used_ = 0;
-        next_ = 0;
         loan_.reset();
         lent_ = nullptr;
-        head_ = nullptr;
+        at_ = end_ = nullptr;
     }
 
     // Nothing appended or lent.
@@ -95,10 +92,11 @@ public:
 private:
     void read_lent()
     {
-        Frame *f = lent_->next();
-        if (f != nullptr)
-            f->interface = interface_;
-        head_ = f;
+        const std::size_t n = lent_->read(chunk_.data(), chunk_.size());
+        for (std::size_t i = 0; i < n; ++i)
+            chunk_[i].interface = interface_;
+        at_ = chunk_.data();
+        end_ = at_ + n;
     }
 
     std::unique_ptr<std::uint8_t[]> bytes_;
@@ -106,11 +104,12 @@ private:
     std::size_t used_ = 0;
     std::size_t max_frames_;
     std::vector<Frame> frames_;
-    std::size_t next_ = 0;  // in frames_
     std::optional<std::uint32_t> loan_;
     LentFrames *lent_ = nullptr;
-    const Frame *head_ = nullptr;  // of lent_
-    std::uint32_t interface_ = 0;  // of lent_'s frames
+    std::uint32_t interface_ = 0;       // of lent_'s frames
+    std::array<Frame, 64> chunk_;       // lent_'s frames, as read
+    const Frame *at_ = nullptr;         // the head, in frames_ or chunk_
+    const Frame *end_ = nullptr;
 };
 
 }  // namespace netring

@@ -148,6 +148,7 @@ void MergedSource::spill(Lane &lane)
             copy->append(*f, f->interface);
             h.batch->pop();
         }
+        copy->start();
         lane.spilled_bytes += copy->bytes();
         --lane.loans_held;
         lane.thread->give_back(h.batch);

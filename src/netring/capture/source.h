@@ -23,13 +23,14 @@ struct SourceCounters {
 // Returning false stops the batch early (count reached, output failed).
 using FrameHandler = std::function<bool(const Frame &)>;
 
-// The frames of one unit of a source's lent memory, read one at a time by
-// whoever holds the loan (see CaptureSource::poll_lending).
+// The frames of one unit of a source's lent memory, read by whoever holds
+// the loan (see CaptureSource::poll_lending), a few dozen at a time: one call
+// per frame cost more than the reading.
 class LentFrames {
 public:
-    // The next frame, or nullptr after the last; valid until the next call.
-    // The holder may relabel it (Frame::interface).
-    virtual Frame *next() = 0;
+    // Reads up to `room` of the next frames into `out`; 0 after the last.
+    // Their bytes stay valid until the loan goes back.
+    virtual std::size_t read(Frame *out, std::size_t room) = 0;
     // At least the bytes and the number of the frames left to read: room
     // enough to copy them all.
     [[nodiscard]] virtual std::size_t max_bytes() const = 0;

@@ -77,12 +77,13 @@ public:
         frames_ = std::move(frames);
         next_ = 0;
     }
-    Frame *next() override
+    // A few at a time, however much room: the reader must come back for more.
+    std::size_t read(Frame *out, std::size_t room) override
     {
-        if (next_ == frames_.size())
-            return nullptr;
-        current_ = frames_[next_++];
-        return &current_;
+        std::size_t n = 0;
+        while (n < std::min<std::size_t>(room, 7) && next_ < frames_.size())
+            out[n++] = frames_[next_++];
+        return n;
     }
     [[nodiscard]] std::size_t max_bytes() const override
     {
@@ -96,7 +97,6 @@ public:
 private:
     std::vector<Frame> frames_;
     std::size_t next_ = 0;
-    Frame current_;
 };
 
 // Lends its frames as an AF_PACKET ring does: frames are written into a
