@@ -22,6 +22,27 @@ N=4000
 ISB="$NR_LIB_DIR/pcapng_isb.py"
 SEND_EXTRA=()
 
+# start_netring LABEL READY_REGEX NETRING_CAPTURE_ARGS...: netring capture on
+# NR_IF_B in the background, its log in $NR_TMP/LABEL/err; returns once
+# READY_REGEX is in the log, with netring's pid in PID.
+start_netring() {
+    local label=$1 ready=$2 dir="$NR_TMP/$1"
+    shift 2
+    mkdir -p "$dir"
+    start_bg --out "$dir/out" --err "$dir/err" in_b "$NETRING" --log-level info capture -i "$NR_IF_B" "$@"
+    PID=$BG_PID
+    wait_line "$dir/err" "$ready" 10 || { sed 's/^/    | /' "$dir/err" >&2; fail "$label: netring did not become ready"; }
+}
+
+# stop_beside_tcpdump LABEL PID TCPDUMP_PID: SIGINT to netring once its last
+# ring blocks have retired (their timeout is 50 ms), then to tcpdump.
+stop_beside_tcpdump() {
+    sleep 1
+    stop_capture "$2" INT
+    [ "$BG_RC" = 0 ] || soft_fail "$1: netring exited $BG_RC after SIGINT"
+    stop_capture "$3" INT
+}
+
 # capture_run LABEL SOCKETS READY_REGEX NETRING_CAPTURE_ARGS...: captures N
 # frames of the mix into $NR_TMP/LABEL/out.pcapng with SIGINT at the end.
 capture_run() {
@@ -31,9 +52,8 @@ capture_run() {
     mkdir -p "$dir"
     OUT="$dir/out.pcapng" SENT="$dir/sent.pcap" ERRF="$dir/err"
     nr_log "--- $label: netring capture $*"
-    start_bg --out "$dir/out" --err "$ERRF" in_b "$NETRING" --log-level info capture -i "$NR_IF_B" -w "$OUT" -v "$@"
-    local pid=$BG_PID
-    wait_line "$ERRF" "$ready" 10 || { sed 's/^/    | /' "$ERRF" >&2; fail "$label: netring did not become ready"; }
+    start_netring "$label" "$ready" -w "$OUT" -v "$@"
+    local pid=$PID
     send_mix --count "$N" --seed 11 --pcap "$SENT" -q "${SEND_EXTRA[@]}"
     # The last ring blocks retire within their 50 ms timeout.
     sleep 1
@@ -90,6 +110,16 @@ well_formed() {
     done
 }
 
+# udp_to_64_ports RUNNER ADDRESS SIZE: a SIZE-byte UDP datagram to each of
+# ports 40000-40063 of ADDRESS (64 flows), sent from RUNNER's namespace
+# (in_a or in_b).
+udp_to_64_ports() {
+    "$1" python3 -c 'import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for port in range(40000, 40064):
+    s.sendto(bytes(int(sys.argv[2])), (sys.argv[1], port))' "$2" "$3"
+}
+
 opt() { grep -E "^$1=" "$NR_TMP/$2/isb.txt" | cut -d= -f2; }
 
 READY_PACKET='TPACKET_V3 rings'
@@ -109,18 +139,11 @@ dir="$NR_TMP/frags"
 mkdir -p "$dir"
 start_capture frags.tcpdump tcpdump -i "$NR_IF_B" -U -w "$dir/sent.pcap"
 td=$CAP_PID
-start_bg --out "$dir/out" --err "$dir/err" in_b "$NETRING" --log-level info capture -i "$NR_IF_B" -w "$dir/out.pcapng" --threads 4
-pid=$BG_PID
-wait_line "$dir/err" "$READY_PACKET" 10 || fail "frags: netring did not become ready"
-in_a python3 -c 'import socket, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-for port in range(40000, 40064):
-    s.sendto(bytes(4000), (sys.argv[1], port))' "$NR_IP_B" || fail "frags: cannot send the datagrams"
+start_netring frags "$READY_PACKET" -w "$dir/out.pcapng" --threads 4
+pid=$PID
+udp_to_64_ports in_a "$NR_IP_B" 4000 || fail "frags: cannot send the datagrams"
 wait_frames "$dir/sent.pcap" 192 10 >/dev/null || fail "harness: tcpdump saw fewer than 64 datagrams of 3 fragments"
-sleep 1
-stop_capture "$pid" INT
-[ "$BG_RC" = 0 ] || soft_fail "frags: netring exited $BG_RC"
-stop_capture "$td" INT
+stop_beside_tcpdump frags "$pid" "$td"
 cmp -s <(tcpdump_frames "$dir/sent.pcap" | sort) <(tcpdump_frames "$dir/out.pcapng" | sort) ||
     soft_fail "frags: the frames differ from tcpdump's ($(tshark -r "$dir/out.pcapng" -Y 'frame.len > 1514' 2>/dev/null | wc -l) frames longer than the MTU)"
 split=$(tshark -r "$dir/out.pcapng" -Y 'ip.flags.mf == 1 || ip.frag_offset > 0' -T fields -e ip.id -e frame.interface_id 2>/dev/null |
@@ -180,20 +203,12 @@ mkdir -p "$dir"
 nr_log "--- out2: netring capture --threads 2 -Q out"
 start_capture out2.tcpdump tcpdump -i "$NR_IF_B" -Q out -U -w "$dir/want.pcap"
 td=$CAP_PID
-start_bg --out "$dir/out" --err "$dir/err" in_b "$NETRING" --log-level info capture -i "$NR_IF_B" -w "$dir/o.pcapng" \
-    --threads 2 -Q out
-pid=$BG_PID
-wait_line "$dir/err" "$READY_PACKET" 10 || fail "out2: netring did not become ready"
+start_netring out2 "$READY_PACKET" -w "$dir/o.pcapng" --threads 2 -Q out
+pid=$PID
 send_mix --count "$N" --seed 19 -q
-in_b python3 -c 'import socket, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-for port in range(40000, 40064):
-    s.sendto(bytes(100), (sys.argv[1], port))' "$NR_IP_A" || fail "out2: cannot send from $NR_IF_B"
+udp_to_64_ports in_b "$NR_IP_A" 100 || fail "out2: cannot send from $NR_IF_B"
 wait_frames "$dir/want.pcap" 64 10 >/dev/null || fail "harness: tcpdump -Q out saw fewer than 64 frames"
-sleep 1
-stop_capture "$pid" INT
-[ "$BG_RC" = 0 ] || soft_fail "out2: exit $BG_RC after SIGINT"
-stop_capture "$td" INT
+stop_beside_tcpdump out2 "$pid" "$td"
 tcpdump_frames "$dir/want.pcap" | sort >"$dir/want.txt"
 tcpdump_frames "$dir/o.pcapng" | sort >"$dir/got.txt"
 if ! cmp -s "$dir/want.txt" "$dir/got.txt"; then
@@ -239,9 +254,8 @@ ip -n "$NR_NS_A" link set "$NR_IF_A" mtu 1500 && ip -n "$NR_NS_B" link set "$NR_
 # 5. -c with threads: exactly COUNT frames, a valid file.
 dir="$NR_TMP/count"
 mkdir -p "$dir"
-start_bg --out "$dir/out" --err "$dir/err" in_b "$NETRING" --log-level info capture -i "$NR_IF_B" -w "$dir/c.pcapng" --threads 3 -c 1000 -v
-pid=$BG_PID
-wait_line "$dir/err" "$READY_PACKET" 10 || fail "count: netring did not become ready"
+start_netring count "$READY_PACKET" -w "$dir/c.pcapng" --threads 3 -c 1000 -v
+pid=$PID
 send_mix --count 3000 --seed 5 -q
 wait_bg "$pid" 20
 [ "$BG_RC" = 0 ] || soft_fail "count: exit $BG_RC with -c 1000 (want 0)"
@@ -258,10 +272,8 @@ isb_sum=$(python3 "$ISB" "$dir/c.pcapng" | grep -oE 'usrdeliv=[0-9]+' | cut -d= 
 # together hold every frame once.
 dir="$NR_TMP/rot"
 mkdir -p "$dir"
-start_bg --out "$dir/out" --err "$dir/err" in_b "$NETRING" --log-level info capture -i "$NR_IF_B" -w "$dir/r.pcapng" \
-    --threads 2 -b packets:1000
-pid=$BG_PID
-wait_line "$dir/err" "$READY_PACKET" 10 || fail "rotation: netring did not become ready"
+start_netring rot "$READY_PACKET" -w "$dir/r.pcapng" --threads 2 -b packets:1000
+pid=$PID
 send_mix --count 3500 --seed 13 --pcap "$dir/sent.pcap" -q
 sleep 1
 stop_capture "$pid" INT
@@ -286,10 +298,8 @@ drops_case() {
     shift 2
     mkdir -p "$dir"
     nr_log "--- $label: netring capture -B 256 $* (stopped while 6000 frames arrive)"
-    start_bg --out "$dir/out" --err "$dir/err" in_b "$NETRING" --log-level info capture -i "$NR_IF_B" \
-        -w "$dir/d.pcapng" -B 256 -v "$@"
-    local pid=$BG_PID dropped captured sum
-    wait_line "$dir/err" "$ready" 10 || fail "$label: netring did not become ready"
+    start_netring "$label" "$ready" -w "$dir/d.pcapng" -B 256 -v "$@"
+    local pid=$PID dropped captured sum
     kill -STOP "$pid"
     send_mix --count 6000 --seed 17 -q
     kill -CONT "$pid"
