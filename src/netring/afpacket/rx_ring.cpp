@@ -370,6 +370,13 @@ std::size_t PacketRxRing::LentBlock::read(Frame *out, std::size_t room)
         const tpacket3_hdr *hdr = walker.next(mac);
         if (hdr == nullptr)
             break;
+        // A lent block is read later than a drained one, and beside another
+        // ring's: its headers miss the cache about twice as often. Frames
+        // lie in order, so the lines 1 KiB on are the ones soon read (with 2
+        // threads, lower in 5 of 5 alternating runs, by 2-6%; for the drain
+        // it gained nothing). Past the ring's end a prefetch never faults.
+        __builtin_prefetch(reinterpret_cast<const std::uint8_t *>(hdr) + 1024);
+        __builtin_prefetch(reinterpret_cast<const std::uint8_t *>(hdr) + 1088);
         Frame &f = out[n];
         f = Frame{};
         if (!ring_->to_frame(*hdr, mac, f)) {
