@@ -366,10 +366,16 @@ std::size_t PacketRxRing::LentBlock::read(Frame *out, std::size_t room)
     std::size_t n = 0;
     std::uint64_t rejected = 0;
     std::uint8_t *mac = nullptr;
+    if (ring_->lent_drops_carried_ != 0) [[unlikely]]
+        drops_ += std::exchange(ring_->lent_drops_carried_, 0);
     while (n < room) {
         const tpacket3_hdr *hdr = walker.next(mac);
-        if (hdr == nullptr)
+        if (hdr == nullptr) {
+            // Every frame filtered out: the ring's next block that keeps one
+            // reports these drops, as drain() does.
+            ring_->lent_drops_carried_ += std::exchange(drops_, 0);
             break;
+        }
         // A lent block is read later than a drained one, and beside another
         // ring's: its headers miss the cache about twice as often. Frames
         // lie in order, so the lines 1 KiB on are the ones soon read (with 2
@@ -383,8 +389,6 @@ std::size_t PacketRxRing::LentBlock::read(Frame *out, std::size_t room)
             ++rejected;
             continue;
         }
-        // A block whose every frame is filtered out loses its drops from
-        // the frames' epb_dropcount; counters() still has them.
         f.drops_before = std::exchange(drops_, 0);
         ++n;
     }
