@@ -42,15 +42,18 @@ Status drop_privileges(const TargetUser &user)
     if (::initgroups(user.name.c_str(), user.gid) != 0) {
         const int err = errno;
         return Error::sys(err, fmt::format("-Z {}: set the groups of {} (needs root or CAP_SETGID)", user.name,
-                                           user.name));
+                                           user.name))
+            .needing(Privilege::stated);
     }
     if (::setresgid(user.gid, user.gid, user.gid) != 0) {
         const int err = errno;
-        return Error::sys(err, fmt::format("-Z {}: set gid {} (needs root or CAP_SETGID)", user.name, user.gid));
+        return Error::sys(err, fmt::format("-Z {}: set gid {} (needs root or CAP_SETGID)", user.name, user.gid))
+            .needing(Privilege::stated);
     }
     if (::setresuid(user.uid, user.uid, user.uid) != 0) {
         const int err = errno;
-        return Error::sys(err, fmt::format("-Z {}: set uid {} (needs root or CAP_SETUID)", user.name, user.uid));
+        return Error::sys(err, fmt::format("-Z {}: set uid {} (needs root or CAP_SETUID)", user.name, user.uid))
+            .needing(Privilege::stated);
     }
     // Root turning into a non-root user loses its capabilities by itself, but
     // file capabilities of a non-root start would survive: clear them all.

@@ -18,25 +18,25 @@ namespace netring::cli {
 
 namespace {
 
-bool mentions(const Error &e, std::string_view what)
+// The capabilities behind a privilege, in the order the kernel checks
+// them, so that the first one missing is the culprit.
+std::vector<int> capabilities_for(Privilege p)
 {
-    return e.context.find(what) != std::string::npos;
-}
-
-// The capabilities the failed step needs, judged by what it was doing. The
-// kernel checks them in this order, so the first one missing is the culprit.
-std::vector<int> needed_for(const Error &e)
-{
-    // XSKMAPs and XDP programs are "net admin" BPF objects: CAP_BPF, then CAP_NET_ADMIN.
-    if (mentions(e, "load BPF program") || mentions(e, "create BPF map"))
-        return {CAP_BPF, CAP_NET_ADMIN};
-    if (mentions(e, "attach XDP program") || mentions(e, "BPF_LINK_CREATE"))
-        return {CAP_NET_ADMIN};
-    if (mentions(e, "AF_PACKET") || mentions(e, "AF_XDP") || mentions(e, "packet socket") ||
-        mentions(e, "promiscuous"))
+    switch (p) {
+    case Privilege::raw_socket:
         return {CAP_NET_RAW};
-    if (mentions(e, "BPF") || mentions(e, "XSKMAP"))
+    case Privilege::bpf:
         return {CAP_BPF};
+    case Privilege::net_bpf:
+        return {CAP_BPF, CAP_NET_ADMIN};
+    case Privilege::net_admin:
+        return {CAP_NET_ADMIN};
+    case Privilege::locked_memory:
+        return {CAP_IPC_LOCK};
+    case Privilege::none:
+    case Privilege::stated:
+        break;
+    }
     return {};
 }
 
@@ -55,9 +55,7 @@ std::string grant_hint()
 
 std::string permission_advice(const Error &e)
 {
-    if (mentions(e, "(needs "))
-        return "";  // the step said what it needs
-    const std::vector<int> needed = needed_for(e);
+    const std::vector<int> needed = capabilities_for(e.needs);
     if (needed.empty())
         return " (permission denied: check the path's owner and mode)";
     std::vector<std::string> names, missing;
@@ -73,10 +71,8 @@ std::string permission_advice(const Error &e)
 }
 
 // AF_XDP pins the UMEM: without CAP_IPC_LOCK it counts against RLIMIT_MEMLOCK.
-std::string umem_advice(const Error &e)
+std::string umem_advice()
 {
-    if (mentions(e, "CAP_IPC_LOCK"))
-        return "";  // the library said it already
     if (has_effective_capability(CAP_IPC_LOCK))
         return " (the UMEM could not be locked although CAP_IPC_LOCK is held: is memory short?)";
     const std::uint64_t limit = memlock_limit();
@@ -85,18 +81,22 @@ std::string umem_advice(const Error &e)
                        limit == UINT64_MAX ? std::string("unlimited") : std::to_string(limit >> 10), grant_hint());
 }
 
+}  // namespace
+
 std::string advice(const Error &e)
 {
+    if (e.needs == Privilege::stated)
+        return "";
     switch (e.code) {
     case EPERM:
     case EACCES:
-        if (mentions(e, "XDP_UMEM_REG"))
-            return umem_advice(e);
+        if (e.needs == Privilege::locked_memory)
+            return umem_advice();
         return permission_advice(e);
     case ENOBUFS:
     case ENOMEM:
-        if (mentions(e, "XDP_UMEM_REG"))
-            return umem_advice(e);
+        if (e.needs == Privilege::locked_memory)
+            return umem_advice();
         return "";
     case ENOSPC:
         return " (the file holds every frame counted; free some space or write elsewhere)";
@@ -106,8 +106,6 @@ std::string advice(const Error &e)
         return "";
     }
 }
-
-}  // namespace
 
 int report(std::string_view command, const Error &error)
 {

@@ -2,6 +2,7 @@
 // Exit codes and the one-line error messages of every subcommand.
 #pragma once
 
+#include <string>
 #include <string_view>
 
 #include "netring/base/result.h"
@@ -16,6 +17,10 @@ inline constexpr int exit_usage = 2;    // the command line asked for something 
 // code that fits: usage for a missing interface or a bad filter, runtime
 // otherwise.
 int report(std::string_view command, const Error &error);
+
+// What to do about the error, to follow its message: " (needs CAP_NET_RAW,
+// which this process lacks: ...)", or "" when there is nothing to add.
+std::string advice(const Error &error);
 
 // Prints "netring CMD: message" and returns exit_usage.
 int usage(std::string_view command, std::string_view message);

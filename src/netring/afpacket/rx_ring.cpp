@@ -114,7 +114,7 @@ Status PacketRxRing::setup(const RxOptions &o)
     fd_.reset(::socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0));
     if (!fd_.valid()) {
         const int err = errno;
-        return Error::sys(err, "open AF_PACKET socket");
+        return Error::sys(err, "open AF_PACKET socket").needing(Privilege::raw_socket);
     }
     const int version = TPACKET_V3;
     if (auto st = set_option(fd_.get(), SOL_PACKET, PACKET_VERSION, &version, sizeof(version), "select TPACKET_V3");

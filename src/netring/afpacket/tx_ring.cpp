@@ -46,7 +46,7 @@ Status PacketTxRing::setup(const TxOptions &o)
     fd_.reset(::socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0));
     if (!fd_.valid()) {
         const int err = errno;
-        return Error::sys(err, "open AF_PACKET socket");
+        return Error::sys(err, "open AF_PACKET socket").needing(Privilege::raw_socket);
     }
     const int version = TPACKET_V3;
     if (::setsockopt(fd_.get(), SOL_PACKET, PACKET_VERSION, &version, sizeof(version)) < 0) {

@@ -21,11 +21,11 @@ long sys_bpf(int cmd, bpf_attr &attr)
 
 std::uint64_t ptr(const void *p) { return reinterpret_cast<std::uintptr_t>(p); }
 
-Result<UniqueFd> fd_result(long rc, const std::string &what)
+Result<UniqueFd> fd_result(long rc, const std::string &what, Privilege needs = Privilege::bpf)
 {
     if (rc < 0) {
         const int err = errno;
-        return Error::sys(err, what);
+        return Error::sys(err, what).needing(needs);
     }
     return UniqueFd(static_cast<int>(rc));
 }
@@ -45,7 +45,7 @@ Result<Info> object_info(int fd, const char *what)
     attr.info.info = ptr(&info);
     if (sys_bpf(BPF_OBJ_GET_INFO_BY_FD, attr) < 0) {
         const int err = errno;
-        return Error::sys(err, fmt::format("BPF_OBJ_GET_INFO_BY_FD of a {}", what));
+        return Error::sys(err, fmt::format("BPF_OBJ_GET_INFO_BY_FD of a {}", what)).needing(Privilege::bpf);
     }
     return info;
 }
@@ -61,7 +61,12 @@ Result<UniqueFd> create_map(std::uint32_t type, std::uint32_t key_size, std::uin
     attr.value_size = value_size;
     attr.max_entries = max_entries;
     copy_name(attr.map_name, name);
-    return fd_result(sys_bpf(BPF_MAP_CREATE, attr), fmt::format("create BPF map {}", name));
+    // The kernel's "net admin" map types.
+    const bool networking = type == BPF_MAP_TYPE_XSKMAP || type == BPF_MAP_TYPE_DEVMAP ||
+                            type == BPF_MAP_TYPE_DEVMAP_HASH || type == BPF_MAP_TYPE_SOCKMAP ||
+                            type == BPF_MAP_TYPE_SOCKHASH;
+    return fd_result(sys_bpf(BPF_MAP_CREATE, attr), fmt::format("create BPF map {}", name),
+                     networking ? Privilege::net_bpf : Privilege::bpf);
 }
 
 Result<UniqueFd> load_program(const ProgramLoad &load)
@@ -94,7 +99,9 @@ Result<UniqueFd> load_program(const ProgramLoad &load)
     std::string what = fmt::format("load BPF program {} ({} instructions)", load.name, load.insns.size());
     if (!text.empty())
         what += fmt::format("; verifier log:\n{}\n", text);
-    return Error::sys(err != 0 ? err : first_err, std::move(what));
+    // XDP is one of the kernel's "net admin" program types.
+    return Error::sys(err != 0 ? err : first_err, std::move(what))
+        .needing(load.type == BPF_PROG_TYPE_XDP ? Privilege::net_bpf : Privilege::bpf);
 }
 
 Result<UniqueFd> create_link(int prog_fd, unsigned ifindex, std::uint32_t attach_type, std::uint32_t flags)
@@ -104,7 +111,8 @@ Result<UniqueFd> create_link(int prog_fd, unsigned ifindex, std::uint32_t attach
     attr.link_create.target_ifindex = ifindex;
     attr.link_create.attach_type = attach_type;
     attr.link_create.flags = flags;
-    return fd_result(sys_bpf(BPF_LINK_CREATE, attr), fmt::format("BPF_LINK_CREATE on interface index {}", ifindex));
+    return fd_result(sys_bpf(BPF_LINK_CREATE, attr), fmt::format("BPF_LINK_CREATE on interface index {}", ifindex),
+                     Privilege::net_admin);
 }
 
 Result<UniqueFd> get_pinned(const std::string &path)
@@ -123,7 +131,7 @@ Status update_element(int map_fd, const void *key, const void *value, std::uint6
     attr.flags = flags;
     if (sys_bpf(BPF_MAP_UPDATE_ELEM, attr) < 0) {
         const int err = errno;
-        return Error::sys(err, "BPF map update");
+        return Error::sys(err, "BPF map update").needing(Privilege::bpf);
     }
     return {};
 }
@@ -135,7 +143,7 @@ Status delete_element(int map_fd, const void *key)
     attr.key = ptr(key);
     if (sys_bpf(BPF_MAP_DELETE_ELEM, attr) < 0) {
         const int err = errno;
-        return Error::sys(err, "BPF map delete");
+        return Error::sys(err, "BPF map delete").needing(Privilege::bpf);
     }
     return {};
 }

@@ -75,7 +75,7 @@ Result<std::shared_ptr<Umem>> Umem::create(const UmemConfig &config)
     UniqueFd fd(::socket(AF_XDP, SOCK_RAW | SOCK_CLOEXEC, 0));
     if (!fd.valid()) {
         const int err = errno;
-        return Error::sys(err, "open AF_XDP socket for the UMEM");
+        return Error::sys(err, "open AF_XDP socket for the UMEM").needing(Privilege::raw_socket);
     }
     UmemReg reg;
     reg.addr = reinterpret_cast<std::uintptr_t>(umem->area_.data());
@@ -91,7 +91,8 @@ Result<std::shared_ptr<Umem>> Umem::create(const UmemConfig &config)
     if (::setsockopt(fd.get(), SOL_XDP, opt_umem_reg, &reg, sizeof(reg)) < 0) {
         const int err = errno;
         return Error::sys(err, fmt::format("XDP_UMEM_REG of {} frames of {} bytes", config.frame_count,
-                                           config.chunk_size));
+                                           config.chunk_size))
+            .needing(Privilege::locked_memory);
     }
     umem->owner_fd_ = fd.get();
     umem->fd_ = std::move(fd);

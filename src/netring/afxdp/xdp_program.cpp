@@ -121,7 +121,8 @@ Result<XdpProgram> XdpProgram::attach(const std::string &ifname, unsigned ifinde
         }
         return Error::sys(err, fmt::format("attach XDP program to {} in {} mode{}", ifname, to_string(mode),
                                            err == ERANGE ? " (the MTU is too large for a single-buffer XDP program)"
-                                                         : ""));
+                                                         : ""))
+            .needing(Privilege::net_admin);
     }
     p.link_fd_ = std::move(lnk.value());
     p.mode_ = mode;
@@ -133,11 +134,12 @@ Result<XdpProgram> XdpProgram::use_pinned_map(const std::string &path)
     auto fd = bpf::get_pinned(path);
     if (!fd) {
         const int err = fd.error().code;
-        return Error::sys(err, fmt::format("open the XSKMAP pinned at {} (is bpffs mounted and the map pinned?)", path));
+        return Error::sys(err, fmt::format("open the XSKMAP pinned at {} (is bpffs mounted and the map pinned?)", path))
+            .needing(fd.error().needs);
     }
     auto info = bpf::map_info(fd->get());
     if (!info)
-        return Error::sys(info.error().code, fmt::format("{} is not a BPF map", path));
+        return Error::sys(info.error().code, fmt::format("{} is not a BPF map", path)).needing(info.error().needs);
     if (info->type != BPF_MAP_TYPE_XSKMAP)
         return Error::sys(EINVAL, fmt::format("{} is a BPF map of type {}, not an XSKMAP ({})", path, info->type,
                                               static_cast<unsigned>(BPF_MAP_TYPE_XSKMAP)));
@@ -155,7 +157,8 @@ Status XdpProgram::insert(std::uint32_t queue, int xsk_fd)
         return Error::sys(E2BIG, fmt::format("queue {} is beyond the XSKMAP's {} entries", queue, map_entries_));
     const auto value = static_cast<std::uint32_t>(xsk_fd);
     if (auto st = bpf::update_element(map_fd_.get(), &queue, &value, BPF_ANY); !st)
-        return Error::sys(st.error().code, fmt::format("insert the AF_XDP socket for queue {} into the XSKMAP", queue));
+        return Error::sys(st.error().code, fmt::format("insert the AF_XDP socket for queue {} into the XSKMAP", queue))
+            .needing(st.error().needs);
     return {};
 }
 

@@ -69,7 +69,7 @@ Result<UniqueFd> hold_promiscuous(unsigned ifindex, const std::string &ifname)
     UniqueFd fd(::socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0));
     if (!fd.valid()) {
         const int err = errno;
-        return Error::sys(err, "open packet socket for promiscuous mode");
+        return Error::sys(err, "open packet socket for promiscuous mode").needing(Privilege::raw_socket);
     }
     packet_mreq mr{};
     mr.mr_ifindex = static_cast<int>(ifindex);

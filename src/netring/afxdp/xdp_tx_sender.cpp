@@ -56,10 +56,12 @@ Result<std::unique_ptr<XdpTxSender>> XdpTxSender::open(const XdpTxOptions &o)
         Error e = umem.error();
         // The UMEM is pinned memory: without CAP_IPC_LOCK it counts against
         // RLIMIT_MEMLOCK, and the kernel says ENOBUFS when it does not fit.
-        if (e.code == ENOBUFS || e.code == ENOMEM)
+        if (e.code == ENOBUFS || e.code == ENOMEM) {
             e.context += fmt::format(" ({} MiB of locked memory: raise RLIMIT_MEMLOCK with ulimit -l, or grant "
                                      "CAP_IPC_LOCK)",
                                      (std::uint64_t{uc.frame_count} * chunk) >> 20);
+            e.needs = Privilege::stated;
+        }
         return e;
     }
 

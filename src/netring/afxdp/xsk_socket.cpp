@@ -522,7 +522,7 @@ Result<std::unique_ptr<XskSocket>> XskSocketBuilder::build() const
         s->fd_.reset(::socket(AF_XDP, SOCK_RAW | SOCK_CLOEXEC, 0));
         if (!s->fd_.valid()) {
             const int err = errno;
-            return Error::sys(err, "open AF_XDP socket");
+            return Error::sys(err, "open AF_XDP socket").needing(Privilege::raw_socket);
         }
         s->shared_ = true;
     }

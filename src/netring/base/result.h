@@ -2,12 +2,25 @@
 // Error and Result<T>: how the library reports failure without throwing.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <utility>
 #include <variant>
 
 namespace netring {
+
+// What the kernel checks before a step, for telling a refused user what to
+// grant. Set where the system call is made: only there is it known.
+enum class Privilege : std::uint8_t {
+    none,
+    raw_socket,     // AF_PACKET and AF_XDP sockets: CAP_NET_RAW
+    bpf,            // any bpf() command while unprivileged BPF is off: CAP_BPF
+    net_bpf,        // XDP programs and XSKMAPs: CAP_BPF, then CAP_NET_ADMIN
+    net_admin,      // attaching an XDP program to an interface: CAP_NET_ADMIN
+    locked_memory,  // a UMEM beyond RLIMIT_MEMLOCK: CAP_IPC_LOCK
+    stated,         // the context already says what the step needs
+};
 
 // An errno (0 when the failure is not a system call's) and what was being
 // attempted, e.g. "bind AF_PACKET socket to veth0".
@@ -18,6 +31,7 @@ struct Error {
     // The caller's input is wrong (an interface name, a filter, an option
     // value), not the system: the CLI exits 2 for it, as for a bad option.
     bool bad_input = false;
+    Privilege needs = Privilege::none;
 
     // A system-call failure. Callers save errno into a local first, because
     // building the context string may clobber it.
@@ -27,6 +41,13 @@ struct Error {
     static Error explained(int err, std::string text) { return Error{err, std::move(text), true}; }
     // Bad input, said in full ("invalid filter ...", "no such interface ...").
     static Error invalid(int err, std::string text) { return Error{err, std::move(text), true, true}; }
+
+    // The same error, for a step that needs p.
+    Error &&needing(Privilege p) &&
+    {
+        needs = p;
+        return std::move(*this);
+    }
 
     // "context: strerror(code)", or the context alone.
     [[nodiscard]] std::string message() const;

@@ -6,6 +6,7 @@
 #include "netring/base/result.h"
 
 using netring::Error;
+using netring::Privilege;
 using netring::Result;
 using netring::Status;
 
@@ -30,4 +31,13 @@ TEST_CASE("a result holds either a value or an error")
     CHECK(fine.ok());
     Status failed = Error::logic("x");
     CHECK_FALSE(failed.ok());
+}
+
+TEST_CASE("needing() marks the privilege a step needs and keeps the rest")
+{
+    const Error e = Error::sys(EPERM, "open AF_PACKET socket").needing(Privilege::raw_socket);
+    CHECK(e.needs == Privilege::raw_socket);
+    CHECK(e.code == EPERM);
+    CHECK(e.context == "open AF_PACKET socket");
+    CHECK(Error::sys(EPERM, "open AF_PACKET socket").needs == Privilege::none);
 }
