@@ -326,10 +326,10 @@ drops_case() {
 }
 drops_case drops-lb "$READY_PACKET" --threads 2 --fanout lb
 drops_case drops-xdp "$READY_XDP" --backend xdp --queues all
-# -Q out, applied as the writer reads the threads' lent blocks, rejects the
-# frames that overflowed the rings and the ones in the next block, which is
-# the block that reports the drops (TP_STATUS_LOSING): they wait for the
-# first outgoing frame on each socket (lb deals the 64 to both). -s 2000:
+# -Q out, applied as the writer reads the threads' lent blocks, rejects
+# every incoming frame: those that filled the rings and those in the next
+# block, the one that reports the drops (TP_STATUS_LOSING). The drops wait
+# for the first outgoing frame on each socket (lb deals the 64 to both). -s 2000:
 # with the full snap length, 256 KiB make two blocks, too few to lend.
 incoming_then_outgoing() {
     send_mix --count 200 --seed 23 -q

@@ -371,8 +371,8 @@ std::size_t PacketRxRing::LentBlock::read(Frame *out, std::size_t room)
     while (n < room) {
         const tpacket3_hdr *hdr = walker.next(mac);
         if (hdr == nullptr) {
-            // Every frame filtered out: the ring's next block that keeps one
-            // reports these drops, as drain() does.
+            // No frame took them (all were filtered out): a later lent
+            // block's frame reports them, as drain() does with the next block.
             ring_->lent_drops_carried_ += std::exchange(drops_, 0);
             break;
         }

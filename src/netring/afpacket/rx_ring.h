@@ -159,8 +159,8 @@ private:
     // writer), while counters() may run on another.
     std::atomic<std::uint64_t> lent_rejected_{0};
     std::uint64_t drops_attributed_ = 0;  // of totals_.dropped, already on a Frame::drops_before
-    // Drops of lent blocks that kept no frame, for the next lent block read.
-    // Only the holder touches it: lent blocks are read one after another.
+    // Drops of a lent block that kept no frame: the next frame a lent block
+    // of this ring gives reports them. Only the holder touches it.
     std::uint64_t lent_drops_carried_ = 0;
 };
 
