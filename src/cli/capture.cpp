@@ -371,10 +371,13 @@ int run_capture(const CaptureOptions &o)
     // arrived before the stop in a ring block that retires only after its
     // timeout (a burst that ended just before a SIGINT can leave thousands
     // of frames in a part-filled block). One last look for them.
+    // A link that went down or away leaves them there too: the block's
+    // timer runs on without the device.
     const bool exhausted = rotating != nullptr && rotating->exhausted();
-    const bool settle = !write_error && !source_error && stop_requested() != -1 && !exhausted;
+    const bool link_lost = source_error && (source_error->code == ENETDOWN || source_error->code == ENODEV);
+    const bool settle = !write_error && (!source_error || link_lost) && stop_requested() != -1 && !exhausted;
     if (merged == nullptr && settle)
-        if (auto got = poll_settled(source, handler); !got)
+        if (auto got = poll_settled(source, handler); !got && !source_error)
             source_error = got.error();
 
     // What the threads captured before they stopped belongs in the file too,

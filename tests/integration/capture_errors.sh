@@ -49,9 +49,11 @@ expect_error "--no-such-option" 2 'not expected: --no-such-option' 'see netring 
 
 # --- interface down ---------------------------------------------------------
 ip -n "$NR_NS_B" link set "$NR_IF_B" down
-run_nr down "$NETRING" capture -i "$NR_IF_B" -w "$NR_TMP/down.pcapng"
+for args in "--backend packet" "--backend xdp" "--threads 2"; do
+    run_nr down "$NETRING" capture -i "$NR_IF_B" $args -w "$NR_TMP/down.pcapng"
+    expect_error "capture $args on an interface that is down" 1 "interface $NR_IF_B is down" "ip link set $NR_IF_B up"
+done
 ip -n "$NR_NS_B" link set "$NR_IF_B" up
-expect_error "interface down" nonzero "$NR_IF_B" '(down|not up)'
 
 # --- an interface without Ethernet headers (tun: raw IP): exit 2 -------------
 # netring's files say Ethernet and its filters are compiled for it: frames of
@@ -130,45 +132,69 @@ disk_full() {
 disk_full pcapng
 disk_full pcap
 
-# --- the interface disappears mid-capture -------------------------------------
-# A second veth pair, both ends inside NR_NS_B, deleted while netring reads
-# it; with threads too, whose error must reach the writer.
+# --- the interface disappears or goes down mid-capture -----------------------
+# A second veth pair, both ends inside NR_NS_B: the capturing end is deleted,
+# or set down, while netring reads it; with threads too, whose error must
+# reach the writer, and over AF_XDP, whose socket hears of neither. Every
+# frame netring counted must be in the file, those waiting in a ring block
+# that had not yet retired included.
 GONE_A="${NR_IF_B%b}c"
 GONE_B="${NR_IF_B%b}d"
-interface_gone() {
-    local label=$1
-    shift
+XDP_READY='frames received on this queue go to netring'
+# link_lost LABEL del|down ARGS...
+link_lost() {
+    local label=$1 how=$2
+    shift 2
     ip -n "$NR_NS_B" link add "$GONE_A" type veth peer name "$GONE_B" || fail "cannot add veth $GONE_A/$GONE_B"
     ip -n "$NR_NS_B" link set "$GONE_A" up
     ip -n "$NR_NS_B" link set "$GONE_B" up
-    start_bg --err "$NR_TMP/gone.err" in_b "$NETRING" capture -i "$GONE_B" -q -w "$NR_TMP/gone.pcapng" "$@"
-    local gone=$BG_PID rc line have captured
-    wait_capture_ready "$gone" "$NR_NS_B" "$GONE_B" || { cat "$NR_TMP/gone.err" >&2; fail "$label: netring did not start on $GONE_B"; }
+    start_bg --err "$NR_TMP/gone.err" in_b "$NETRING" capture -i "$GONE_B" -w "$NR_TMP/gone.pcapng" "$@"
+    local gone=$BG_PID rc line have captured received want
+    if [[ " $* " == *" --backend xdp "* ]]; then
+        wait_line "$NR_TMP/gone.err" "$XDP_READY" 10
+    else
+        wait_capture_ready "$gone" "$NR_NS_B" "$GONE_B"
+    fi || { cat "$NR_TMP/gone.err" >&2; fail "$label: netring did not start on $GONE_B"; }
     in_b "${NR_SEND[@]}" -i "$GONE_A" --dst-mac 02:77:00:00:00:0d --count 50 --gap 0.0003 -q
-    sleep 1
-    ip -n "$NR_NS_B" link del "$GONE_A"
+    # At once: the frames still wait in a ring block that has not retired.
+    if [ "$how" = del ]; then
+        ip -n "$NR_NS_B" link del "$GONE_A"
+        want="(gone|disappeared|removed|vanished|no longer|went away|no such device)"
+    else
+        ip -n "$NR_NS_B" link set "$GONE_B" down
+        want="went down"
+    fi
     if ! nr_wait_gone "$gone" 100; then
-        soft_fail "$label: netring still running 10 s after $GONE_B was deleted"
+        soft_fail "$label: netring still running 10 s after $GONE_B was $( [ "$how" = del ] && echo deleted || echo set down)"
+        ip -n "$NR_NS_B" link del "$GONE_A" 2>/dev/null
         return
     fi
     wait "$gone"
     rc=$?
-    line=$(grep -v -E '^[0-9]+ packets captured' "$NR_TMP/gone.err" | tail -n 1)
-    grep -qiE "($GONE_B|interface).*(gone|disappeared|removed|vanished|no longer|went away|no such device|down)" <<<"$line" ||
-        { sed 's/^/    | /' "$NR_TMP/gone.err" >&2; soft_fail "$label: no line saying the interface went away"; }
+    ip -n "$NR_NS_B" link del "$GONE_A" 2>/dev/null
+    line=$(grep -v -E '^[0-9]+ packets captured|^netring: warning' "$NR_TMP/gone.err" | tail -n 1)
+    grep -qiE "($GONE_B|interface).*$want" <<<"$line" ||
+        { sed 's/^/    | /' "$NR_TMP/gone.err" >&2; soft_fail "$label: no line saying the interface $want"; }
+    [ "$rc" = 1 ] || soft_fail "$label: exit status $rc, want 1"
     if tshark_clean "$NR_TMP/gone.pcapng"; then
         have=$(pcap_count "$NR_TMP/gone.pcapng")
         captured=$(stats_captured "$NR_TMP/gone.err") || captured='(none)'
+        received=$(sed -nE 's/.* ([0-9]+) received by filter.*/\1/p' "$NR_TMP/gone.err")
         # 50 sent, and maybe the kernel's own IPv6 frames of the new link.
-        [ "$have" = "$captured" ] && [ "$have" -ge 50 ] ||
-            soft_fail "$label: file holds $have frames, netring reported $captured (want equal, at least 50)"
+        [ "$have" = "$captured" ] && [ "$have" = "$received" ] && [ "$have" -ge 50 ] ||
+            soft_fail "$label: file holds $have frames, netring reported $captured captured of $received received (want all equal, at least 50)"
         nr_log "$label: exit $rc, '$line', valid file with $have frames"
     else
         soft_fail "$label: file left is not valid"
     fi
 }
-interface_gone "interface gone"
-interface_gone "interface gone, --threads 2" --threads 2
+link_lost "interface gone" del
+link_lost "interface gone, --threads 2" del --threads 2
+link_lost "interface gone, AF_XDP" del --backend xdp
+link_lost "interface down" down
+link_lost "interface down, --threads 2" down --threads 2
+link_lost "interface down, AF_XDP" down --backend xdp
+link_lost "interface down, AF_XDP, 2 queues" down --backend xdp --queues all
 
 [ "$failures" = 0 ] || fail "$failures checks failed"
 pass

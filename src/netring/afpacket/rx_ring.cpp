@@ -483,9 +483,8 @@ Status PacketRxRing::socket_error()
     if (::getsockopt(fd_.get(), SOL_SOCKET, SO_ERROR, &err, &len) < 0 || err == 0)
         return {};
     if (err == ENETDOWN || err == ENODEV || err == ENXIO) {
-        auto info = lookup_interface(interface_);
-        if (!info || info->index != ifindex_)
-            return Error::explained(ENODEV, fmt::format("interface {} disappeared", interface_));
+        if (auto lost = link_lost(interface_, ifindex_); !lost)
+            return lost;
         return Error::explained(ENETDOWN, fmt::format("interface {} went down", interface_));
     }
     return Error::sys(err, fmt::format("AF_PACKET socket on {}", interface_));

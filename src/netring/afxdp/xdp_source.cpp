@@ -95,7 +95,7 @@ Result<std::unique_ptr<XdpCaptureSource>> XdpCaptureSource::open(const XdpCaptur
 Result<std::vector<std::unique_ptr<XdpCaptureSource>>> XdpCaptureSource::open_queues(
     const XdpCaptureOptions &options, std::span<const std::uint32_t> queues)
 {
-    auto info = lookup_interface(options.interface);
+    auto info = usable_interface(options.interface);
     if (!info)
         return info.error();
     if (auto st = require_ethernet(*info); !st)
@@ -174,6 +174,7 @@ Result<std::vector<std::unique_ptr<XdpCaptureSource>>> XdpCaptureSource::open_qu
         src->nap_cap_us_ = static_cast<std::uint32_t>(std::min<std::size_t>(4000 * queues.size(), 16000));
         src->frame_queue_ = queues.size() > 1 ? queue : Frame::no_queue;
         src->mac_key_ = mac_key(info->mac.data());
+        src->ifindex_ = info->index;
         src->program_ = program;
         auto socket = XskSocketBuilder()
                           .interface(options.interface)
@@ -302,8 +303,13 @@ Result<std::size_t> XdpCaptureSource::poll(int timeout_ms, const FrameHandler &h
         auto ready = socket_->wait_readable(timeout_ms);
         if (!ready)
             return ready.error();
-        if (!ready.value())
+        if (!ready.value()) {
+            // An AF_XDP socket hears of its device going away, not of its
+            // link going down (AF_PACKET's does): look while idle.
+            if (auto lost = link_lost(options_.interface, ifindex_); !lost)
+                return lost.error();
             return std::size_t{0};
+        }
         batch = nap_and_receive();
         if (batch.empty())
             return std::size_t{0};

@@ -114,6 +114,7 @@ private:
 
     XdpCaptureOptions options_;
     std::uint64_t mac_key_ = 0;  // the interface's MAC address, as reception_of() compares it
+    unsigned ifindex_ = 0;
     KernelClock clock_;
     LinkBaseline link_;
     bool fallback_warned_ = false;

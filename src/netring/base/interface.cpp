@@ -103,6 +103,16 @@ Result<InterfaceInfo> usable_interface(const std::string &name)
     return info;
 }
 
+Status link_lost(const std::string &name, unsigned ifindex)
+{
+    auto info = lookup_interface(name);
+    if (!info || info->index != ifindex)
+        return Error::explained(ENODEV, fmt::format("interface {} disappeared", name));
+    if (!info->up())
+        return Error::explained(ENETDOWN, fmt::format("interface {} went down", name));
+    return {};
+}
+
 std::vector<std::string> interface_names()
 {
     std::vector<std::string> names;

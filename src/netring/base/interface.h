@@ -41,5 +41,8 @@ Result<InterfaceInfo> usable_interface(const std::string &name);
 // Names of every interface in this network namespace, in index order.
 std::vector<std::string> interface_names();
 
+// Why a capture on interface ifindex, opened as name, must end: it went
+// down, or it (or the name) went away. Success while it is still up.
+Status link_lost(const std::string &name, unsigned ifindex);
 
 }  // namespace netring

@@ -94,13 +94,27 @@ void CaptureThread::update_counters()
     counters_served_.store(ticket, std::memory_order_release);
 }
 
-bool CaptureThread::polled(const Result<std::size_t> &got)
+bool CaptureThread::polled(Result<std::size_t> &got)
 {
+    // The link went down or away: its error is kept, and the ring's last
+    // block, which retires on its timeout without the device, is still taken.
+    if (link_lost_until_ns_ != 0) {
+        if (!got)
+            got = std::size_t{0};
+        return monotonic_ns() < link_lost_until_ns_;
+    }
     if (got)
         return true;
-    std::lock_guard lock(mutex_);
-    error_ = got.error();
-    return false;
+    const int code = got.error().code;
+    {
+        std::lock_guard lock(mutex_);
+        error_ = got.error();
+    }
+    if (code != ENETDOWN && code != ENODEV)
+        return false;
+    link_lost_until_ns_ = monotonic_ns() + static_cast<std::uint64_t>(source_->settle_ms()) * 1'000'000;
+    got = std::size_t{0};
+    return true;
 }
 
 void CaptureThread::refresh_counters_every(std::uint64_t now, std::uint64_t &last)

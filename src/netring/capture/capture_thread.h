@@ -106,8 +106,9 @@ private:
     FrameBatch *next_batch();
     void publish(FrameBatch *&batch);
     void update_counters();
-    // After a poll: false, with the error kept for error(), when it failed.
-    bool polled(const Result<std::size_t> &got);
+    // After a poll: false, with the error kept for error(), when it failed
+    // (after a link loss, once its last frames have had time to come).
+    bool polled(Result<std::size_t> &got);
     // update_counters() when counters_every_ns have passed since `last`, or
     // when a read was asked for.
     void refresh_counters_every(std::uint64_t now, std::uint64_t &last);
@@ -125,6 +126,7 @@ private:
     std::atomic<bool> stop_{false};
     std::atomic<std::uint64_t> settle_until_ns_{0};  // set before stop_
     std::atomic<bool> ended_{false};
+    std::uint64_t link_lost_until_ns_ = 0;  // the thread's: polls go on until then after a link loss
     std::atomic<std::uint64_t> stalls_{0};
     std::atomic<std::uint64_t> counters_wanted_{0};  // the latest ticket asked for
     std::atomic<std::uint64_t> counters_served_{0};  // the latest ticket whose read is stored
