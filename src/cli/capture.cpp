@@ -95,7 +95,7 @@ void report_per_socket(const MergedSource &merged, const std::vector<std::string
 {
     for (std::size_t i = 0; i < merged.size(); ++i) {
         const SourceCounters c = merged.counters_of(i);
-        fmt::print(stderr, "  {}: {} packets captured, {} received by filter, {} dropped by kernel{}\n",
+        eprint("  {}: {} packets captured, {} received by filter, {} dropped by kernel{}\n",
                    labels[i], merged.delivered_by(i), c.received, c.dropped,
                    merged.stalls_of(i) != 0 ? fmt::format(", waited {} times for the writer", merged.stalls_of(i))
                                             : std::string());
@@ -404,13 +404,13 @@ int run_capture(const CaptureOptions &o)
     if (post)
         post->wait_all();
 
-    fmt::print(stderr, "{} packets captured, {} received by filter, {} dropped by kernel, {} dropped by interface\n",
+    eprint("{} packets captured, {} received by filter, {} dropped by kernel, {} dropped by interface\n",
                sink.frames_written(), total.received, total.dropped, total.if_dropped);
     if (merged != nullptr) {
         if (o.verbose)
             report_per_socket(*merged, opened->labels);
         if (merged->late_frames() != 0)
-            fmt::print(stderr, "{} packets came later than the {} ms reorder window and were written out of order\n",
+            eprint("{} packets came later than the {} ms reorder window and were written out of order\n",
                        merged->late_frames(), o.reorder_window_ms);
     }
     if (!kernel)

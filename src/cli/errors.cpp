@@ -3,6 +3,7 @@
 #include "errors.h"
 
 #include <cerrno>
+#include <fcntl.h>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -109,14 +110,26 @@ std::string advice(const Error &e)
 
 int report(std::string_view command, const Error &error)
 {
-    fmt::print(stderr, "netring {}: {}{}\n", command, error.message(), advice(error));
+    eprint("netring {}: {}{}\n", command, error.message(), advice(error));
     return error.bad_input ? exit_usage : exit_runtime;
 }
 
 int usage(std::string_view command, std::string_view message)
 {
-    fmt::print(stderr, "netring {}: {}\n", command, message);
+    eprint("netring {}: {}\n", command, message);
     return exit_usage;
+}
+
+void guard_standard_fds()
+{
+    for (int fd = 0; fd <= 2; ++fd) {
+        if (::fcntl(fd, F_GETFD) != -1 || errno != EBADF)
+            continue;
+        // The lowest free number: this one.
+        const int null = ::open("/dev/null", O_RDWR);
+        if (null != fd && null >= 0)
+            ::close(null);
+    }
 }
 
 }  // namespace netring::cli

@@ -2,8 +2,12 @@
 // Exit codes and the one-line error messages of every subcommand.
 #pragma once
 
+#include <cstdio>
 #include <string>
 #include <string_view>
+#include <utility>
+
+#include <fmt/format.h>
 
 #include "netring/base/result.h"
 
@@ -24,5 +28,19 @@ std::string advice(const Error &error);
 
 // Prints "netring CMD: message" and returns exit_usage.
 int usage(std::string_view command, std::string_view message);
+
+// fmt::print(stderr, ...) without its exception: standard error on a full
+// disk (2>/dev/full) must not turn an exit status into an abort.
+template <typename... Args>
+void eprint(fmt::format_string<Args...> format, Args &&...args)
+{
+    const std::string text = fmt::format(format, std::forward<Args>(args)...);
+    (void)std::fwrite(text.data(), 1, text.size(), stderr);
+}
+
+// Opens /dev/null on whichever of descriptors 0-2 is closed, so that no
+// socket takes its number: with 2>&- the packet socket would be fd 2, and
+// every message a frame sent out of the interface.
+void guard_standard_fds();
 
 }  // namespace netring::cli

@@ -15,6 +15,7 @@
 int main(int argc, char **argv)
 {
     using namespace netring::cli;
+    guard_standard_fds();
     CLI::App app{"netring: packet capture and replay on AF_PACKET and AF_XDP"};
     app.name("netring");
     app.require_subcommand(1);
@@ -41,7 +42,7 @@ int main(int argc, char **argv)
         for (const Command &c : commands)
             if (c.app->parsed())
                 help = fmt::format("netring {} --help", c.app->get_name());
-        fmt::print(stderr, "netring: {} (see {})\n", e.what(), help);
+        eprint("netring: {} (see {})\n", e.what(), help);
         return exit_usage;
     }
     // The default logger writes to stdout, which may be the capture stream (-w -);

@@ -91,7 +91,7 @@ int run_file_stats(const StatsOptions &o)
             return report("stats", st.error());
         }
         if (!summary->complete) {
-            fmt::print(stderr, "netring stats: {}: read {} frames, stopped at byte {} of {}: {}\n", path,
+            eprint("netring stats: {}: read {} frames, stopped at byte {} of {}: {}\n", path,
                        summary->frames, summary->stopped_at, summary->file_size, summary->problem);
             rc = exit_runtime;
         }

@@ -129,7 +129,7 @@ std::vector<stats::NamedCount> driver_step(Series &s)
         return {};
     auto now = s.driver->step();
     if (!now) {
-        fmt::print(stderr, "netring stats: {}: {}; driver counters no longer shown\n", s.name, now.error().message());
+        eprint("netring stats: {}: {}; driver counters no longer shown\n", s.name, now.error().message());
         s.driver.reset();
         return {};
     }
@@ -217,7 +217,7 @@ int run_link_stats(const StatsOptions &o)
     if (write_error && write_error->code != EPIPE)
         return report("stats", *write_error);
     if (!any_live() && !write_error) {
-        fmt::print(stderr, "netring stats: every interface measured went away\n");
+        eprint("netring stats: every interface measured went away\n");
         return exit_runtime;
     }
     return exit_ok;

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "errors.h"
+
 namespace netring::cli {
 
 void print_tx_report(const char *command, const TxTotals &t, const Histogram *timing,
@@ -36,12 +38,12 @@ void print_tx_report(const char *command, const TxTotals &t, const Histogram *ti
     }
     if (!skips.empty())
         skips.pop_back();
-    fmt::print(stderr, "netring {}: {} frames sent ({} bytes) in {:.3f} s: {:.0f} pps, {:.2f} Mbit/s\n", command,
+    eprint("netring {}: {} frames sent ({} bytes) in {:.3f} s: {:.0f} pps, {:.2f} Mbit/s\n", command,
                t.completed, t.bytes, secs, pps, bps / 1e6);
-    fmt::print(stderr, "netring {}: {} skipped{}{}{}\n", command, skipped_total, skips.empty() ? "" : ":", skips,
+    eprint("netring {}: {} skipped{}{}{}\n", command, skipped_total, skips.empty() ? "" : ":", skips,
                truncated != 0 ? fmt::format("; {} truncated to the MTU", truncated) : "");
     if (timing != nullptr && timing->count() != 0)
-        fmt::print(stderr, "netring {}: timing error mean {:.1f} us, p99 {:.1f} us, max {:.1f} us\n", command,
+        eprint("netring {}: timing error mean {:.1f} us, p99 {:.1f} us, max {:.1f} us\n", command,
                    timing->mean() / 1e3, static_cast<double>(timing->percentile(0.99)) / 1e3,
                    static_cast<double>(timing->max()) / 1e3);
 }

@@ -129,6 +129,32 @@ disk_full() {
     [ "$have" -gt 0 ] || soft_fail "disk full ($fmt): no frames in the file"
     nr_log "disk full ($fmt): exit $rc, '$line', valid file with $have frames ($(stat -c %s "$file") bytes)"
 }
+# --- standard error closed, or full ----------------------------------------------
+# Closed (2>&-), the packet socket would take descriptor 2 and each message
+# would leave the interface as a frame; on a full device (2>/dev/full) the
+# failed write aborted netring instead of ending with its exit status.
+start_bg --out "$NR_TMP/closed-peer.out" --err "$NR_TMP/closed-peer.err" in_a tcpdump -i "$NR_IF_A" -U -w "$NR_TMP/closed-peer.pcap"
+peer=$BG_PID
+wait_capture_ready "$peer" "$NR_NS_A" "$NR_IF_A" || fail "tcpdump on $NR_IF_A did not start"
+start_bg in_b sh -c 'exec 2>&- && exec "$@"' sh "$NETRING" capture -i "$NR_IF_B" -c 3 -w "$NR_TMP/closed.pcapng"
+closed=$BG_PID
+wait_capture_ready "$closed" "$NR_NS_B" "$NR_IF_B" || fail "netring with stderr closed did not start"
+fd2=$(readlink "/proc/$closed/fd/2")
+[[ $fd2 != socket:* ]] || soft_fail "stderr closed: netring's descriptor 2 is one of its sockets ($fd2)"
+send_mix --count 3 --gap 0.001 -q
+wait_bg "$closed"
+[ "$BG_RC" = 0 ] || soft_fail "stderr closed: exit $BG_RC, want 0"
+sleep 0.2
+stop_capture "$peer"
+leaked=$(tcpdump -r "$NR_TMP/closed-peer.pcap" -nn -A 2>/dev/null | grep -c 'received by filter')
+[ "$leaked" = 0 ] || soft_fail "stderr closed: netring's statistics line left $NR_IF_B as $leaked frame(s)"
+[ "$(pcap_count "$NR_TMP/closed.pcapng")" = 3 ] || soft_fail "stderr closed: the file does not hold 3 frames"
+nr_log "stderr closed: exit $BG_RC, nothing sent out of $NR_IF_B"
+run_nr full-nosuch sh -c 'exec "$@" 2>/dev/full' sh "$NETRING" capture -i nrnosuch0 -w "$NR_TMP/full.pcapng"
+[ "$RC" = 2 ] || soft_fail "no such interface with 2>/dev/full: exit $RC, want 2"
+run_nr full-run sh -c 'exec "$@" 2>/dev/full' sh "$NETRING" capture -i "$NR_IF_B" -a duration:0.3 -w "$NR_TMP/full.pcapng"
+[ "$RC" = 0 ] || soft_fail "a capture with 2>/dev/full: exit $RC, want 0"
+nr_log "2>/dev/full: exit 2 for no such interface, 0 for a capture"
 disk_full pcapng
 disk_full pcap
 
