@@ -446,7 +446,7 @@ Command register_capture(CLI::App &parent)
         ->expected(1)
         ->allow_extra_args(false)
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-    app->add_option("--duration", opts->duration, "Stop after SEC seconds")->check(CLI::PositiveNumber);
+    app->add_option("--duration", opts->duration, "Stop after SEC seconds")->check(positive_number);
     app->add_option("-F,--format", opts->format, "Output format: pcapng or pcap")
         ->check(CLI::IsMember({"pcapng", "pcap"}));
     app->add_option("--time-stamp-precision", opts->precision, "Timestamp precision: micro or nano")
@@ -496,7 +496,7 @@ Command register_capture(CLI::App &parent)
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
     app->add_option("-z,--postrotate-command", r.postrotate, "Run CMD FILE on each finished file");
     app->add_option("--stats-interval", r.stats_interval, "Write pcapng statistics every SEC seconds")
-        ->check(CLI::PositiveNumber);
+        ->check(positive_number);
     return Command{app, [opts] {
                        if (opts->snaplen == 0)
                            opts->snaplen = max_snaplen;

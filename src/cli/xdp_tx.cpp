@@ -434,7 +434,7 @@ Command register_xdp_tx(CLI::App &parent)
     app->add_option("--rate", o->rate, "Frames per second in all (k, M, G suffixes)");
     app->add_option("--bitrate", o->bitrate, "Bits per second of frame bytes in all (k, M, G suffixes)");
     app->add_option("--count", o->count, "Stop after N frames in all")->check(whole_number);
-    app->add_option("--duration", o->duration, "Stop after SEC seconds")->check(CLI::PositiveNumber);
+    app->add_option("--duration", o->duration, "Stop after SEC seconds")->check(positive_number);
     app->add_option("--queues", o->queues, "One thread and AF_XDP socket per queue")->check(CLI::Range(1, 256));
     app->add_option("--queue", o->first_queue, "First queue (default 0)")->check(whole_number);
     app->add_option("--batch", o->batch, "Frames per TX ring batch (default 64)")->check(CLI::Range(1, 4096));
