@@ -84,6 +84,7 @@ Result<std::unique_ptr<FrameSink>> open_sink(const CaptureOptions &o, std::span<
     auto out = Output::open(o.write_to.empty() ? "-" : o.write_to);
     if (!out)
         return out.error();
+    out->set_stop_check([] { return stop_requested() > 0; });
     auto w = make_writer(std::move(out.value()), o, idbs);
     if (!w)
         return w.error();

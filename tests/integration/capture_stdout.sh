@@ -79,6 +79,35 @@ fi
 kill -TERM "$sender" 2>/dev/null
 wait_bg "$sender" 10
 
+# --- 3b. a reader that takes nothing: -w - | sleep -------------------------
+# netring blocks in write() once the pipe is full; SIGINT must still end it
+# (tcpdump ends at once), after a short wait for the reader, with one line
+# saying so. Before, it stayed in write() until the reader died.
+start_bg --err "$NR_TMP/stall.err" in_b bash -c \
+    '"$1" capture -i "$2" -q -w - 2>"$3" | sleep 30' _ "$NETRING" "$NR_IF_B" "$NR_TMP/stall.netring.err"
+stall_pid=$BG_PID
+wait_capture_ready "$stall_pid" "$NR_NS_B" "$NR_IF_B" || { cat "$NR_TMP/stall.netring.err" >&2; fail "| sleep: netring did not start capturing"; }
+stalled=$(pgrep -P "$stall_pid" -x netring || pgrep -f "capture -i $NR_IF_B -q -w -" | head -n 1)
+# 3000 frames of 1000 bytes: the pipe (64 KiB) fills.
+send_mix --count 3000 --size 1000 --seed 6 -q
+n=50
+until [ "$(cat "/proc/$stalled/wchan" 2>/dev/null)" = anon_pipe_write ] || [ $n -le 0 ]; do sleep 0.1; n=$((n - 1)); done
+[ $n -gt 0 ] || nr_log "note: | sleep: netring was not seen waiting in write() ($(cat "/proc/$stalled/wchan" 2>/dev/null))"
+t0=$(date +%s%N)
+kill -INT "$stalled"
+if nr_wait_gone "$stalled" 100; then
+    ms=$((($(date +%s%N) - t0) / 1000000))
+    line=$(tail -n 1 "$NR_TMP/stall.netring.err")
+    grep -q "the reader of standard output took nothing for 1 s after the stop" <<<"$line" ||
+        { sed 's/^/    /' "$NR_TMP/stall.netring.err" >&2; soft_fail "| sleep: no line saying the reader was given up on"; }
+    nr_log "| sleep: SIGINT ended netring after $ms ms: $line"
+else
+    soft_fail "| sleep: netring still running 10 s after SIGINT, its reader taking nothing"
+fi
+kill -TERM "$stall_pid" 2>/dev/null
+pkill -P "$stall_pid" sleep 2>/dev/null
+wait_bg "$stall_pid" 10
+
 # --- 4. -c COUNT: stops by itself after exactly COUNT frames ---------------
 COUNT=25
 start_capture count "$NETRING" capture -i "$NR_IF_B" -q -c "$COUNT" -w "$NR_TMP/count.pcapng"

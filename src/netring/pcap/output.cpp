@@ -5,12 +5,15 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <climits>
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
+
+#include "netring/base/clock.h"
 
 namespace netring {
 
@@ -86,8 +89,22 @@ Status Output::flush()
     if (failed_)
         return *failed_;
     std::size_t done = 0;
+    std::uint64_t give_up_ns = 0;
     while (done < used_) {
-        const ssize_t n = ::write(fd_.get(), buf_.get() + done, used_ - done);
+        std::size_t chunk = used_ - done;
+        if (!seekable_ && stopping_ != nullptr && stopping_()) {
+            // A signal's EINTR (or a partial write) brought us here, or the
+            // stop came first: wait for room, then write no more than a
+            // pipe takes without blocking.
+            const std::uint64_t now = monotonic_ns();
+            if (give_up_ns == 0)
+                give_up_ns = now + stop_grace_ns;
+            pollfd pfd{fd_.get(), POLLOUT, 0};
+            if (now >= give_up_ns || ::poll(&pfd, 1, static_cast<int>((give_up_ns - now) / 1'000'000) + 1) == 0)
+                return fail(ETIMEDOUT, done);
+            chunk = std::min<std::size_t>(chunk, PIPE_BUF);
+        }
+        const ssize_t n = ::write(fd_.get(), buf_.get() + done, chunk);
         if (n > 0) {
             done += static_cast<std::size_t>(n);
             continue;
@@ -133,6 +150,12 @@ Status Output::fail(int err, std::size_t written)
     frames_written_ += frames;
     used_ = 0;
     frames_pending_ = 0;
+    if (err == ETIMEDOUT) {
+        failed_ = std::make_unique<Error>(
+            Error::explained(err, fmt::format("the reader of {} took nothing for {} s after the stop ({} frames kept)",
+                                              name_, stop_grace_ns / 1'000'000'000, frames_written_)));
+        return *failed_;
+    }
     const char *what = err == ENOSPC ? "disk full" : err == EPIPE ? "reader closed the pipe" : "write failed";
     failed_ = std::make_unique<Error>(Error::sys(err, fmt::format("{} on {} ({} frames kept)", what, name_,
                                                                   frames_written_)));

@@ -55,6 +55,11 @@ public:
     void set_walker(RecordWalker walker) { walker_ = walker; }
     // Appends a whole record.
     Status append(const void *data, std::size_t n, bool is_frame);
+    // Once stopping() says so, a pipe whose reader takes nothing (| less, a
+    // stalled tshark) is given up on after stop_grace_ns instead of holding
+    // the process in write() until SIGKILL.
+    void set_stop_check(bool (*stopping)()) { stopping_ = stopping; }
+    static constexpr std::uint64_t stop_grace_ns = 1'000'000'000;
 
     Status flush();
     [[nodiscard]] std::uint64_t frames_written() const { return frames_written_; }
@@ -78,6 +83,7 @@ private:
     std::size_t cap_ = 0;
     std::size_t used_ = 0;
     RecordWalker walker_ = nullptr;
+    bool (*stopping_)() = nullptr;
     std::uint64_t frames_pending_ = 0;
     std::uint64_t frames_written_ = 0;
     std::uint64_t offset_ = 0;  // bytes of whole records in the file
