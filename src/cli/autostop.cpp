@@ -2,11 +2,14 @@
 // Parsing of -a conditions.
 #include "autostop.h"
 
+#include <algorithm>
 #include <cstdlib>
+#include <utility>
 
 #include <fmt/format.h>
 
 #include "netring/pcap/rotation_policy.h"
+#include "number_checks.h"
 
 namespace netring::cli {
 
@@ -19,6 +22,7 @@ std::optional<AutoStop> parse_autostop(const std::vector<std::string> &condition
         return std::nullopt;
     }
     stop.seconds = duration;
+    bool from_option = true;  // stop.seconds is --duration's
     for (const std::string &c : conditions) {
         const auto colon = c.find(':');
         const std::string key = c.substr(0, colon);
@@ -39,12 +43,21 @@ std::optional<AutoStop> parse_autostop(const std::vector<std::string> &condition
                                         : fmt::format("-a {}: at most {:.0f}", c, most);
             return std::nullopt;
         }
+        // Each condition may come more than once: the first met stops.
+        const auto sooner = [](auto have, auto v) { return have == 0 ? v : std::min(have, v); };
+        if ((key == "packets" || key == "filesize") && !digits_only(value)) {
+            // As dumpcap: whole frames and kB. A cast would make 0.5 a 0,
+            // which means no limit at all.
+            problem = fmt::format("-a {}: {} takes a whole number from 1 up", c, key);
+            return std::nullopt;
+        }
         if (key == "duration") {
-            stop.seconds = v;
+            // -a duration: overrides --duration, as documented.
+            stop.seconds = std::exchange(from_option, false) ? v : sooner(stop.seconds, v);
         } else if (key == "packets") {
-            stop.packets = static_cast<std::uint64_t>(v);
+            stop.packets = sooner(stop.packets, static_cast<std::uint64_t>(v));
         } else if (key == "filesize") {
-            stop.kilobytes = static_cast<std::uint64_t>(v);
+            stop.kilobytes = sooner(stop.kilobytes, static_cast<std::uint64_t>(v));
         } else {
             problem = fmt::format("-a {}: unknown condition '{}' (duration, packets or filesize)", c, key);
             return std::nullopt;

@@ -242,7 +242,9 @@ int run_capture(const CaptureOptions &o)
     const std::uint64_t start_mono = monotonic_ns();
     const std::uint64_t deadline =
         stop->seconds > 0 ? start_mono + static_cast<std::uint64_t>(stop->seconds * 1e9) : 0;
-    const std::uint64_t max_frames = o.count != 0 ? o.count : stop->packets;
+    // -c and -a packets: are one limit, as in dumpcap: the smaller stops.
+    const std::uint64_t max_frames =
+        o.count == 0 ? stop->packets : stop->packets == 0 ? o.count : std::min(o.count, stop->packets);
     const std::uint64_t max_bytes = stop->kilobytes * 1000;
     const bool to_pipe = o.write_to.empty() || o.write_to == "-";
 

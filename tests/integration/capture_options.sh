@@ -111,6 +111,18 @@ else
     nr_log "'-a duration:1 udp port 5000': exit 0"
 fi
 
+# --- -c and -a packets: one limit, the smaller stops (as in dumpcap) -----------
+for order in "-c 50 -a packets:10" "-a packets:10 -c 50" "-c 10 -a packets:50"; do
+    start_bg --err "$NR_TMP/climit.err" in_b "$NETRING" capture -i "$NR_IF_B" -q -w "$NR_TMP/climit.pcapng" $order
+    climit=$BG_PID
+    wait_capture_ready "$climit" "$NR_NS_B" "$NR_IF_B" || fail "$order: netring did not start capturing"
+    send_mix --count 60 --gap 0.0005 -q
+    wait_bg "$climit" 15
+    got=$(pcap_count "$NR_TMP/climit.pcapng")
+    [ "$BG_RC" = 0 ] && [ "$got" = 10 ] || soft_fail "$order: exit $BG_RC, $got frames, want exit 0 and 10 frames"
+done
+nr_log "-c with -a packets: the smaller count stopped each capture at 10 frames"
+
 # --- a terminal on stdout: one line per frame ---------------------------------
 N_TTY=48
 start_bg --out "$NR_TMP/tty.out" in_b script -qfec "$NETRING capture -i $NR_IF_B -c $N_TTY" /dev/null

@@ -48,3 +48,27 @@ TEST_CASE("time and size limits past a century or 2^62 are refused")
     CHECK(problem == fmt::format("-a packets:1e19: at most {}", max_limit_bytes));
     CHECK(parse_autostop({fmt::format("filesize:{}", max_limit_bytes / 1000)}, 0, problem).has_value());
 }
+
+TEST_CASE("packets and filesize are whole numbers: a fraction would have meant no limit")
+{
+    std::string problem;
+    CHECK_FALSE(parse_autostop({"packets:0.5"}, 0, problem).has_value());
+    CHECK(problem == "-a packets:0.5: packets takes a whole number from 1 up");
+    CHECK_FALSE(parse_autostop({"filesize:0.0001"}, 0, problem).has_value());
+    CHECK_FALSE(parse_autostop({"packets:2.9"}, 0, problem).has_value());
+}
+
+TEST_CASE("a condition given twice stops at the first met; -a duration overrides --duration")
+{
+    std::string problem;
+    auto s = parse_autostop({"packets:50", "packets:10", "filesize:9", "filesize:20"}, 0, problem);
+    REQUIRE(s.has_value());
+    CHECK(s->packets == 10);
+    CHECK(s->kilobytes == 9);
+    s = parse_autostop({"duration:5"}, 2, problem);
+    REQUIRE(s.has_value());
+    CHECK(s->seconds == 5);
+    s = parse_autostop({"duration:5", "duration:3"}, 2, problem);
+    REQUIRE(s.has_value());
+    CHECK(s->seconds == 3);
+}
