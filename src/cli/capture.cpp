@@ -54,14 +54,19 @@ Result<RotatedWriter> make_writer(Output out, const CaptureOptions &o, std::span
             return w.error();
         made.output = &w.value()->output();
         made.sink = std::move(w.value());
-        return made;
+    } else {
+        auto w = PcapngWriter::create(std::move(out), idbs, fmt::format("netring {}", NETRING_VERSION));
+        if (!w)
+            return w.error();
+        made.output = &w.value()->output();
+        made.pcapng = w.value().get();
+        made.sink = std::move(w.value());
     }
-    auto w = PcapngWriter::create(std::move(out), idbs, fmt::format("netring {}", NETRING_VERSION));
-    if (!w)
-        return w.error();
-    made.output = &w.value()->output();
-    made.pcapng = w.value().get();
-    made.sink = std::move(w.value());
+    // The headers at once, as dumpcap writes them: a capture killed (-9)
+    // before its first flush leaves a readable file with no frames rather
+    // than an empty one, and a pipe's reader learns the format.
+    if (auto st = made.output->flush(); !st)
+        return st.error();
     return made;
 }
 
@@ -435,7 +440,13 @@ Command register_capture(CLI::App &parent)
     auto opts = std::make_shared<CaptureOptions>();
     CLI::App *app = parent.add_subcommand("capture", "Capture frames from an interface into pcapng or pcap");
     app->add_option("-i,--interface", opts->interface, "Interface to capture on");
-    app->add_option("-w,--write", opts->write_to, "Output file, or - for standard output");
+    app->add_option("-w,--write", opts->write_to, "Output file, or - for standard output")
+        ->check(CLI::Validator(
+            [](const std::string &path) {
+                return path.empty() ? std::string("an empty file name: give a path, or - for standard output")
+                                    : std::string();
+            },
+            "", "file name"));
     app->add_option("-c,--count", opts->count, "Stop after COUNT frames")->check(counting_number);
     app->add_option("-s,--snapshot-length", opts->snaplen, "Bytes kept of each frame (0 = 262144)")
         ->check(CLI::Range(0U, max_snaplen));

@@ -100,7 +100,7 @@ std::string advice(const Error &e)
             return umem_advice();
         return "";
     case ENOSPC:
-        return " (the file holds every frame counted; free some space or write elsewhere)";
+        return " (free some space or write elsewhere)";
     case EMSGSIZE:
         return " (the frame is larger than the interface MTU allows)";
     default:

@@ -47,6 +47,19 @@ expect_error "-c 0" 2 'count' "'0' is not a number from 1 up"
 run_nr badopt "$NETRING" capture -i "$NR_IF_B" --no-such-option -w "$NR_TMP/badopt.pcapng"
 expect_error "--no-such-option" 2 'not expected: --no-such-option' 'see netring capture --help'
 
+# -w "": tcpdump refuses it; it used to mean no -w at all.
+run_nr wempty "$NETRING" capture -i "$NR_IF_B" -w ""
+expect_error '-w ""' 2 'empty file name'
+
+# --- killed (-9) before any frame: the headers are already in the file ---------
+start_bg in_b "$NETRING" capture -i "$NR_IF_B" -w "$NR_TMP/killed.pcapng"
+killed=$BG_PID
+wait_capture_ready "$killed" "$NR_NS_B" "$NR_IF_B" || fail "netring did not start capturing"
+kill -KILL "$killed"
+wait "$killed" 2>/dev/null
+tshark_clean "$NR_TMP/killed.pcapng" || soft_fail "killed before any frame: the file left is not a valid pcapng ($(stat -c %s "$NR_TMP/killed.pcapng") bytes)"
+nr_log "killed before any frame: $(stat -c %s "$NR_TMP/killed.pcapng") bytes of headers, read by tshark"
+
 # --- interface down ---------------------------------------------------------
 ip -n "$NR_NS_B" link set "$NR_IF_B" down
 for args in "--backend packet" "--backend xdp" "--threads 2"; do

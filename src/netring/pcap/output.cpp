@@ -156,7 +156,12 @@ Status Output::fail(int err, std::size_t written)
                                               name_, stop_grace_ns / 1'000'000'000, frames_written_)));
         return *failed_;
     }
-    const char *what = err == ENOSPC ? "disk full" : err == EPIPE ? "reader closed the pipe" : "write failed";
+    if (err == ENOSPC) {
+        failed_ = std::make_unique<Error>(Error::sys(
+            err, fmt::format("disk full on {} (the file holds the {} frames counted)", name_, frames_written_)));
+        return *failed_;
+    }
+    const char *what = err == EPIPE ? "reader closed the pipe" : "write failed";
     failed_ = std::make_unique<Error>(Error::sys(err, fmt::format("{} on {} ({} frames kept)", what, name_,
                                                                   frames_written_)));
     return *failed_;
