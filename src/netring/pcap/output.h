@@ -68,6 +68,8 @@ public:
     [[nodiscard]] std::uint64_t bytes_written() const { return offset_ + used_; }
     [[nodiscard]] bool is_pipe() const { return !seekable_; }
     [[nodiscard]] const std::string &name() const { return name_; }
+    // The name errors give, when the file is written under another one.
+    void set_name(std::string name) { name_ = std::move(name); }
     // The error that stopped the output, if any.
     [[nodiscard]] const Error *failure() const { return failed_.get(); }
     Status close();

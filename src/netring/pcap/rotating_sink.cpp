@@ -55,6 +55,9 @@ Status RotatingSink::open_file(std::uint64_t now_ns)
     auto out = Output::open(name + ".part");
     if (!out)
         return fail(out.error());
+    // close_file() renames it into place even after a failed write, so
+    // that is the name an error should give.
+    out->set_name(name);
     auto w = o_.make_writer(std::move(out.value()));
     if (!w)
         return fail(w.error());
