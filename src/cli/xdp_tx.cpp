@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <atomic>
 #include <cerrno>
+#include <cmath>
 #include <memory>
 #include <optional>
 #include <string>
@@ -67,8 +68,10 @@ struct Worker {
     std::uint32_t batch = 64;
     PaceConfig pace;
     std::uint64_t count = 0;  // 0: until stopped
-    std::uint64_t end_ns = UINT64_MAX;
+    // The same for every worker: one schedule for all queues, and --duration
+    // counted from the moment the first frame is due.
     std::uint64_t start_ns = 0;
+    std::uint64_t end_ns = UINT64_MAX;
 
     // Written by the worker, read by the status line (relaxed: progress only).
     std::atomic<std::uint64_t> completed{0};
@@ -137,7 +140,6 @@ void run_worker(Worker &w)
         return true;
     };
 
-    w.start_ns = monotonic_ns();
     while (w.count == 0 || seq < w.count) {
         if (stop_requested() != 0)
             break;
@@ -145,7 +147,13 @@ void run_worker(Worker &w)
         std::uint64_t due = 0;
         if (paced) {
             due = w.start_ns + schedule.next(0, size);
-            if (due >= w.end_ns || !wait_or_stop(due))
+            if (due >= w.end_ns) {
+                // The run lasts --duration, not up to its last frame: the
+                // report's rate is then frames over the time asked for.
+                (void)wait_or_stop(w.end_ns);
+                break;
+            }
+            if (!wait_or_stop(due))
                 break;
             sent_ns = realtime_ns();
         }
@@ -213,13 +221,13 @@ std::optional<int> plan_run(const XdpTxCliOptions &o, Plan &p)
         if (!r)
             return usage(cmd, r.error().message());
         p.pace.mode = PaceMode::pps;
-        p.pace.pps = r.value() / o.queues;
+        p.pace.pps = r.value();
     } else if (!o.bitrate.empty()) {
         auto r = traffic::parse_rate(o.bitrate, "--bitrate");
         if (!r)
             return usage(cmd, r.error().message());
         p.pace.mode = PaceMode::bitrate;
-        p.pace.bits_per_second = r.value() / o.queues;
+        p.pace.bits_per_second = r.value();
     } else {
         p.pace.mode = PaceMode::top_speed;
     }
@@ -319,7 +327,7 @@ int run_xdp_tx(const XdpTxCliOptions &o)
     // Every socket opens before any frame goes out, so a failure on one
     // queue sends nothing at all.
     std::vector<std::unique_ptr<Worker>> workers;
-    const std::uint64_t duration_ns = o.duration > 0 ? static_cast<std::uint64_t>(o.duration * 1e9) : 0;
+    const std::uint64_t duration_ns = o.duration > 0 ? static_cast<std::uint64_t>(std::llround(o.duration * 1e9)) : 0;
     for (std::uint32_t i = 0; i < o.queues; ++i) {
         auto w = std::make_unique<Worker>();
         xdp::XdpTxOptions x;
@@ -344,7 +352,12 @@ int run_xdp_tx(const XdpTxCliOptions &o)
         w->sizes = &p.sizes;
         w->flows = o.flows;
         w->batch = o.batch;
+        // The rate is shared: queue i sends frames i, Q + i, 2Q + i, ... of
+        // one schedule, so the queues' frames alternate instead of leaving
+        // together.
         w->pace = p.pace;
+        w->pace.lane = i;
+        w->pace.lanes = o.queues;
         w->count = o.count / o.queues + (i < o.count % o.queues ? 1 : 0);
     }
     // With fewer frames than queues, the queues left without any stay idle.
@@ -357,6 +370,7 @@ int run_xdp_tx(const XdpTxCliOptions &o)
     const std::uint64_t start = monotonic_ns();
     std::vector<std::thread> threads;
     for (auto &w : workers) {
+        w->start_ns = start;
         w->end_ns = duration_ns != 0 ? start + duration_ns : UINT64_MAX;
         threads.emplace_back(run_worker, std::ref(*w));
     }
