@@ -245,7 +245,7 @@ int run_capture_stats(const StatsOptions &o)
     if (source_error)
         return report("stats", *source_error);
     if (write_error && write_error->code != EPIPE)
-        return report("stats", *write_error);
+        return stdout_failed("stats", write_error->code);
     return exit_ok;
 }
 

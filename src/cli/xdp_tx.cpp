@@ -418,9 +418,10 @@ int run_xdp_tx(const XdpTxCliOptions &o)
     }
     totals.elapsed_ns = stop - start;
     print_tx_report(cmd, totals, p.pace.mode != PaceMode::top_speed ? &timing : nullptr, {}, 0, o.json);
+    const int written = finish_stdout(cmd);
     if (error)
         return report(cmd, *error);
-    return exit_ok;
+    return written;
 }
 
 }  // namespace

@@ -86,5 +86,19 @@ grep -q '"type":"gone"' "$NR_TMP/capgone.out" && grep -q '"type":"summary"' "$NR
 [ "$(grep -c . "$NR_TMP/capgone.err")" = 1 ] || soft_fail "--capture on a vanished interface: stderr: $(cat "$NR_TMP/capgone.err")"
 nr_log "vanished under --capture: exit $BG_RC: $(cat "$NR_TMP/capgone.err")"
 
+# --- output that cannot be written: one line of stats' own, exit 1 ------------
+for mode in link capture; do
+    args=(-i "$NR_IF_B" --interval 0.2 --count 2)
+    [ "$mode" = capture ] && args+=(--capture)
+    run_nr "full-$mode" sh -c 'exec "$@" >/dev/full' sh "${S[@]}" "${args[@]}"
+    expect_error "stats ($mode) >/dev/full" 1 '^netring stats: write standard output: No space left on device$'
+done
+# An empty pcap file (the global header alone) still has a summary to write.
+python3 -c 'import struct, sys; open(sys.argv[1], "wb").write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))' \
+    "$NR_TMP/empty.pcap"
+run_nr full-files sh -c 'exec "$@" >/dev/full' sh "${S[@]}" "$NR_TMP/empty.pcap"
+[ "$RC" = 1 ] && grep -q 'netring stats: write standard output: No space left on device' "$NR_TMP/full-files.err" ||
+    soft_fail "stats FILE >/dev/full: exit $RC: $ERR"
+
 [ "$failures" = 0 ] || fail "$failures check(s) failed"
 pass

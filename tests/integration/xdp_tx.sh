@@ -218,5 +218,12 @@ stop_capture "$bad_pid"
 n=$(tcpdump -n -r "$NR_TMP/bad.pcap" 2>/dev/null | wc -l)
 [ "$n" = 0 ] || soft_fail "$n frames reached $NR_IF_B from runs that should have sent nothing"
 
+# The report lost on a full standard output: sent, but exit 1 and one line.
+rc=0
+in_a "$NETRING" xdp-tx -i "$NR_IF_A" --dst-mac "$NR_MAC_B" --count 1 --json -q >/dev/full 2>"$NR_TMP/full.err" || rc=$?
+[ "$rc" = 1 ] && [ "$(wc -l <"$NR_TMP/full.err")" = 1 ] &&
+    grep -qx "netring xdp-tx: write standard output: No space left on device" "$NR_TMP/full.err" ||
+    soft_fail "--json >/dev/full: exit $rc, stderr '$(cat "$NR_TMP/full.err")'"
+
 [ "$failures" = 0 ] || fail "$failures checks failed"
 pass
