@@ -37,9 +37,11 @@ constexpr const char *program_name = "netring_xsk";
 
 Error already_attached(const std::string &ifname, const AttachedXdp &attached)
 {
+    // What to do about it depends on the command (capture can join the
+    // program's XSKMAP, stats cannot): the caller adds it, keyed on EEXIST.
     const std::uint32_t id = attached.any_id();
-    std::string what = fmt::format("interface {} already has an XDP program ({}); detach it or use --xsk-map PATH",
-                                   ifname, describe_xdp_program(id, attached));
+    std::string what = fmt::format("interface {} already has an XDP program ({})", ifname,
+                                   describe_xdp_program(id, attached));
     if (describe_xdp_program(id, attached).find(program_name) != std::string::npos)
         what += " (it is netring's own: is another netring capturing on this interface?)";
     return Error::sys(EEXIST, std::move(what));
