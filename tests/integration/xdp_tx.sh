@@ -210,6 +210,9 @@ expect_refusal 2 "invalid --size" in_a "$NETRING" xdp-tx -i "$NR_IF_A" --count 5
 expect_refusal 2 "more than zero" in_a "$NETRING" xdp-tx -i "$NR_IF_A" --count 5 --rate 0
 expect_refusal 2 "more than zero" in_a "$NETRING" xdp-tx -i "$NR_IF_A" --count 5 --bitrate 0M
 expect_refusal 2 "not an IPv6 address" in_a "$NETRING" xdp-tx -i "$NR_IF_A" --count 5 --proto udp6 --dst-ip 10.0.0.1
+expect_refusal 2 "--rate: the value is empty" in_a "$NETRING" xdp-tx -i "$NR_IF_A" --count 5 --rate ''
+expect_refusal 2 "--stream 65535 with --queues 3 runs past stream id 65535" \
+    in_a "$NETRING" xdp-tx -i "$NR_IF_A" --count 5 --stream 65535 --queues 3
 expect_refusal 1 "is down" in_a "$NETRING" xdp-tx -i "${NR_IF_A}d" --count 5
 expect_refusal 1 "CAP_NET_RAW" in_a setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
     "$NETRING" xdp-tx -i "$NR_IF_A" --count 5 --dst-mac "$NR_MAC_B"
