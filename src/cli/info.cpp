@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // `netring info`: interfaces, their XDP abilities, the kernel's AF_XDP features and this process's capabilities.
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -275,7 +276,11 @@ void print_json(const xdp::KernelVersion &kernel, const std::vector<InterfaceRep
 
 int run_info(const InfoOptions &o)
 {
-    std::vector<std::string> names = o.interfaces.empty() ? interface_names() : o.interfaces;
+    std::vector<std::string> names;
+    // -i X -i X reports X once, as stats counts it once.
+    for (const auto &name : o.interfaces.empty() ? interface_names() : o.interfaces)
+        if (std::find(names.begin(), names.end(), name) == names.end())
+            names.push_back(name);
     std::vector<InterfaceReport> reports;
     for (const auto &name : names) {
         auto link = lookup_interface(name);
