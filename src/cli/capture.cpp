@@ -112,6 +112,9 @@ Status check_socket_options(const CaptureOptions &o)
 {
     if (o.backend != "xdp" && (o.queue != 0 || !o.queues.empty() || o.zero_copy || !o.xdp_mode.empty() || !o.xsk_map.empty()))
         return Error::logic("--queue, --queues, --zero-copy, --xdp-mode and --xsk-map need --backend xdp");
+    if (!o.xsk_map.empty() && !o.xdp_mode.empty())
+        return Error::logic("--xdp-mode is how netring attaches its own program; with --xsk-map the program is yours "
+                            "and already attached: leave out --xdp-mode");
     if (o.backend == "xdp" && o.direction == "out")
         return Error::logic("--backend xdp sees received frames only (-Q out is for --backend packet)");
     if (o.backend == "xdp" && o.threads > 1)
@@ -494,7 +497,8 @@ Command register_capture(CLI::App &parent)
         ->check(CLI::IsMember({"native", "generic"}));
     app->add_option("-Z,--relinquish-privileges", opts->user,
                     "Become USER (no capabilities) once the socket and output file are open");
-    app->add_option("--xsk-map", opts->xsk_map, "xdp: join the XSKMAP pinned at PATH and load no XDP program");
+    app->add_option("--xsk-map", opts->xsk_map, "xdp: join the XSKMAP pinned at PATH and load no XDP program")
+        ->check(non_empty);
     RotationOptions &r = opts->rotation;
     app->add_option("-C,--file-size", r.file_size_mb, "Start a new file after MB millions of bytes")
         ->check(positive_number);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cerrno>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -51,8 +52,12 @@ Status open_xdp(const CaptureOptions &o, const Filter &filter, OpenedSources &op
         queues = std::move(*list);
     }
     auto sources = xdp::XdpCaptureSource::open_queues(x, queues);
-    if (!sources)
-        return sources.error();
+    if (!sources) {
+        Error e = sources.error();
+        if (e.code == EEXIST)  // another XDP program holds the interface
+            e.context += "; detach it or use --xsk-map PATH";
+        return e;
+    }
     for (std::size_t i = 0; i < sources->size(); ++i) {
         auto &s = sources.value()[i];
         opened.labels.push_back(fmt::format("queue {}", queues[i]));

@@ -3,6 +3,7 @@
 #include "errors.h"
 
 #include <cerrno>
+#include <cstring>
 #include <fcntl.h>
 #include <filesystem>
 #include <string>
@@ -82,6 +83,10 @@ std::string umem_advice()
                        limit == UINT64_MAX ? std::string("unlimited") : std::to_string(limit >> 10), grant_hint());
 }
 
+// The errno of the first failed write to standard output; stdio keeps only
+// a flag, and later calls overwrite errno.
+int stdout_errno = 0;
+
 }  // namespace
 
 std::string advice(const Error &e)
@@ -118,6 +123,27 @@ int usage(std::string_view command, std::string_view message)
 {
     eprint("netring {}: {}\n", command, message);
     return exit_usage;
+}
+
+int stdout_failed(std::string_view command, int err)
+{
+    eprint("netring {}: write standard output: {}\n", command, std::strerror(err));
+    return exit_runtime;
+}
+
+void write_stdout(std::string_view text)
+{
+    if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size() && stdout_errno == 0)
+        stdout_errno = errno != 0 ? errno : EIO;
+}
+
+int finish_stdout(std::string_view command)
+{
+    if (std::fflush(stdout) != 0 && stdout_errno == 0)
+        stdout_errno = errno != 0 ? errno : EIO;
+    if (stdout_errno == 0 && std::ferror(stdout) != 0)
+        stdout_errno = EIO;
+    return stdout_errno != 0 ? stdout_failed(command, stdout_errno) : exit_ok;
 }
 
 void guard_standard_fds()

@@ -38,6 +38,24 @@ void eprint(fmt::format_string<Args...> format, Args &&...args)
     (void)std::fwrite(text.data(), 1, text.size(), stderr);
 }
 
+// Prints "netring CMD: write standard output: strerror(err)" and returns
+// exit_runtime: a report that could not be written is a failed run.
+int stdout_failed(std::string_view command, int err);
+
+// Writes text to standard output without fmt::print's exception; a failure
+// is kept for finish_stdout().
+void write_stdout(std::string_view text);
+
+template <typename... Args>
+void oprint(fmt::format_string<Args...> format, Args &&...args)
+{
+    write_stdout(fmt::format(format, std::forward<Args>(args)...));
+}
+
+// Flushes standard output: exit_ok, or stdout_failed() when this or any
+// earlier write failed (> /dev/full, a closed pipe).
+int finish_stdout(std::string_view command);
+
 // Opens /dev/null on whichever of descriptors 0-2 is closed, so that no
 // socket takes its number: with 2>&- the packet socket would be fd 2, and
 // every message a frame sent out of the interface.

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // `netring info`: interfaces, their XDP abilities, the kernel's AF_XDP features and this process's capabilities.
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -140,36 +141,36 @@ std::string memlock_text(std::uint64_t limit)
 
 void print_text(const xdp::KernelVersion &kernel, const std::vector<InterfaceReport> &reports)
 {
-    fmt::print("kernel {}\n", kernel.release);
+    oprint("kernel {}\n", kernel.release);
     for (const auto &f : xdp::kernel_features(kernel))
-        fmt::print("  {:<48} {} (Linux {}.{})\n", f.description, f.available ? "yes" : "no", f.major, f.minor);
-    fmt::print("capabilities of this process\n");
+        oprint("  {:<48} {} (Linux {}.{})\n", f.description, f.available ? "yes" : "no", f.major, f.minor);
+    oprint("capabilities of this process\n");
     for (const auto &c : capabilities_used())
-        fmt::print("  {:<14} {:<3}  {}\n", c.name, has_effective_capability(c.number) ? "yes" : "no", c.purpose);
-    fmt::print("  {:<14} {}\n", "RLIMIT_MEMLOCK", memlock_text(memlock_limit()));
+        oprint("  {:<14} {:<3}  {}\n", c.name, has_effective_capability(c.number) ? "yes" : "no", c.purpose);
+    oprint("  {:<14} {}\n", "RLIMIT_MEMLOCK", memlock_text(memlock_limit()));
     for (const Need &n : needs()) {
         const auto missing = lacking(n);
-        fmt::print("  {:<22} {}\n", n.what + std::string(":"),
-                   missing.empty() ? std::string("ready") : fmt::format("lacks {}", fmt::join(missing, ", ")));
+        oprint("  {:<22} {}\n", n.what + std::string(":"),
+               missing.empty() ? std::string("ready") : fmt::format("lacks {}", fmt::join(missing, ", ")));
     }
     for (const auto &r : reports) {
-        fmt::print("interface {} (index {})\n", r.link.name, r.link.index);
-        fmt::print("  {:<14} {}{}\n", "state", r.link.up() ? "up" : "down", r.link.running() ? ", running" : "");
-        fmt::print("  {:<14} {}\n", "driver", r.link.driver.empty() ? "-" : r.link.driver);
-        fmt::print("  {:<14} {}\n", "mtu", r.link.mtu);
-        fmt::print("  {:<14} {}\n", "address", mac_text(r.link.mac));
+        oprint("interface {} (index {})\n", r.link.name, r.link.index);
+        oprint("  {:<14} {}{}\n", "state", r.link.up() ? "up" : "down", r.link.running() ? ", running" : "");
+        oprint("  {:<14} {}\n", "driver", r.link.driver.empty() ? "-" : r.link.driver);
+        oprint("  {:<14} {}\n", "mtu", r.link.mtu);
+        oprint("  {:<14} {}\n", "address", mac_text(r.link.mac));
         std::string queues = fmt::format("{} rx, {} tx", r.queues.rx, r.queues.tx);
         if (const auto &c = r.queues.channels)
             queues += fmt::format(" (channels: {} combined of max {}, {} rx of max {}, {} tx of max {})", c->combined,
                                   c->max_combined, c->rx, c->max_rx, c->tx, c->max_tx);
-        fmt::print("  {:<14} {}\n", "queues", queues);
+        oprint("  {:<14} {}\n", "queues", queues);
         if (r.programs.empty())
-            fmt::print("  {:<14} none\n", "xdp program");
+            oprint("  {:<14} none\n", "xdp program");
         for (const auto &p : r.programs)
-            fmt::print("  {:<14} id {}{}, {} mode\n", "xdp program", p.id,
-                       p.name.empty() ? std::string() : fmt::format(" \"{}\"", p.name), p.mode);
+            oprint("  {:<14} id {}{}, {} mode\n", "xdp program", p.id,
+                   p.name.empty() ? std::string() : fmt::format(" \"{}\"", p.name), p.mode);
         if (!r.features) {
-            fmt::print("  {:<14} generic (driver features unknown: {})\n", "xdp modes", r.features_error);
+            oprint("  {:<14} generic (driver features unknown: {})\n", "xdp modes", r.features_error);
             continue;
         }
         const auto &f = *r.features;
@@ -179,14 +180,14 @@ void print_text(const xdp::KernelVersion &kernel, const std::vector<InterfaceRep
             modes += ", native";
         if ((f.xdp_features & xdp::xdp_act_xsk_zerocopy) != 0)
             modes += ", zero-copy";
-        fmt::print("  {:<14} {}\n", "xdp modes", modes);
+        oprint("  {:<14} {}\n", "xdp modes", modes);
         const auto names = flag_names(f.xdp_features, xdp_flags);
-        fmt::print("  {:<14} {}\n", "xdp features", names.empty() ? std::string("none") : fmt::format("{}", fmt::join(names, ", ")));
+        oprint("  {:<14} {}\n", "xdp features", names.empty() ? std::string("none") : fmt::format("{}", fmt::join(names, ", ")));
         if ((f.xdp_features & xdp::xdp_act_xsk_zerocopy) != 0)
-            fmt::print("  {:<14} {}\n", "zc max segs", f.zc_max_segs);
+            oprint("  {:<14} {}\n", "zc max segs", f.zc_max_segs);
         if (f.has_xsk_features) {
             const auto xsk = flag_names(f.xsk_features, xsk_flags);
-            fmt::print("  {:<14} {}\n", "af_xdp tx meta", xsk.empty() ? std::string("none") : fmt::format("{}", fmt::join(xsk, ", ")));
+            oprint("  {:<14} {}\n", "af_xdp tx meta", xsk.empty() ? std::string("none") : fmt::format("{}", fmt::join(xsk, ", ")));
         }
     }
 }
@@ -265,17 +266,21 @@ void print_json(const xdp::KernelVersion &kernel, const std::vector<InterfaceRep
             r.link.driver.empty() ? std::string("null") : quote(r.link.driver), r.link.mtu, quote(mac_text(r.link.mac)),
             r.queues.rx, r.queues.tx, channels, fmt::join(progs, ","), xdp));
     }
-    fmt::print(R"({{"kernel":{{"release":{},"features":{{{}}}}},"capabilities":{{{}}},"memlock_limit":{},)"
-               R"("lacking":{{{}}},"interfaces":[{}]}})"
-               "\n",
-               quote(kernel.release), fmt::join(features, ","), fmt::join(caps, ","),
-               memlock == UINT64_MAX ? std::string("null") : std::to_string(memlock), fmt::join(ready, ","),
-               fmt::join(ifaces, ","));
+    oprint(R"({{"kernel":{{"release":{},"features":{{{}}}}},"capabilities":{{{}}},"memlock_limit":{},)"
+           R"("lacking":{{{}}},"interfaces":[{}]}})"
+           "\n",
+           quote(kernel.release), fmt::join(features, ","), fmt::join(caps, ","),
+           memlock == UINT64_MAX ? std::string("null") : std::to_string(memlock), fmt::join(ready, ","),
+           fmt::join(ifaces, ","));
 }
 
 int run_info(const InfoOptions &o)
 {
-    std::vector<std::string> names = o.interfaces.empty() ? interface_names() : o.interfaces;
+    std::vector<std::string> names;
+    // -i X -i X reports X once, as stats counts it once.
+    for (const auto &name : o.interfaces.empty() ? interface_names() : o.interfaces)
+        if (std::find(names.begin(), names.end(), name) == names.end())
+            names.push_back(name);
     std::vector<InterfaceReport> reports;
     for (const auto &name : names) {
         auto link = lookup_interface(name);
@@ -288,7 +293,7 @@ int run_info(const InfoOptions &o)
         print_json(kernel, reports);
     else
         print_text(kernel, reports);
-    return std::fflush(stdout) == 0 ? exit_ok : exit_runtime;
+    return finish_stdout("info");
 }
 
 }  // namespace

@@ -29,9 +29,9 @@ int print_interface_list()
         // tcpdump lists these too; netring's files are Ethernet only.
         if (!info->ethernet())
             notes.emplace_back("not Ethernet: netring cannot capture it");
-        fmt::print("{}.{} [{}]\n", info->index, info->name, fmt::join(notes, ", "));
+        oprint("{}.{} [{}]\n", info->index, info->name, fmt::join(notes, ", "));
     }
-    return std::fflush(stdout) == 0 ? exit_ok : exit_runtime;
+    return finish_stdout("capture");
 }
 
 std::string resolve_interface_argument(const std::string &arg)

@@ -38,4 +38,8 @@ const CLI::Validator positive_number(
     },
     "", "positive number");
 
+const CLI::Validator non_empty(
+    [](const std::string &text) { return text.empty() ? std::string("the value is empty") : std::string(); }, "",
+    "non-empty");
+
 }  // namespace netring::cli

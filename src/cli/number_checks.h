@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Validators for options that take unsigned counts: CLI11 2.1 converts with
-// strtoull, which takes "-1" for 2^64 - 1, so "-c -1" would mean "forever".
+// strtoull, which takes "-1" for 2^64 - 1, so "-c -1" would mean "forever";
+// and one for values that must not be empty.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -16,5 +17,7 @@ extern const CLI::Validator whole_number;
 extern const CLI::Validator counting_number;
 // A decimal number above 0 (CLI::PositiveNumber's message spells out DBL_MAX).
 extern const CLI::Validator positive_number;
+// Any text but "": an option given as --opt '' is a mistake, not a default.
+extern const CLI::Validator non_empty;
 
 }  // namespace netring::cli

@@ -41,8 +41,14 @@ Result<std::unique_ptr<CaptureSource>> open_source(const StatsOptions &o, const 
         x.promiscuous = !o.no_promiscuous;
         x.filter = filter.accepts_all() ? nullptr : &filter;
         auto src = xdp::XdpCaptureSource::open(x);
-        if (!src)
-            return src.error();
+        if (!src) {
+            Error e = src.error();
+            // Another XDP program holds the interface; AF_PACKET sees its
+            // frames (those it passes) without replacing it.
+            if (e.code == EEXIST)
+                e.context += "; detach it or use --backend packet";
+            return e;
+        }
         return std::unique_ptr<CaptureSource>(std::move(src.value()));
     }
     afpacket::RxOptions rx;
@@ -245,7 +251,7 @@ int run_capture_stats(const StatsOptions &o)
     if (source_error)
         return report("stats", *source_error);
     if (write_error && write_error->code != EPIPE)
-        return report("stats", *write_error);
+        return stdout_failed("stats", write_error->code);
     return exit_ok;
 }
 

@@ -88,7 +88,7 @@ int run_file_stats(const StatsOptions &o)
         if (!st) {
             if (st.error().code == EPIPE)
                 return rc;
-            return report("stats", st.error());
+            return stdout_failed("stats", st.error().code);
         }
         if (!summary->complete) {
             eprint("netring stats: {}: read {} frames, stopped at byte {} of {}: {}\n", path,

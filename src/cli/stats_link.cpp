@@ -215,7 +215,7 @@ int run_link_stats(const StatsOptions &o)
         emit(summary_record(s));
 
     if (write_error && write_error->code != EPIPE)
-        return report("stats", *write_error);
+        return stdout_failed("stats", write_error->code);
     if (!any_live() && !write_error) {
         eprint("netring stats: every interface measured went away\n");
         return exit_runtime;

@@ -23,10 +23,9 @@ void print_tx_report(const char *command, const TxTotals &t, const Histogram *ti
         if (timing != nullptr)
             timing_fields = fmt::format(", \"timing_error_mean_ns\": {:.0f}, \"timing_error_p99_ns\": {}",
                                         timing->mean(), timing->percentile(0.99));
-        fmt::print("{{\"frames_sent\": {}, \"frames_queued\": {}, \"bytes_sent\": {}, \"truncated\": {}{}, "
-                   "\"elapsed_s\": {:.6f}, \"pps\": {:.1f}, \"bps\": {:.1f}{}}}\n",
-                   t.completed, t.queued, t.bytes, truncated, skips, secs, pps, bps, timing_fields);
-        std::fflush(stdout);
+        oprint("{{\"frames_sent\": {}, \"frames_queued\": {}, \"bytes_sent\": {}, \"truncated\": {}{}, "
+               "\"elapsed_s\": {:.6f}, \"pps\": {:.1f}, \"bps\": {:.1f}{}}}\n",
+               t.completed, t.queued, t.bytes, truncated, skips, secs, pps, bps, timing_fields);
         return;
     }
     std::string skips;

@@ -18,7 +18,9 @@ struct TxTotals {
     std::uint64_t elapsed_ns = 0;
 };
 
-// timing is null for top speed. skipped lists (reason, count).
+// timing is null for top speed. skipped lists (reason, count). The JSON
+// report goes to standard output through oprint(): finish_stdout() then says
+// whether it got there.
 void print_tx_report(const char *command, const TxTotals &totals, const Histogram *timing,
                      const std::vector<std::pair<std::string, std::uint64_t>> &skipped, std::uint64_t truncated,
                      bool json);

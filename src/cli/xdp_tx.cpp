@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <atomic>
 #include <cerrno>
+#include <cmath>
 #include <memory>
 #include <optional>
 #include <string>
@@ -67,8 +68,10 @@ struct Worker {
     std::uint32_t batch = 64;
     PaceConfig pace;
     std::uint64_t count = 0;  // 0: until stopped
-    std::uint64_t end_ns = UINT64_MAX;
+    // The same for every worker: one schedule for all queues, and --duration
+    // counted from the moment the first frame is due.
     std::uint64_t start_ns = 0;
+    std::uint64_t end_ns = UINT64_MAX;
 
     // Written by the worker, read by the status line (relaxed: progress only).
     std::atomic<std::uint64_t> completed{0};
@@ -137,7 +140,6 @@ void run_worker(Worker &w)
         return true;
     };
 
-    w.start_ns = monotonic_ns();
     while (w.count == 0 || seq < w.count) {
         if (stop_requested() != 0)
             break;
@@ -145,7 +147,13 @@ void run_worker(Worker &w)
         std::uint64_t due = 0;
         if (paced) {
             due = w.start_ns + schedule.next(0, size);
-            if (due >= w.end_ns || !wait_or_stop(due))
+            if (due >= w.end_ns) {
+                // The run lasts --duration, not up to its last frame: the
+                // report's rate is then frames over the time asked for.
+                (void)wait_or_stop(w.end_ns);
+                break;
+            }
+            if (!wait_or_stop(due))
                 break;
             sent_ns = realtime_ns();
         }
@@ -213,16 +221,19 @@ std::optional<int> plan_run(const XdpTxCliOptions &o, Plan &p)
         if (!r)
             return usage(cmd, r.error().message());
         p.pace.mode = PaceMode::pps;
-        p.pace.pps = r.value() / o.queues;
+        p.pace.pps = r.value();
     } else if (!o.bitrate.empty()) {
         auto r = traffic::parse_rate(o.bitrate, "--bitrate");
         if (!r)
             return usage(cmd, r.error().message());
         p.pace.mode = PaceMode::bitrate;
-        p.pace.bits_per_second = r.value() / o.queues;
+        p.pace.bits_per_second = r.value();
     } else {
         p.pace.mode = PaceMode::top_speed;
     }
+    // Stream ids are 16 bits: wrapping would give two queues one stream.
+    if (o.stream + o.queues - 1 > 65535)
+        return usage(cmd, fmt::format("--stream {} with --queues {} runs past stream id 65535", o.stream, o.queues));
     if (o.src_port + o.flows - 1 > 65535)
         return usage(cmd, fmt::format("--src-port {} with --flows {} runs past port 65535", o.src_port, o.flows));
 
@@ -319,7 +330,7 @@ int run_xdp_tx(const XdpTxCliOptions &o)
     // Every socket opens before any frame goes out, so a failure on one
     // queue sends nothing at all.
     std::vector<std::unique_ptr<Worker>> workers;
-    const std::uint64_t duration_ns = o.duration > 0 ? static_cast<std::uint64_t>(o.duration * 1e9) : 0;
+    const std::uint64_t duration_ns = o.duration > 0 ? static_cast<std::uint64_t>(std::llround(o.duration * 1e9)) : 0;
     for (std::uint32_t i = 0; i < o.queues; ++i) {
         auto w = std::make_unique<Worker>();
         xdp::XdpTxOptions x;
@@ -344,7 +355,12 @@ int run_xdp_tx(const XdpTxCliOptions &o)
         w->sizes = &p.sizes;
         w->flows = o.flows;
         w->batch = o.batch;
+        // The rate is shared: queue i sends frames i, Q + i, 2Q + i, ... of
+        // one schedule, so the queues' frames alternate instead of leaving
+        // together.
         w->pace = p.pace;
+        w->pace.lane = i;
+        w->pace.lanes = o.queues;
         w->count = o.count / o.queues + (i < o.count % o.queues ? 1 : 0);
     }
     // With fewer frames than queues, the queues left without any stay idle.
@@ -357,6 +373,7 @@ int run_xdp_tx(const XdpTxCliOptions &o)
     const std::uint64_t start = monotonic_ns();
     std::vector<std::thread> threads;
     for (auto &w : workers) {
+        w->start_ns = start;
         w->end_ns = duration_ns != 0 ? start + duration_ns : UINT64_MAX;
         threads.emplace_back(run_worker, std::ref(*w));
     }
@@ -404,9 +421,10 @@ int run_xdp_tx(const XdpTxCliOptions &o)
     }
     totals.elapsed_ns = stop - start;
     print_tx_report(cmd, totals, p.pace.mode != PaceMode::top_speed ? &timing : nullptr, {}, 0, o.json);
+    const int written = finish_stdout(cmd);
     if (error)
         return report(cmd, *error);
-    return exit_ok;
+    return written;
 }
 
 }  // namespace
@@ -431,8 +449,9 @@ Command register_xdp_tx(CLI::App &parent)
                     "Frame bytes without FCS: N, a list 64,512,1514 or a range 64-1514 swept in order "
                     "(default: the smallest, 60 or 80 for udp6)");
     app->add_option("--flows", o->flows, "Vary the source port over N flows")->check(CLI::Range(1, 65535));
-    app->add_option("--rate", o->rate, "Frames per second in all (k, M, G suffixes)");
-    app->add_option("--bitrate", o->bitrate, "Bits per second of frame bytes in all (k, M, G suffixes)");
+    app->add_option("--rate", o->rate, "Frames per second in all (k, M, G suffixes)")->check(non_empty);
+    app->add_option("--bitrate", o->bitrate, "Bits per second of frame bytes in all (k, M, G suffixes)")
+        ->check(non_empty);
     app->add_option("--count", o->count, "Stop after N frames in all")->check(whole_number);
     app->add_option("--duration", o->duration, "Stop after SEC seconds")->check(positive_number);
     app->add_option("--queues", o->queues, "One thread and AF_XDP socket per queue")->check(CLI::Range(1, 256));

@@ -77,4 +77,15 @@ in_b "$NETRING" info --format json >"$NR_TMP/all.json" || fail "netring info (al
 rc=0
 in_b "$NETRING" info -i nosuch0 2>"$NR_TMP/nosuch.err" || rc=$?
 [ "$rc" = 2 ] && grep -q "no such interface 'nosuch0'" "$NR_TMP/nosuch.err" || fail "-i nosuch0: exit $rc: $(cat "$NR_TMP/nosuch.err")"
+# The same interface twice is reported once.
+in_b "$NETRING" info -i "$NR_IF_B" -i "$NR_IF_B" --format json >"$NR_TMP/twice.json" || fail "netring info -i X -i X failed"
+[ "$(field "$NR_TMP/twice.json" "len(j['interfaces'])")" = 1 ] || fail "-i $NR_IF_B -i $NR_IF_B did not give exactly one interface"
+# A report that cannot be written is an error that says so, in both formats.
+for format in text json; do
+    rc=0
+    in_b "$NETRING" info -i "$NR_IF_B" --format "$format" >/dev/full 2>"$NR_TMP/full.err" || rc=$?
+    [ "$rc" = 1 ] && [ "$(wc -l <"$NR_TMP/full.err")" = 1 ] &&
+        grep -qx "netring info: write standard output: No space left on device" "$NR_TMP/full.err" ||
+        fail "--format $format >/dev/full: exit $rc, stderr '$(cat "$NR_TMP/full.err")'"
+done
 pass

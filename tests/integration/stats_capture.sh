@@ -135,6 +135,15 @@ s = [r for r in map(json.loads, open(sys.argv[1])) if r["type"] == "summary"][0]
 assert s["rx_packets"] == 50 and s["stamped"] == 0, s
 PY
 
+# --- xdp-tx --proto eth: the stamp right after the Ethernet header counts too --
+start_capture eth "$NETRING" stats -i "$NR_IF_B" --capture --format json
+in_a "$NETRING" xdp-tx -i "$NR_IF_A" --proto eth --dst-mac "$NR_MAC_B" --stream 12 --count 300 --rate 20000 -q ||
+    soft_fail "xdp-tx --proto eth exited $?"
+sleep 0.3
+stop_capture "$CAP_PID" INT
+"${CHECK[@]}" expect "$NR_TMP/eth.out" 12 rx_packets_total=300 lost=0 duplicated=0 reordered=0 ||
+    soft_fail "stream 12 (xdp-tx --proto eth)"
+
 # --- --duration ends --capture by itself, with every frame of the run ----------
 start_capture timed "$NETRING" stats -i "$NR_IF_B" --capture --interval 1 --duration 4 --format json
 send --stream 10 -c 500 --rate 2000

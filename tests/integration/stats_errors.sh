@@ -86,5 +86,38 @@ grep -q '"type":"gone"' "$NR_TMP/capgone.out" && grep -q '"type":"summary"' "$NR
 [ "$(grep -c . "$NR_TMP/capgone.err")" = 1 ] || soft_fail "--capture on a vanished interface: stderr: $(cat "$NR_TMP/capgone.err")"
 nr_log "vanished under --capture: exit $BG_RC: $(cat "$NR_TMP/capgone.err")"
 
+# --- output that cannot be written: one line of stats' own, exit 1 ------------
+for mode in link capture; do
+    args=(-i "$NR_IF_B" --interval 0.2 --count 2)
+    [ "$mode" = capture ] && args+=(--capture)
+    run_nr "full-$mode" sh -c 'exec "$@" >/dev/full' sh "${S[@]}" "${args[@]}"
+    expect_error "stats ($mode) >/dev/full" 1 '^netring stats: write standard output: No space left on device$'
+done
+# An empty pcap file (the global header alone) still has a summary to write.
+python3 -c 'import struct, sys; open(sys.argv[1], "wb").write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))' \
+    "$NR_TMP/empty.pcap"
+run_nr full-files sh -c 'exec "$@" >/dev/full' sh "${S[@]}" "$NR_TMP/empty.pcap"
+[ "$RC" = 1 ] && grep -q 'netring stats: write standard output: No space left on device' "$NR_TMP/full-files.err" ||
+    soft_fail "stats FILE >/dev/full: exit $RC: $ERR"
+
+# --- --capture --backend xdp where another XDP program is attached: advice stats can follow
+if command -v clang >/dev/null 2>&1; then
+    printf '%s\n' '#include <linux/bpf.h>' '__attribute__((section("xdp"), used)) int pass(struct xdp_md *c) { return XDP_PASS; }' \
+        'char _license[] __attribute__((section("license"), used)) = "GPL";' >"$NR_TMP/pass.c"
+    if clang -O2 -target bpf -I"/usr/include/$(gcc -print-multiarch 2>/dev/null || echo x86_64-linux-gnu)" \
+        -c "$NR_TMP/pass.c" -o "$NR_TMP/pass.o" 2>"$NR_TMP/clang.err" &&
+        in_b ip link set dev "$NR_IF_B" xdpgeneric obj "$NR_TMP/pass.o" sec xdp 2>"$NR_TMP/xdp.err"; then
+        run_nr clash "${S[@]}" -i "$NR_IF_B" --capture --backend xdp --count 1
+        expect_error "--backend xdp over another XDP program" 1 'already has an XDP program' \
+            'detach it or use --backend packet'
+        grep -q -- '--xsk-map' <<<"$ERR" && soft_fail "stats advises --xsk-map, which it does not have: $ERR"
+        in_b ip link set dev "$NR_IF_B" xdpgeneric off
+    else
+        soft_fail "harness: cannot attach an XDP program: $(cat "$NR_TMP/clang.err" "$NR_TMP/xdp.err" | head -n 2)"
+    fi
+else
+    soft_fail "no clang: it builds the XDP program of the clash test (packaging/debian-deps.sh installs it)"
+fi
+
 [ "$failures" = 0 ] || fail "$failures check(s) failed"
 pass

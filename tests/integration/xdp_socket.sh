@@ -234,4 +234,20 @@ capinfos "$NR_TMP/xskmap.pcapng" | has 'timestamps: user space at read' ||
 [ "$(attached_prog_id)" = "$user_id" ] || fail "--xsk-map: the user's program is no longer attached after netring exited"
 nr_log "--xsk-map: $N frames through the user's XSKMAP; their program stays; clashes reported clearly"
 
+# --- --xsk-map with a path that is no XSKMAP: say what the path is, exit 2.
+# (BPF_OBJ_GET answers EACCES for all but a pinned object: not a capability problem.)
+XC=("$NETRING" capture --backend xdp -i "$NR_IF_B" -c 1 -w "$NR_TMP/bad-map.pcapng")
+run_nr map-not-bpffs "${XC[@]}" --xsk-map "$NR_TMP/user_prog.o"
+expect_error "--xsk-map on a file outside bpffs" 2 "$NR_TMP/user_prog.o is not on a BPF filesystem \\(bpffs\\)"
+run_nr map-dir "${XC[@]}" --xsk-map "$BPFFS/maps"
+expect_error "--xsk-map on a bpffs directory" 2 "$BPFFS/maps is a directory"
+run_nr map-prog "${XC[@]}" --xsk-map "$BPFFS/prog"
+expect_error "--xsk-map on a pinned program" 2 "$BPFFS/prog is a pinned BPF program, not a map"
+run_nr map-empty "${XC[@]}" --xsk-map ''
+expect_error "--xsk-map ''" 2 -- "--xsk-map: the value is empty"
+run_nr map-mode "${XC[@]}" --xsk-map "$BPFFS/maps/user_xsks" --xdp-mode native
+expect_error "--xsk-map with --xdp-mode" 2 -- "--xdp-mode" "leave out"
+[ "$(attached_prog_id)" = "$user_id" ] || fail "a refused --xsk-map disturbed the user's program"
+
+[ "$failures" = 0 ] || fail "$failures check(s) failed"
 pass

@@ -107,6 +107,40 @@ run_case() {
     nr_log "$name: $got frames arrived; report $(cat "$NR_TMP/$name.json")"
 }
 
+# rx_packets IFACE: the receiving end's frame counter (NR_NS_B).
+rx_packets() { in_b cat "/sys/class/net/$1/statistics/rx_packets"; }
+
+# paced_case NAME IF_A IF_B WANT SECONDS XDP-TX-ARGS...: a paced run with
+# --duration SECONDS sends exactly WANT frames (its report and the receiver's
+# counter agree), lasts SECONDS, and reports WANT / SECONDS frames per second.
+paced_case() {
+    local name=$1 ifa=$2 ifb=$3 want=$4 secs=$5 rc=0 before after
+    shift 5
+    before=$(rx_packets "$ifb")
+    in_a "$NETRING" xdp-tx -i "$ifa" --json -q --duration "$secs" "$@" >"$NR_TMP/$name.json" 2>"$NR_TMP/$name.err" || rc=$?
+    [ "$rc" = 0 ] || { sed 's/^/    /' "$NR_TMP/$name.err" >&2; soft_fail "$name: xdp-tx $* exited $rc"; return; }
+    sleep 0.2  # the last frames through the veth's backlog
+    after=$(rx_packets "$ifb")
+    python3 - "$NR_TMP/$name.json" "$want" "$secs" "$((after - before))" <<'PY' || soft_fail "$name: xdp-tx $* --duration $secs (see above)"
+import json, sys
+r = json.load(open(sys.argv[1]))
+want, secs, received = int(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4])
+bad = []
+if r["frames_sent"] != want or r["frames_queued"] != want:
+    bad.append(f"frames_sent {r['frames_sent']}, frames_queued {r['frames_queued']}, want {want}")
+if received != want:
+    bad.append(f"the receiver counted {received} frames, want {want}")
+if not secs <= r["elapsed_s"] < secs + 0.1:
+    bad.append(f"elapsed_s {r['elapsed_s']}, want {secs} (the run lasts --duration)")
+if abs(r["pps"] - want / secs) > 0.05 * want / secs:
+    bad.append(f"pps {r['pps']}, want about {want / secs:.1f}")
+for b in bad:
+    print("  " + b, file=sys.stderr)
+sys.exit(1 if bad else 0)
+PY
+    nr_log "$name: report $(cat "$NR_TMP/$name.json"); receiver counted $((after - before))"
+}
+
 # Paced: the receiving veth's backlog (1000 frames) must not overflow.
 run_case udp4 1000 udp4 60 1 --dst-ip "$NR_IP_B" --rate 20000
 run_case udp4-range 1455 udp4 "$(seq -s, 60 1514)" 1 --dst-ip "$NR_IP_B" --size 60-1514 --flows 5 --rate 20000
@@ -116,6 +150,9 @@ run_case udp6 600 udp6 80,81,1000,1514 1 --proto udp6 --src-ip 2001:db8::1 --dst
 run_case udp6-range 1435 udp6 "$(seq -s, 80 1514)" 1 --proto udp6 --dst-mac "$NR_MAC_B" --size 80-1514 --rate 20000
 run_case eth 300 eth 60,1514 1 --proto eth --dst-mac "$NR_MAC_B" --size 60,1514 --rate 20000
 run_case topspeed 500 udp4 60 1 --dst-ip "$NR_IP_B"
+# --rate with --duration: R x D frames, counted from one start, over D seconds.
+paced_case paced-100k "$NR_IF_A" "$NR_IF_B" 50000 0.5 --dst-mac "$NR_MAC_B" --rate 100k
+paced_case paced-10 "$NR_IF_A" "$NR_IF_B" 10 1 --dst-mac "$NR_MAC_B" --rate 10
 
 # --queues 2: a veth pair of our own with two queues, inside our namespaces.
 QA="${NR_IF_A}q" QB="${NR_IF_B}q"
@@ -130,6 +167,20 @@ until in_b cat "/sys/class/net/$QB/carrier" 2>/dev/null | has -x 1; do
     n=$((n + 1)); [ $n -lt 50 ] || fail "$QB has no carrier"; sleep 0.1
 done
 XTX_IF=$QA run_case queues 1000 udp4 60 2 --queues 2 --dst-mac "$NR_MAC_B" --rate 20000
+# Several queues share one schedule: 9 frames in a second from 2 queues (not
+# 5 each), taking turns, so no two leave together.
+paced_case queues-9 "$QA" "$QB" 9 1 --queues 2 --dst-mac "$NR_MAC_B" --rate 9
+paced_case queues-10k "$QA" "$QB" 5000 0.5 --queues 2 --dst-mac "$NR_MAC_B" --rate 10k
+capture turns
+turns_pid=$CAP_PID
+in_a "$NETRING" xdp-tx -i "$QA" -q --queues 2 --dst-mac "$NR_MAC_B" --rate 20 --count 8 2>"$NR_TMP/turns-tx.err" ||
+    soft_fail "--queues 2 --rate 20 --count 8 exited $?: $(cat "$NR_TMP/turns-tx.err")"
+wait_frames "$NR_TMP/turns.pcap" 8 5 >/dev/null || true
+stop_capture "$turns_pid"
+# 50 ms apart, give or take the scheduler: never two at once.
+gaps=$(tcpdump_times "$NR_TMP/turns.pcap" | awk 'NR > 1 { printf "%.0f ", ($1 - prev) * 1000 } { prev = $1 }')
+[ "$(wc -w <<<"$gaps")" = 7 ] && awk '{ for (i = 1; i <= NF; i++) if ($i < 35 || $i > 65) exit 1 }' <<<"$gaps" ||
+    soft_fail "--queues 2 --rate 20: gaps between frames (ms) $gaps, want 8 frames 50 ms apart"
 NR_IF_B=$saved_b
 
 # --- bad input: one line, the right exit code, nothing sent ------------------
@@ -159,6 +210,9 @@ expect_refusal 2 "invalid --size" in_a "$NETRING" xdp-tx -i "$NR_IF_A" --count 5
 expect_refusal 2 "more than zero" in_a "$NETRING" xdp-tx -i "$NR_IF_A" --count 5 --rate 0
 expect_refusal 2 "more than zero" in_a "$NETRING" xdp-tx -i "$NR_IF_A" --count 5 --bitrate 0M
 expect_refusal 2 "not an IPv6 address" in_a "$NETRING" xdp-tx -i "$NR_IF_A" --count 5 --proto udp6 --dst-ip 10.0.0.1
+expect_refusal 2 "--rate: the value is empty" in_a "$NETRING" xdp-tx -i "$NR_IF_A" --count 5 --rate ''
+expect_refusal 2 "--stream 65535 with --queues 3 runs past stream id 65535" \
+    in_a "$NETRING" xdp-tx -i "$NR_IF_A" --count 5 --stream 65535 --queues 3
 expect_refusal 1 "is down" in_a "$NETRING" xdp-tx -i "${NR_IF_A}d" --count 5
 expect_refusal 1 "CAP_NET_RAW" in_a setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
     "$NETRING" xdp-tx -i "$NR_IF_A" --count 5 --dst-mac "$NR_MAC_B"
@@ -166,6 +220,13 @@ sleep 0.5
 stop_capture "$bad_pid"
 n=$(tcpdump -n -r "$NR_TMP/bad.pcap" 2>/dev/null | wc -l)
 [ "$n" = 0 ] || soft_fail "$n frames reached $NR_IF_B from runs that should have sent nothing"
+
+# The report lost on a full standard output: sent, but exit 1 and one line.
+rc=0
+in_a "$NETRING" xdp-tx -i "$NR_IF_A" --dst-mac "$NR_MAC_B" --count 1 --json -q >/dev/full 2>"$NR_TMP/full.err" || rc=$?
+[ "$rc" = 1 ] && [ "$(wc -l <"$NR_TMP/full.err")" = 1 ] &&
+    grep -qx "netring xdp-tx: write standard output: No space left on device" "$NR_TMP/full.err" ||
+    soft_fail "--json >/dev/full: exit $rc, stderr '$(cat "$NR_TMP/full.err")'"
 
 [ "$failures" = 0 ] || fail "$failures checks failed"
 pass

@@ -4,7 +4,11 @@
 
 #include <cerrno>
 #include <ctime>
+#include <filesystem>
 #include <linux/bpf.h>
+#include <linux/magic.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -33,9 +37,11 @@ constexpr const char *program_name = "netring_xsk";
 
 Error already_attached(const std::string &ifname, const AttachedXdp &attached)
 {
+    // What to do about it depends on the command (capture can join the
+    // program's XSKMAP, stats cannot): the caller adds it, keyed on EEXIST.
     const std::uint32_t id = attached.any_id();
-    std::string what = fmt::format("interface {} already has an XDP program ({}); detach it or use --xsk-map PATH",
-                                   ifname, describe_xdp_program(id, attached));
+    std::string what = fmt::format("interface {} already has an XDP program ({})", ifname,
+                                   describe_xdp_program(id, attached));
     if (describe_xdp_program(id, attached).find(program_name) != std::string::npos)
         what += " (it is netring's own: is another netring capturing on this interface?)";
     return Error::sys(EEXIST, std::move(what));
@@ -129,14 +135,53 @@ Result<XdpProgram> XdpProgram::attach(const std::string &ifname, unsigned ifinde
     return p;
 }
 
+namespace {
+
+// BPF_OBJ_GET answers EACCES for anything but a pinned object, which the
+// CLI would take for a missing capability: say what the path is instead.
+Status check_pin_path(const std::string &path)
+{
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) {
+        const int err = errno;
+        return Error::sys(err, fmt::format("open the XSKMAP pinned at {} (is bpffs mounted and the map pinned?)", path));
+    }
+    if (S_ISDIR(st.st_mode))
+        return Error::invalid(EISDIR, fmt::format("{} is a directory: give the path of a pinned XSKMAP", path));
+    struct statfs fs {};
+    if (::statfs(path.c_str(), &fs) == 0 && fs.f_type != BPF_FS_MAGIC)
+        return Error::invalid(EINVAL, fmt::format("{} is not on a BPF filesystem (bpffs): give the path of a pinned "
+                                                  "XSKMAP (mount -t bpf bpf /sys/fs/bpf, where programs pin maps)",
+                                                  path));
+    return {};
+}
+
+// What a BPF object fd holds, from the name of its anonymous inode:
+// "bpf-map", "bpf-prog" or "bpf_link".
+std::string object_kind(int fd)
+{
+    std::error_code ec;
+    const auto target = std::filesystem::read_symlink(fmt::format("/proc/self/fd/{}", fd), ec).string();
+    const std::string prefix = "anon_inode:";
+    return !ec && target.starts_with(prefix) ? target.substr(prefix.size()) : std::string();
+}
+
+}  // namespace
+
 Result<XdpProgram> XdpProgram::use_pinned_map(const std::string &path)
 {
+    if (auto st = check_pin_path(path); !st)
+        return st.error();
     auto fd = bpf::get_pinned(path);
     if (!fd) {
         const int err = fd.error().code;
         return Error::sys(err, fmt::format("open the XSKMAP pinned at {} (is bpffs mounted and the map pinned?)", path))
             .needing(fd.error().needs);
     }
+    if (const std::string kind = object_kind(fd->get()); kind == "bpf-prog" || kind == "bpf_link")
+        return Error::invalid(EINVAL, fmt::format("{} is a pinned BPF {}, not a map: give the path of the XSKMAP "
+                                                  "its program redirects to",
+                                                  path, kind == "bpf-prog" ? "program" : "link"));
     auto info = bpf::map_info(fd->get());
     if (!info)
         return Error::sys(info.error().code, fmt::format("{} is not a BPF map", path)).needing(info.error().needs);

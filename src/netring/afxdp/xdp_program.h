@@ -36,7 +36,8 @@ public:
     ~XdpProgram() = default;
 
     // Loads netring's program and attaches it to the interface. Fails with
-    // EEXIST and a clear message when the interface already has an XDP program.
+    // EEXIST and a message naming the program when the interface already has
+    // one; the caller says what to do (the remedies depend on the command).
     static Result<XdpProgram> attach(const std::string &ifname, unsigned ifindex, const XdpAttachOptions &options);
     // Opens an XSKMAP pinned on bpffs by the user's own program; loads nothing.
     static Result<XdpProgram> use_pinned_map(const std::string &path);

@@ -61,7 +61,7 @@ struct XdpCaptureOptions {
 
 class XdpCaptureSource final : public CaptureSource {
 public:
-    // options.queue alone.
+    // options.queue alone. EEXIST: the interface has another XDP program.
     static Result<std::unique_ptr<XdpCaptureSource>> open(const XdpCaptureOptions &options);
     // One socket per queue (options.queue is ignored), all sharing one UMEM
     // (XDP_SHARED_UMEM: each socket its own Fill and Completion ring and its

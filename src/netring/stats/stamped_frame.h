@@ -39,11 +39,12 @@ inline const std::uint8_t *udp_stamp(const std::uint8_t *data, std::uint32_t cap
 
 }  // namespace stamped_frame_detail
 
-// The stamp of an IPv4 or IPv6 UDP frame to `port` (up to two VLAN tags in
-// front), or nothing. Besides the port it requires an unfragmented datagram
-// whose UDP and IP lengths agree, room for the whole stamp within caplen, and
-// a plausible send time; IPv6 extension headers are not walked (xdp-tx sends
-// none). Reads only within data[0, caplen).
+// The stamp of an IPv4 or IPv6 UDP frame to `port`, or of a bare Ethernet
+// frame of EtherType 0x88b5 (xdp-tx --proto eth), up to two VLAN tags in
+// front; or nothing. Besides the port a UDP frame must be an unfragmented
+// datagram whose UDP and IP lengths agree; every frame needs room for the
+// whole stamp within caplen and a plausible send time. IPv6 extension headers
+// are not walked (xdp-tx sends none). Reads only within data[0, caplen).
 //
 // stamp_at gives where the stamp starts (nullptr: no stamp). Inline and
 // without an optional<Stamp>: `stats --capture` runs it for every frame, and
@@ -81,6 +82,12 @@ inline const std::uint8_t *stamp_at(const std::uint8_t *data, std::uint32_t capl
         if ((ip[0] >> 4) != 6 || ip[6] != ip_udp)
             return nullptr;
         return udp_stamp(data, caplen, off + 40, be16(ip + 4), port);
+    }
+    if (type == traffic::ethertype_local_experimental) {
+        // Other experiments may use the EtherType too: the send time must pass.
+        if (caplen < off + traffic::stamp_size || !traffic::plausible_time(traffic::stamp_sent_ns(data + off)))
+            return nullptr;
+        return data + off;
     }
     return nullptr;
 }

@@ -13,10 +13,6 @@ namespace netring::traffic {
 
 enum class TemplateProto : std::uint8_t { udp4, udp6, eth };
 
-// IEEE 802 "local experimental" EtherType 1: bare Ethernet frames carry the
-// stamp right after the header under it.
-inline constexpr std::uint16_t ethertype_local_experimental = 0x88b5;
-
 struct TemplateConfig {
     TemplateProto proto = TemplateProto::udp4;
     std::array<std::uint8_t, 6> src_mac{};

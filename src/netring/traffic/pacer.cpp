@@ -35,11 +35,15 @@ std::uint64_t Schedule::next(std::uint64_t ts_ns, std::uint32_t bytes)
                  (ts_ns > first_ts_ ? to_offset(static_cast<double>(ts_ns - first_ts_) / config_.multiplier) : 0);
         break;
     case PaceMode::pps:
-        offset = to_offset(static_cast<double>(frames_) * 1e9 / config_.pps);
+        // One product and one division, so that frame R x D of a run of D
+        // seconds is due at D exactly, never a rounding error before it.
+        offset = to_offset(static_cast<double>(frames_ * config_.lanes + config_.lane) * 1e9 / config_.pps);
         break;
     case PaceMode::bitrate:
-        // Frame k starts when the bits of frames 0..k-1 have gone out.
-        offset = to_offset(static_cast<double>(bytes_) * 8.0 * 1e9 / config_.bits_per_second);
+        // Frame k starts when the bits of frames 0..k-1 have gone out; the
+        // other lanes are taken to send frames of the same sizes.
+        offset = to_offset(static_cast<double>(bytes_ * config_.lanes + std::uint64_t{config_.lane} * bytes) * 8.0 *
+                           1e9 / config_.bits_per_second);
         break;
     case PaceMode::top_speed:
         break;

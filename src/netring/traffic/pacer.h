@@ -13,6 +13,11 @@ struct PaceConfig {
     double multiplier = 1.0;     // original: gaps are divided by it (tcpreplay -x)
     double pps = 0;              // frames per second
     double bits_per_second = 0;  // on-wire payload bits (frame bytes * 8)
+    // pps and bitrate: senders that share the rate (one per queue) each keep a
+    // schedule; lane i of n sends frames i, n + i, 2n + i, ... of the whole,
+    // so n lanes together send at the rate given, their frames interleaved.
+    std::uint32_t lane = 0;
+    std::uint32_t lanes = 1;
 };
 
 // Offsets are computed from the frame's own timestamp or from counts since

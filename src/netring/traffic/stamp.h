@@ -14,8 +14,9 @@
 // send carries a stamp. Bytes after the stamp are padding and are ignored.
 //
 // There is no room for a magic number, so a receiver recognises stamped
-// frames by the UDP destination port (default_port unless configured) and a
-// plausible send time (plausible_time); see stats/stamped_frame.h.
+// frames by the UDP destination port (default_port unless configured), or the
+// EtherType of bare Ethernet frames, and a plausible send time
+// (plausible_time); see stats/stamped_frame.h.
 
 #include <bit>
 #include <cstddef>
@@ -31,6 +32,10 @@ inline constexpr std::size_t stamp_stream_offset = 16;
 
 // UDP port 9 (discard): the traffic is meant to be counted and thrown away.
 inline constexpr std::uint16_t default_port = 9;
+
+// IEEE 802 "local experimental" EtherType 1: bare Ethernet frames (xdp-tx
+// --proto eth) carry the stamp right after the header under it.
+inline constexpr std::uint16_t ethertype_local_experimental = 0x88b5;
 
 struct Stamp {
     std::uint64_t sequence = 0;

@@ -70,6 +70,18 @@ std::optional<traffic::Stamp> find(const std::vector<std::uint8_t> &f, std::uint
     return stats::find_stamp(f.data(), static_cast<std::uint32_t>(f.size()), port);
 }
 
+// Ethernet [+ tags] with EtherType 0x88b5 and the stamp right after it.
+std::vector<std::uint8_t> make_eth_frame(int vlan_tags, std::uint64_t sent_ns)
+{
+    FrameSpec spec;
+    spec.vlan_tags = vlan_tags;
+    auto f = make_frame(spec);
+    const std::size_t type = 12 + 4 * static_cast<std::size_t>(vlan_tags);
+    put16(f, type, traffic::ethertype_local_experimental);
+    traffic::encode_stamp({7, sent_ns, 3}, f.data() + type + 2);
+    return f;
+}
+
 }  // namespace
 
 TEST_CASE("the stamp is 18 big-endian bytes: sequence, send time, stream")
@@ -127,6 +139,24 @@ TEST_CASE("stamps behind VLAN tags, in IPv6, with padding after them")
     const auto s = find(make_frame(spec));
     REQUIRE(s);
     CHECK(s->sequence == 7);
+}
+
+TEST_CASE("bare Ethernet frames of EtherType 0x88b5 carry the stamp after the header")
+{
+    for (const int tags : {0, 1, 2}) {
+        INFO(tags << " VLAN tag(s)");
+        const auto s = find(make_eth_frame(tags, some_time));
+        REQUIRE(s);
+        CHECK(*s == traffic::Stamp{7, some_time, 3});
+    }
+    CHECK_FALSE(find(make_eth_frame(0, 0)));  // another experiment's zeros
+    const auto f = make_eth_frame(0, some_time);
+    for (std::size_t cut = 0; cut < 14 + traffic::stamp_size; ++cut) {
+        std::vector<std::uint8_t> part(f.begin(), f.begin() + static_cast<std::ptrdiff_t>(cut));
+        INFO("cut at " << cut);
+        CHECK_FALSE(stats::find_stamp(part.empty() ? nullptr : part.data(), static_cast<std::uint32_t>(cut),
+                                      traffic::default_port));
+    }
 }
 
 TEST_CASE("frames that only look alike are not stamped")

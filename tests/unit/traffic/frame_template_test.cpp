@@ -237,4 +237,8 @@ TEST_CASE("bare Ethernet frames: EtherType 0x88b5, the stamp right after the hea
     CHECK(hex_at(f, 6, 6) == wire_src_mac);
     CHECK(be16(&f[12]) == ethertype_local_experimental);
     CHECK(decode_stamp(&f[14]) == Stamp{9, some_time, 0xbeef});
+    // netring stats --capture finds it there, whatever --port says.
+    const auto found = stats::find_stamp(f.data(), static_cast<std::uint32_t>(f.size()), 7000);
+    REQUIRE(found.has_value());
+    CHECK(*found == (Stamp{9, some_time, 0xbeef}));
 }

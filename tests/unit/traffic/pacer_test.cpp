@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The pacing schedule: absolute offsets for every mode, across loops.
+#include <algorithm>
 #include <cstdint>
+#include <vector>
 
 #include "catch.h"
 #include "netring/base/clock.h"
@@ -46,6 +48,57 @@ TEST_CASE("a bit rate starts each frame when the previous bits are out")
     CHECK(s.next(0, 1000) == 0);
     CHECK(s.next(0, 500) == 1'000'000);
     CHECK(s.next(0, 60) == 1'500'000);
+}
+
+TEST_CASE("lanes that share a rate interleave their frames and together send at that rate")
+{
+    // 10 frames per second over 4 lanes, for 1 s: frames 0..9 of the whole,
+    // each due at its own tenth of a second, none at 1 s or later.
+    std::vector<std::uint64_t> due;
+    for (std::uint32_t lane = 0; lane < 4; ++lane) {
+        PaceConfig c;
+        c.mode = PaceMode::pps;
+        c.pps = 10;
+        c.lane = lane;
+        c.lanes = 4;
+        Schedule s(c);
+        for (std::uint64_t offset = s.next(0, 60); offset < 1'000'000'000; offset = s.next(0, 60))
+            due.push_back(offset);
+    }
+    std::sort(due.begin(), due.end());
+    REQUIRE(due.size() == 10);
+    for (std::size_t k = 0; k < due.size(); ++k)
+        CHECK(due[k] == k * 100'000'000);
+
+    PaceConfig c;
+    c.mode = PaceMode::bitrate;
+    c.bits_per_second = 8e6;  // 1 byte per microsecond in all
+    c.lane = 1;
+    c.lanes = 2;
+    Schedule s(c);
+    CHECK(s.next(0, 1000) == 1'000'000);  // after lane 0's first 1000 bytes
+    CHECK(s.next(0, 1000) == 3'000'000);
+}
+
+TEST_CASE("R x D frames are due within D seconds, the next one at D exactly")
+{
+    struct Run {
+        double rate;
+        double seconds;
+        std::uint64_t frames;
+    };
+    for (const Run r : {Run{10, 0.3, 3}, Run{3, 1, 3}, Run{7, 2, 14}, Run{30, 0.1, 3}, Run{10'000, 1, 10'000},
+                        Run{100'000, 0.5, 50'000}, Run{1'000'000, 0.3, 300'000}}) {
+        const auto end = static_cast<std::uint64_t>(r.seconds * 1e9 + 0.5);
+        PaceConfig c;
+        c.mode = PaceMode::pps;
+        c.pps = r.rate;
+        Schedule s(c);
+        std::uint64_t n = 0;
+        while (s.next(0, 60) < end)
+            ++n;
+        CHECK(n == r.frames);
+    }
 }
 
 TEST_CASE("loops continue the schedule from where the last one ended")
