@@ -54,6 +54,8 @@ struct Preloaded {
     };
     std::vector<std::uint8_t> bytes;
     std::vector<Entry> frames;
+    // The index of each file's first frame, in the order of the files.
+    std::vector<std::size_t> file_starts;
     // What stopped the reading: the frames before it are sent all the same,
     // once, as a replay without -K sends them.
     std::optional<Error> damage;
@@ -95,6 +97,8 @@ public:
     // Sends one frame under the skip/truncate rules and the schedule; false
     // to stop (limit, duration, signal, or a fatal error in error_).
     bool send(const Frame &f, std::uint32_t placed = not_placed);
+    // Before the first frame of each file, in every loop.
+    void begin_file() { schedule_.new_file(); }
     Status finish();
 
     std::optional<Error> error_;
@@ -215,6 +219,7 @@ Preloaded preload(const std::vector<std::string> &files)
             p.damage = reader.error();
             return p;
         }
+        p.file_starts.push_back(p.frames.size());
         Frame f;
         for (;;) {
             auto got = reader->next(f);
@@ -345,7 +350,13 @@ int run_replay(const ReplayOptions &o)
     std::optional<Error> file_error;
     for (std::uint64_t loop = 0; going && (o.loops == 0 || loop < o.loops) && !file_error; ++loop) {
         if (loaded) {
+            std::size_t next_file = 0;
             for (std::size_t i = 0; i < loaded->frames.size(); ++i) {
+                // A while: empty files start where the next one does.
+                while (next_file < loaded->file_starts.size() && loaded->file_starts[next_file] == i) {
+                    r.begin_file();
+                    ++next_file;
+                }
                 const auto &e = loaded->frames[i];
                 Frame f;
                 f.data = loaded->bytes.data() + e.offset;
@@ -363,6 +374,7 @@ int run_replay(const ReplayOptions &o)
                     file_error = reader.error();
                     break;
                 }
+                r.begin_file();
                 Frame f;
                 for (;;) {
                     auto got = reader->next(f);
@@ -377,7 +389,6 @@ int run_replay(const ReplayOptions &o)
                     break;
             }
         }
-        r.schedule().new_loop();
         if (loaded && loaded->frames.empty())
             break;
     }
