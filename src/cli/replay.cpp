@@ -98,7 +98,12 @@ public:
     // to stop (limit, duration, signal, or a fatal error in error_).
     bool send(const Frame &f, std::uint32_t placed = not_placed);
     // Before the first frame of each file, in every loop.
-    void begin_file() { schedule_.new_file(); }
+    void begin_file(const std::string &path)
+    {
+        schedule_.new_file();
+        file_ = &path;
+        file_frame_ = 0;
+    }
     Status finish();
 
     std::optional<Error> error_;
@@ -121,6 +126,10 @@ private:
     std::uint64_t start_ns_ = 0;
     std::uint64_t handled_ = 0;
     std::uint64_t since_kick_ = 0;
+    // For errors, which name a frame as damaged-file errors do: its file
+    // and its number there.
+    const std::string *file_ = nullptr;
+    std::uint64_t file_frame_ = 0;
 };
 
 bool Replayer::send(const Frame &f, std::uint32_t placed)
@@ -139,6 +148,7 @@ bool Replayer::send(const Frame &f, std::uint32_t placed)
             return false;
     }
     ++handled_;
+    ++file_frame_;
 
     std::uint32_t len = f.caplen;
     if (f.caplen < f.wirelen && o_.snapped == "skip") {
@@ -149,11 +159,16 @@ bool Replayer::send(const Frame &f, std::uint32_t placed)
         ++skips_.runt;
         return true;
     }
-    const std::uint32_t limit = std::min(link_limit(f.data, len, mtu_, qinq_tag_fits_), sender_.max_frame());
+    const std::uint32_t link = link_limit(f.data, len, mtu_, qinq_tag_fits_);
+    const std::uint32_t limit = std::min(link, sender_.max_frame());
     if (len > limit) {
         if (o_.oversize == "fail") {
-            error_ = Error::explained(EMSGSIZE, fmt::format("frame {} is {} bytes, more than {} allows (MTU {})",
-                                                            handled_, len, o_.interface, mtu_));
+            const std::string room = limit < link ? fmt::format("a TX slot holds ({} bytes)", limit)
+                                                  : fmt::format("{} allows (MTU {})", o_.interface, mtu_);
+            error_ = Error::explained(EMSGSIZE, fmt::format("{}: frame {} is {} bytes, more than {}; --oversize "
+                                                            "truncate or skip sends the rest",
+                                                            file_ != nullptr ? *file_ : "?", file_frame_, len, room))
+                         .needing(Privilege::stated);
             return false;
         }
         if (o_.oversize == "skip") {
@@ -354,7 +369,7 @@ int run_replay(const ReplayOptions &o)
             for (std::size_t i = 0; i < loaded->frames.size(); ++i) {
                 // A while: empty files start where the next one does.
                 while (next_file < loaded->file_starts.size() && loaded->file_starts[next_file] == i) {
-                    r.begin_file();
+                    r.begin_file(o.files[next_file]);
                     ++next_file;
                 }
                 const auto &e = loaded->frames[i];
@@ -374,7 +389,7 @@ int run_replay(const ReplayOptions &o)
                     file_error = reader.error();
                     break;
                 }
-                r.begin_file();
+                r.begin_file(path);
                 Frame f;
                 for (;;) {
                     auto got = reader->next(f);

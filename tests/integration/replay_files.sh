@@ -3,7 +3,7 @@
 # netring replay of several files: each file keeps its own gaps under
 # original timing, whatever its timestamps are beside the file before it
 # (a day earlier, nine years later), as tcpreplay sends them; checked on the
-# peer with tcpdump's arrival times.
+# peer with tcpdump's arrival times. Errors about a frame name its file.
 . "$(dirname "$0")/lib.sh"
 nr_require tcpdump python3
 nr_setup
@@ -45,7 +45,8 @@ capture_replay() {
 }
 
 # gaps_ok LABEL N WANT_MS...: the capture holds N frames whose gaps are WANT_MS
-# (each within 40 ms, or 40% when WANT_MS is below 100).
+# (each within 40 ms, or 60% and 3 ms when WANT_MS is below 100: a loaded
+# machine delays single frames; what is checked is 0 against 200, not 3 days).
 gaps_ok() {
     python3 - "$NR_TMP/$1.times" "$@" <<'PY' || failures=$((failures + 1))
 import sys
@@ -56,7 +57,7 @@ gaps = [float(b - a) * 1e3 for a, b in zip(times, times[1:])]
 print(f"[replay_files] {label}: {len(times)} frames, gaps (ms) {' '.join(f'{g:.1f}' for g in gaps)}", file=sys.stderr)
 ok = len(times) == n
 for got, w in zip(gaps, want):
-    ok = ok and abs(got - w) <= max(40.0 if w >= 100 else 0.4 * w + 2, 0)
+    ok = ok and abs(got - w) <= (40.0 if w >= 100 else 0.6 * w + 3)
 if not ok:
     print(f"[replay_files] FAIL: {label}: want {n} frames with gaps (ms) {' '.join(sys.argv[4:])}", file=sys.stderr)
 sys.exit(0 if ok else 1)
@@ -87,6 +88,28 @@ gaps_ok years 7 10 10 10 0 10 10
 # Loops restart the clock the same way.
 capture_replay loops -q -l 2 "$NR_TMP/later.pcap" "$NR_TMP/earlier.pcap"
 gaps_ok loops 12 200 200 0 200 200 0 200 200 0 200 200
+
+# --oversize fail names the file and the frame's number in it, as errors
+# about a damaged file do, and says what to do once. Once: "frame 6 is 1600
+# bytes ... (MTU 1500) (the frame is larger than the interface MTU allows)".
+python3 - "$NR_TMP/big.pcap" <<'PY' || fail "cannot write big.pcap"
+import struct, sys
+recs = [struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1)]
+for i, size in enumerate((60, 1600, 60)):
+    frame = b"\x02\x77\0\0\0\x0b\x02\x77\0\0\0\x0a\x88\xb5" + bytes(size - 14)
+    recs.append(struct.pack("<IIII", 1_700_000_000, i, size, size) + frame)
+open(sys.argv[1], "wb").write(b"".join(recs))
+PY
+for backend in xdp packet; do
+    rc=0
+    in_a "$NETRING" replay -i "$NR_IF_A" --backend "$backend" -t --oversize fail "$NR_TMP/a.pcap" "$NR_TMP/big.pcap" \
+        >/dev/null 2>"$NR_TMP/oversize.err" || rc=$?
+    line=$(tail -n 1 "$NR_TMP/oversize.err")
+    want="netring replay: $NR_TMP/big.pcap: frame 2 is 1600 bytes, more than $NR_IF_A allows (MTU 1500); --oversize truncate or skip sends the rest"
+    if [ "$rc" != 1 ] || [ "$line" != "$want" ]; then
+        soft_fail "--backend $backend --oversize fail: exit $rc, last line: $line; want exit 1 and: $want"
+    fi
+done
 
 [ "$failures" = 0 ] || fail "$failures check(s) failed"
 pass
