@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // `netring replay`: the frames of capture files, sent out of an interface on schedule.
+#include <algorithm>
 #include <cmath>
 #include <memory>
 #include <optional>
@@ -225,11 +226,26 @@ Status Replayer::finish()
     return st;
 }
 
-Preloaded preload(const std::vector<std::string> &files)
+// Inputs the check kept open, by file index: a pipe, a FIFO or stdin, which
+// cannot be opened again.
+using KeptReaders = std::vector<std::optional<FileReader>>;
+
+// The reader the check kept for file k (once), or the file opened again.
+Result<FileReader> take_or_open(KeptReaders &kept, std::size_t k, const std::string &path)
+{
+    if (k < kept.size() && kept[k]) {
+        FileReader r = std::move(*kept[k]);
+        kept[k].reset();
+        return r;
+    }
+    return FileReader::open(path);
+}
+
+Preloaded preload(const std::vector<std::string> &files, KeptReaders &kept)
 {
     Preloaded p;
-    for (const std::string &path : files) {
-        auto reader = FileReader::open(path);
+    for (std::size_t k = 0; k < files.size(); ++k) {
+        auto reader = take_or_open(kept, k, files[k]);
         if (!reader) {
             p.damage = reader.error();
             return p;
@@ -279,12 +295,20 @@ void place_frames(Preloaded &p, FrameSender &sender)
 
 // Every file is opened and checked before anything is sent: readable, a
 // capture, Ethernet. An empty file among others is only worth a warning;
-// nothing at all to send is an error.
-std::optional<int> check_files(const std::vector<std::string> &files)
+// nothing at all to send is an error. An input that cannot be read twice
+// (pipe, FIFO, stdin) is kept open in `kept`, its first frame unread, for
+// the send to go on with; one that would have to be read again (-l without
+// -K) is refused.
+std::optional<int> check_files(const ReplayOptions &o, KeptReaders &kept)
 {
+    const std::vector<std::string> &files = o.files;
+    if (std::count(files.begin(), files.end(), "-") > 1)
+        return usage("replay", "'-' (standard input) is given more than once; it can be read only once");
+    kept.resize(files.size());
     // Warned about only once every file passed, so that a refusal stays one line.
     std::vector<std::string> empty;
-    for (const std::string &path : files) {
+    for (std::size_t k = 0; k < files.size(); ++k) {
+        const std::string &path = files[k];
         auto reader = FileReader::open(path);
         if (!reader)
             return usage("replay", reader.error().message());
@@ -300,6 +324,16 @@ std::optional<int> check_files(const std::vector<std::string> &files)
             return usage("replay", first.error().message());
         if (!first.value())
             empty.push_back(path);
+        if (reader->rereadable())
+            continue;
+        if (o.loops != 1 && !o.preload)
+            return usage("replay", fmt::format("{}: {} can be read only once, and -l {} sends the files {}; save it "
+                                               "to a file first, or add -K to send it from memory",
+                                               path, path == "-" ? "standard input" : "a pipe or FIFO", o.loops,
+                                               o.loops == 0 ? "until stopped" : fmt::format("{} times", o.loops)));
+        if (first.value())
+            reader->unread();
+        kept[k] = std::move(reader.value());
     }
     if (empty.size() == files.size())
         return usage("replay", files.size() == 1 ? fmt::format("{}: holds no frames", files.front())
@@ -341,11 +375,12 @@ int run_replay(const ReplayOptions &o)
     const auto pace = pace_of(o, problem);
     if (!pace)
         return usage("replay", problem);
-    if (auto bad = check_files(o.files))
+    KeptReaders kept;
+    if (auto bad = check_files(o, kept))
         return *bad;
     std::optional<Preloaded> loaded;
     if (o.preload)
-        loaded = preload(o.files);
+        loaded = preload(o.files, kept);
     auto info = lookup_interface(o.interface);
     if (!info)
         return report("replay", info.error());
@@ -383,8 +418,9 @@ int run_replay(const ReplayOptions &o)
             }
             file_error = loaded->damage;
         } else {
-            for (const std::string &path : o.files) {
-                auto reader = FileReader::open(path);
+            for (std::size_t k = 0; k < o.files.size(); ++k) {
+                const std::string &path = o.files[k];
+                auto reader = take_or_open(kept, k, path);
                 if (!reader) {
                     file_error = reader.error();
                     break;
@@ -427,7 +463,12 @@ Command register_replay(CLI::App &parent)
     auto o = std::make_shared<ReplayOptions>();
     CLI::App *app = parent.add_subcommand("replay", "Send the frames of pcap/pcapng files out of an interface");
     app->add_option("-i,--interface", o->interface, "Interface to send on");
-    app->add_option("files", o->files, "pcap or pcapng files, sent in order")->required()->check(CLI::ExistingFile);
+    // '-' is standard input, as for tcpreplay and tcpdump -r.
+    const CLI::Validator file_or_stdin(
+        [](std::string &path) { return path == "-" ? std::string() : CLI::ExistingFile(path); }, "FILE or -");
+    app->add_option("files", o->files, "pcap or pcapng files, sent in order ('-': standard input)")
+        ->required()
+        ->check(file_or_stdin);
     add_tx_backend_options(*app, o->backend);
     app->add_option("-x,--multiplier", o->multiplier, "Original timing, gaps divided by MULT")
         ->check(positive_number);

@@ -4,6 +4,7 @@
 # original timing, whatever its timestamps are beside the file before it
 # (a day earlier, nine years later), as tcpreplay sends them; checked on the
 # peer with tcpdump's arrival times. Errors about a frame name its file.
+# Standard input ('-'), pipes and FIFOs are read once and work.
 . "$(dirname "$0")/lib.sh"
 nr_require tcpdump python3
 nr_setup
@@ -110,6 +111,36 @@ for backend in xdp packet; do
         soft_fail "--backend $backend --oversize fail: exit $rc, last line: $line; want exit 1 and: $want"
     fi
 done
+
+# Standard input, pipes and FIFOs are read once, the check included. Once
+# '-' was "File does not exist", /dev/stdin and <(...) sent nothing and
+# said "not a pcap or pcapng file", and a FIFO hung on its second open.
+# sent_by LABEL WANT CMD...: runs CMD (at most 10 s); exit 0 and WANT frames sent.
+sent_by() {
+    local label=$1 want=$2 got
+    shift 2
+    RC=0
+    timeout 10 "$@" >"$NR_TMP/$label.json" 2>"$NR_TMP/$label.err" || RC=$?
+    got=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["frames_sent"])' "$NR_TMP/$label.json" 2>/dev/null)
+    [ "$RC" = 0 ] && [ "$got" = "$want" ] ||
+        soft_fail "$label: exit $RC, $got frames sent, want exit 0 and $want: $(head -n 2 "$NR_TMP/$label.err")"
+}
+replay_t=(ip netns exec "$NR_NS_A" "$NETRING" replay -i "$NR_IF_A" -t --json)
+sent_by stdin-dash 4 "${replay_t[@]}" - <"$NR_TMP/a.pcap"
+sent_by stdin-pipe 7 bash -c 'a=$0 b=$1; shift; "$@" <(cat "$a") - <"$b"' "$NR_TMP/a.pcap" "$NR_TMP/later.pcap" \
+    "${replay_t[@]}"
+sent_by dev-stdin 4 bash -c 'cat "$0" | "$@" /dev/stdin' "$NR_TMP/a.pcap" "${replay_t[@]}"
+mkfifo "$NR_TMP/fifo"
+cat "$NR_TMP/a.pcap" >"$NR_TMP/fifo" &
+sent_by fifo 4 "${replay_t[@]}" "$NR_TMP/fifo"
+wait
+# -K holds a pipe's frames for every loop; without it, a second pass is refused up front.
+sent_by pipe-loops-preloaded 12 bash -c 'cat "$0" | "$@" -l 3 -K -' "$NR_TMP/a.pcap" "${replay_t[@]}"
+run_nr pipe-loops bash -c 'a=$0 b=$1; shift; cat "$a" | "$@" -l 2 "$b" -' "$NR_TMP/a.pcap" "$NR_TMP/later.pcap" \
+    "$NETRING" replay -i "$NR_IF_B" -t
+expect_error pipe-loops 2 '^netring replay: -: standard input can be read only once.*-l 2.*save it to a file'
+run_nr stdin-twice bash -c 'cat "$0" | "$@" - -' "$NR_TMP/a.pcap" "$NETRING" replay -i "$NR_IF_B" -t
+expect_error stdin-twice 2 "'-' \\(standard input\\) is given more than once"
 
 [ "$failures" = 0 ] || fail "$failures check(s) failed"
 pass
