@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // `netring replay`: the frames of capture files, sent out of an interface on schedule.
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <memory>
 #include <optional>
@@ -112,6 +113,8 @@ public:
     TxTotals totals_;
     Histogram timing_;
     Schedule &schedule() { return schedule_; }
+    // Queued frames left in the ring when a signal cut the final wait short.
+    [[nodiscard]] std::uint64_t unsent() const { return unsent_; }
     void start() { start_ns_ = monotonic_ns(); }
     [[nodiscard]] std::uint64_t start_ns() const { return start_ns_; }
 
@@ -127,6 +130,7 @@ private:
     std::uint64_t start_ns_ = 0;
     std::uint64_t handled_ = 0;
     std::uint64_t since_kick_ = 0;
+    std::uint64_t unsent_ = 0;
     // For errors, which name a frame as damaged-file errors do: its file
     // and its number there.
     const std::string *file_ = nullptr;
@@ -219,10 +223,20 @@ bool Replayer::send(const Frame &f, std::uint32_t placed)
 Status Replayer::finish()
 {
     status_.clear();
-    Status st = sender_.flush(2000);
+    // After a signal the ring gets the two seconds the man page promises. At
+    // a normal end the wait goes on while frames keep leaving: a shaped link
+    // takes long to drain a full ring, and that is no failure.
+    const bool signalled = stop_requested() != 0;
+    Status st = sender_.flush(2000, signalled ? 2000 : 0);
     totals_.completed = sender_.completed();
     totals_.bytes = sender_.completed_bytes();
     totals_.elapsed_ns = monotonic_ns() - start_ns_;
+    // Stopped by a signal (before the wait or during it): the frames left
+    // in the ring are reported as not sent; a failed send is still an error.
+    if (!st && stop_requested() != 0 && (st.error().code == ETIMEDOUT || st.error().code == EINTR)) {
+        unsent_ = totals_.queued > totals_.completed ? totals_.queued - totals_.completed : 0;
+        return {};
+    }
     return st;
 }
 
@@ -447,6 +461,8 @@ int run_replay(const ReplayOptions &o)
     print_tx_report("replay", r.totals_, r.schedule().paced() ? &r.timing_ : nullptr,
                     {{"oversize", r.skips_.oversize}, {"snapped", r.skips_.snapped}, {"runt", r.skips_.runt}},
                     r.skips_.truncated, o.json);
+    if (r.unsent() != 0 && !o.json)
+        eprint("netring replay: {} queued frames not sent: stopped by a signal before they left\n", r.unsent());
     if (r.error_)
         return report("replay", *r.error_);
     if (file_error)

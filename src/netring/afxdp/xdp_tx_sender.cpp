@@ -13,6 +13,7 @@
 
 #include "netring/base/clock.h"
 #include "netring/base/interface.h"
+#include "netring/traffic/flush_wait.h"
 
 namespace netring::xdp {
 
@@ -212,24 +213,25 @@ std::size_t XdpTxSender::reap()
     return good;
 }
 
-Status XdpTxSender::flush(int timeout_ms)
+Status XdpTxSender::flush(int idle_ms, int most_ms)
 {
-    const std::uint64_t deadline = monotonic_ns() + static_cast<std::uint64_t>(timeout_ms) * 1'000'000ULL;
+    FlushWait limits(idle_ms, most_ms);
     std::uint64_t dropped = 0;
     while (completed_ + dropped < queued_) {
         if (auto st = kick(); !st)
             return st;
-        if (reap() != 0)
+        if (reap() != 0) {
+            limits.progress();
             continue;
+        }
         // Descriptors the kernel found invalid are skipped without a
         // completion; the rest are on their way.
         if (auto stats = socket_->statistics())
             dropped = stats->tx_invalid_descs;
         if (completed_ + dropped >= queued_)
             break;
-        if (monotonic_ns() >= deadline)
-            return Error::logic(fmt::format("{} frames not completed on {} after {} ms", queued_ - completed_ - dropped,
-                                            socket_->interface(), timeout_ms));
+        if (auto e = limits.give_up(queued_ - completed_ - dropped, socket_->interface()))
+            return *e;
         const timespec pause{0, 50'000};
         ::nanosleep(&pause, nullptr);
     }
