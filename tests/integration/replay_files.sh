@@ -142,5 +142,19 @@ expect_error pipe-loops 2 '^netring replay: -: standard input can be read only o
 run_nr stdin-twice bash -c 'cat "$0" | "$@" - -' "$NR_TMP/a.pcap" "$NETRING" replay -i "$NR_IF_B" -t
 expect_error stdin-twice 2 "'-' \\(standard input\\) is given more than once"
 
+# -K over AF_XDP: the 256 MiB UMEM holds the TX slots' chunks too, so with
+# --tx-slots 64 there is room for 131008 frames of 2048 bytes, not 131009.
+# The warning once said "a 256 MiB UMEM (limit 256 MiB)", which reads as a fit.
+python3 - "$NR_TMP/many.pcap" <<'PY' || fail "cannot write many.pcap"
+import struct, sys
+frame = b"\x02\x77\0\0\0\x0b\x02\x77\0\0\0\x0a\x88\xb5" + bytes(46)
+rec = struct.pack("<IIII", 1_700_000_000, 0, len(frame), len(frame)) + frame
+open(sys.argv[1], "wb").write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1) + rec * 131009)
+PY
+rc=0
+in_a "$NETRING" replay -i "$NR_IF_A" -t -K -L 1 --tx-slots 64 "$NR_TMP/many.pcap" 2>"$NR_TMP/many.err" >/dev/null || rc=$?
+grep -q '131009 preloaded frames and 64 TX slots would need a 262146 KiB UMEM (limit 262144 KiB, room for 131008' \
+    "$NR_TMP/many.err" && [ "$rc" = 0 ] || soft_fail "-K over the UMEM limit: exit $rc: $(head -n 2 "$NR_TMP/many.err")"
+
 [ "$failures" = 0 ] || fail "$failures check(s) failed"
 pass

@@ -43,9 +43,12 @@ Result<std::unique_ptr<XdpTxSender>> XdpTxSender::open(const XdpTxOptions &o)
 
     std::uint64_t place = o.place_frames;
     if (place != 0 && (slots + place) * chunk > o.umem_limit) {
-        spdlog::warn("AF_XDP: {} preloaded frames would need a {} MiB UMEM (limit {} MiB); copying each frame "
-                     "into the UMEM as it is sent instead",
-                     place, ((slots + place) * chunk) >> 20, o.umem_limit >> 20);
+        // In KiB (chunks are whole KiB), so that a need just over the limit
+        // does not read as "256 MiB (limit 256 MiB)".
+        spdlog::warn("AF_XDP: {} preloaded frames and {} TX slots would need a {} KiB UMEM (limit {} KiB, room "
+                     "for {} preloaded frames); copying each frame into the UMEM as it is sent instead",
+                     place, slots, ((slots + place) * chunk) >> 10, o.umem_limit >> 10,
+                     o.umem_limit / chunk > slots ? o.umem_limit / chunk - slots : 0);
         place = 0;
     }
 
