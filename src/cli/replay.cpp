@@ -119,6 +119,9 @@ public:
     [[nodiscard]] std::uint64_t start_ns() const { return start_ns_; }
 
 private:
+    bool wait_paced(std::uint64_t due);
+    void show_status(std::uint64_t now);
+
     const ReplayOptions &o_;
     FrameSender &sender_;
     FramePlacer *placer_;
@@ -190,7 +193,7 @@ bool Replayer::send(const Frame &f, std::uint32_t placed)
         // ends even a long wait (a capture with a gap of minutes).
         if (duration_ns_ != 0 && due >= start_ns_ + duration_ns_)
             return false;
-        if (!wait_or_stop(due))
+        if (!wait_paced(due))
             return false;
     }
     while (placed != not_placed ? !placer_->queue_placed(placed, len) : !sender_.queue(f.data, len)) {
@@ -204,11 +207,9 @@ bool Replayer::send(const Frame &f, std::uint32_t placed)
     }
     ++totals_.queued;
     if (schedule_.paced()) {
-        const std::uint64_t sent = monotonic_ns();
-        timing_.record(sent > due ? sent - due : due - sent);
+        now = monotonic_ns();
+        timing_.record(now > due ? now - due : due - now);
     }
-    if ((handled_ & 255) == 1 && status_.due(now))
-        status_.update(now, fmt::format("{} frames sent, {} queued", sender_.completed(), totals_.queued));
     if (schedule_.paced() || ++since_kick_ >= 64) {
         since_kick_ = 0;
         if (auto st = sender_.kick(); !st) {
@@ -217,7 +218,32 @@ bool Replayer::send(const Frame &f, std::uint32_t placed)
         }
         sender_.reap();
     }
+    // Paced, the clock is read for every frame anyway; at top speed only for
+    // every 64th, so the line is looked at every 256th.
+    if (schedule_.paced() || (handled_ & 255) == 1)
+        show_status(now);
     return true;
+}
+
+// wait_or_stop in steps of at most a second, so that the status line goes
+// on through a long gap (-p 0.1, or minutes between two frames).
+bool Replayer::wait_paced(std::uint64_t due)
+{
+    for (;;) {
+        const std::uint64_t step = monotonic_ns() + 1'000'000'000ULL;
+        if (due <= step)
+            return wait_or_stop(due);
+        if (!wait_or_stop(step))
+            return false;
+        sender_.reap();
+        show_status(monotonic_ns());
+    }
+}
+
+void Replayer::show_status(std::uint64_t now)
+{
+    if (status_.due(now))
+        status_.update(now, fmt::format("{} frames sent, {} queued", sender_.completed(), totals_.queued));
 }
 
 Status Replayer::finish()
