@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // `netring replay`: the frames of capture files, sent out of an interface on schedule.
+#include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <memory>
 #include <optional>
@@ -54,6 +56,8 @@ struct Preloaded {
     };
     std::vector<std::uint8_t> bytes;
     std::vector<Entry> frames;
+    // The index of each file's first frame, in the order of the files.
+    std::vector<std::size_t> file_starts;
     // What stopped the reading: the frames before it are sent all the same,
     // once, as a replay without -K sends them.
     std::optional<Error> damage;
@@ -95,6 +99,13 @@ public:
     // Sends one frame under the skip/truncate rules and the schedule; false
     // to stop (limit, duration, signal, or a fatal error in error_).
     bool send(const Frame &f, std::uint32_t placed = not_placed);
+    // Before the first frame of each file, in every loop.
+    void begin_file(const std::string &path)
+    {
+        schedule_.new_file();
+        file_ = &path;
+        file_frame_ = 0;
+    }
     Status finish();
 
     std::optional<Error> error_;
@@ -102,10 +113,15 @@ public:
     TxTotals totals_;
     Histogram timing_;
     Schedule &schedule() { return schedule_; }
+    // Queued frames left in the ring when a signal cut the final wait short.
+    [[nodiscard]] std::uint64_t unsent() const { return unsent_; }
     void start() { start_ns_ = monotonic_ns(); }
     [[nodiscard]] std::uint64_t start_ns() const { return start_ns_; }
 
 private:
+    bool wait_paced(std::uint64_t due);
+    void show_status(std::uint64_t now);
+
     const ReplayOptions &o_;
     FrameSender &sender_;
     FramePlacer *placer_;
@@ -117,6 +133,11 @@ private:
     std::uint64_t start_ns_ = 0;
     std::uint64_t handled_ = 0;
     std::uint64_t since_kick_ = 0;
+    std::uint64_t unsent_ = 0;
+    // For errors, which name a frame as damaged-file errors do: its file
+    // and its number there.
+    const std::string *file_ = nullptr;
+    std::uint64_t file_frame_ = 0;
 };
 
 bool Replayer::send(const Frame &f, std::uint32_t placed)
@@ -135,6 +156,7 @@ bool Replayer::send(const Frame &f, std::uint32_t placed)
             return false;
     }
     ++handled_;
+    ++file_frame_;
 
     std::uint32_t len = f.caplen;
     if (f.caplen < f.wirelen && o_.snapped == "skip") {
@@ -145,11 +167,16 @@ bool Replayer::send(const Frame &f, std::uint32_t placed)
         ++skips_.runt;
         return true;
     }
-    const std::uint32_t limit = std::min(link_limit(f.data, len, mtu_, qinq_tag_fits_), sender_.max_frame());
+    const std::uint32_t link = link_limit(f.data, len, mtu_, qinq_tag_fits_);
+    const std::uint32_t limit = std::min(link, sender_.max_frame());
     if (len > limit) {
         if (o_.oversize == "fail") {
-            error_ = Error::explained(EMSGSIZE, fmt::format("frame {} is {} bytes, more than {} allows (MTU {})",
-                                                            handled_, len, o_.interface, mtu_));
+            const std::string room = limit < link ? fmt::format("a TX slot holds ({} bytes)", limit)
+                                                  : fmt::format("{} allows (MTU {})", o_.interface, mtu_);
+            error_ = Error::explained(EMSGSIZE, fmt::format("{}: frame {} is {} bytes, more than {}; --oversize "
+                                                            "truncate or skip sends the rest",
+                                                            file_ != nullptr ? *file_ : "?", file_frame_, len, room))
+                         .needing(Privilege::stated);
             return false;
         }
         if (o_.oversize == "skip") {
@@ -166,7 +193,7 @@ bool Replayer::send(const Frame &f, std::uint32_t placed)
         // ends even a long wait (a capture with a gap of minutes).
         if (duration_ns_ != 0 && due >= start_ns_ + duration_ns_)
             return false;
-        if (!wait_or_stop(due))
+        if (!wait_paced(due))
             return false;
     }
     while (placed != not_placed ? !placer_->queue_placed(placed, len) : !sender_.queue(f.data, len)) {
@@ -180,11 +207,9 @@ bool Replayer::send(const Frame &f, std::uint32_t placed)
     }
     ++totals_.queued;
     if (schedule_.paced()) {
-        const std::uint64_t sent = monotonic_ns();
-        timing_.record(sent > due ? sent - due : due - sent);
+        now = monotonic_ns();
+        timing_.record(now > due ? now - due : due - now);
     }
-    if ((handled_ & 255) == 1 && status_.due(now))
-        status_.update(now, fmt::format("{} frames sent, {} queued", sender_.completed(), totals_.queued));
     if (schedule_.paced() || ++since_kick_ >= 64) {
         since_kick_ = 0;
         if (auto st = sender_.kick(); !st) {
@@ -193,28 +218,79 @@ bool Replayer::send(const Frame &f, std::uint32_t placed)
         }
         sender_.reap();
     }
+    // Paced, the clock is read for every frame anyway; at top speed only for
+    // every 64th, so the line is looked at every 256th.
+    if (schedule_.paced() || (handled_ & 255) == 1)
+        show_status(now);
     return true;
+}
+
+// wait_or_stop in steps of at most a second, so that the status line goes
+// on through a long gap (-p 0.1, or minutes between two frames).
+bool Replayer::wait_paced(std::uint64_t due)
+{
+    for (;;) {
+        const std::uint64_t step = monotonic_ns() + 1'000'000'000ULL;
+        if (due <= step)
+            return wait_or_stop(due);
+        if (!wait_or_stop(step))
+            return false;
+        sender_.reap();
+        show_status(monotonic_ns());
+    }
+}
+
+void Replayer::show_status(std::uint64_t now)
+{
+    if (status_.due(now))
+        status_.update(now, fmt::format("{} frames sent, {} queued", sender_.completed(), totals_.queued));
 }
 
 Status Replayer::finish()
 {
     status_.clear();
-    Status st = sender_.flush(2000);
+    // After a signal the ring gets the two seconds the man page promises. At
+    // a normal end the wait goes on while frames keep leaving: a shaped link
+    // takes long to drain a full ring, and that is no failure.
+    const bool signalled = stop_requested() != 0;
+    Status st = sender_.flush(2000, signalled ? 2000 : 0);
     totals_.completed = sender_.completed();
     totals_.bytes = sender_.completed_bytes();
     totals_.elapsed_ns = monotonic_ns() - start_ns_;
+    // Stopped by a signal (before the wait or during it): the frames left
+    // in the ring are reported as not sent; a failed send is still an error.
+    if (!st && stop_requested() != 0 && (st.error().code == ETIMEDOUT || st.error().code == EINTR)) {
+        unsent_ = totals_.queued > totals_.completed ? totals_.queued - totals_.completed : 0;
+        return {};
+    }
     return st;
 }
 
-Preloaded preload(const std::vector<std::string> &files)
+// Inputs the check kept open, by file index: a pipe, a FIFO or stdin, which
+// cannot be opened again.
+using KeptReaders = std::vector<std::optional<FileReader>>;
+
+// The reader the check kept for file k (once), or the file opened again.
+Result<FileReader> take_or_open(KeptReaders &kept, std::size_t k, const std::string &path)
+{
+    if (k < kept.size() && kept[k]) {
+        FileReader r = std::move(*kept[k]);
+        kept[k].reset();
+        return r;
+    }
+    return FileReader::open(path);
+}
+
+Preloaded preload(const std::vector<std::string> &files, KeptReaders &kept)
 {
     Preloaded p;
-    for (const std::string &path : files) {
-        auto reader = FileReader::open(path);
+    for (std::size_t k = 0; k < files.size(); ++k) {
+        auto reader = take_or_open(kept, k, files[k]);
         if (!reader) {
             p.damage = reader.error();
             return p;
         }
+        p.file_starts.push_back(p.frames.size());
         Frame f;
         for (;;) {
             auto got = reader->next(f);
@@ -259,12 +335,20 @@ void place_frames(Preloaded &p, FrameSender &sender)
 
 // Every file is opened and checked before anything is sent: readable, a
 // capture, Ethernet. An empty file among others is only worth a warning;
-// nothing at all to send is an error.
-std::optional<int> check_files(const std::vector<std::string> &files)
+// nothing at all to send is an error. An input that cannot be read twice
+// (pipe, FIFO, stdin) is kept open in `kept`, its first frame unread, for
+// the send to go on with; one that would have to be read again (-l without
+// -K) is refused.
+std::optional<int> check_files(const ReplayOptions &o, KeptReaders &kept)
 {
+    const std::vector<std::string> &files = o.files;
+    if (std::count(files.begin(), files.end(), "-") > 1)
+        return usage("replay", "'-' (standard input) is given more than once; it can be read only once");
+    kept.resize(files.size());
     // Warned about only once every file passed, so that a refusal stays one line.
     std::vector<std::string> empty;
-    for (const std::string &path : files) {
+    for (std::size_t k = 0; k < files.size(); ++k) {
+        const std::string &path = files[k];
         auto reader = FileReader::open(path);
         if (!reader)
             return usage("replay", reader.error().message());
@@ -280,6 +364,16 @@ std::optional<int> check_files(const std::vector<std::string> &files)
             return usage("replay", first.error().message());
         if (!first.value())
             empty.push_back(path);
+        if (reader->rereadable())
+            continue;
+        if (o.loops != 1 && !o.preload)
+            return usage("replay", fmt::format("{}: {} can be read only once, and -l {} sends the files {}; save it "
+                                               "to a file first, or add -K to send it from memory",
+                                               path, path == "-" ? "standard input" : "a pipe or FIFO", o.loops,
+                                               o.loops == 0 ? "until stopped" : fmt::format("{} times", o.loops)));
+        if (first.value())
+            reader->unread();
+        kept[k] = std::move(reader.value());
     }
     if (empty.size() == files.size())
         return usage("replay", files.size() == 1 ? fmt::format("{}: holds no frames", files.front())
@@ -321,11 +415,12 @@ int run_replay(const ReplayOptions &o)
     const auto pace = pace_of(o, problem);
     if (!pace)
         return usage("replay", problem);
-    if (auto bad = check_files(o.files))
+    KeptReaders kept;
+    if (auto bad = check_files(o, kept))
         return *bad;
     std::optional<Preloaded> loaded;
     if (o.preload)
-        loaded = preload(o.files);
+        loaded = preload(o.files, kept);
     auto info = lookup_interface(o.interface);
     if (!info)
         return report("replay", info.error());
@@ -345,7 +440,13 @@ int run_replay(const ReplayOptions &o)
     std::optional<Error> file_error;
     for (std::uint64_t loop = 0; going && (o.loops == 0 || loop < o.loops) && !file_error; ++loop) {
         if (loaded) {
+            std::size_t next_file = 0;
             for (std::size_t i = 0; i < loaded->frames.size(); ++i) {
+                // A while: empty files start where the next one does.
+                while (next_file < loaded->file_starts.size() && loaded->file_starts[next_file] == i) {
+                    r.begin_file(o.files[next_file]);
+                    ++next_file;
+                }
                 const auto &e = loaded->frames[i];
                 Frame f;
                 f.data = loaded->bytes.data() + e.offset;
@@ -357,12 +458,14 @@ int run_replay(const ReplayOptions &o)
             }
             file_error = loaded->damage;
         } else {
-            for (const std::string &path : o.files) {
-                auto reader = FileReader::open(path);
+            for (std::size_t k = 0; k < o.files.size(); ++k) {
+                const std::string &path = o.files[k];
+                auto reader = take_or_open(kept, k, path);
                 if (!reader) {
                     file_error = reader.error();
                     break;
                 }
+                r.begin_file(path);
                 Frame f;
                 for (;;) {
                     auto got = reader->next(f);
@@ -377,7 +480,6 @@ int run_replay(const ReplayOptions &o)
                     break;
             }
         }
-        r.schedule().new_loop();
         if (loaded && loaded->frames.empty())
             break;
     }
@@ -385,6 +487,8 @@ int run_replay(const ReplayOptions &o)
     print_tx_report("replay", r.totals_, r.schedule().paced() ? &r.timing_ : nullptr,
                     {{"oversize", r.skips_.oversize}, {"snapped", r.skips_.snapped}, {"runt", r.skips_.runt}},
                     r.skips_.truncated, o.json);
+    if (r.unsent() != 0 && !o.json)
+        eprint("netring replay: {} queued frames not sent: stopped by a signal before they left\n", r.unsent());
     if (r.error_)
         return report("replay", *r.error_);
     if (file_error)
@@ -401,7 +505,12 @@ Command register_replay(CLI::App &parent)
     auto o = std::make_shared<ReplayOptions>();
     CLI::App *app = parent.add_subcommand("replay", "Send the frames of pcap/pcapng files out of an interface");
     app->add_option("-i,--interface", o->interface, "Interface to send on");
-    app->add_option("files", o->files, "pcap or pcapng files, sent in order")->required()->check(CLI::ExistingFile);
+    // '-' is standard input, as for tcpreplay and tcpdump -r.
+    const CLI::Validator file_or_stdin(
+        [](std::string &path) { return path == "-" ? std::string() : CLI::ExistingFile(path); }, "FILE or -");
+    app->add_option("files", o->files, "pcap or pcapng files, sent in order ('-': standard input)")
+        ->required()
+        ->check(file_or_stdin);
     add_tx_backend_options(*app, o->backend);
     app->add_option("-x,--multiplier", o->multiplier, "Original timing, gaps divided by MULT")
         ->check(positive_number);

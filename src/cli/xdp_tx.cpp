@@ -193,7 +193,7 @@ void run_worker(Worker &w)
         w.queued.store(seq, std::memory_order_relaxed);
         w.completed.store(s.completed(), std::memory_order_relaxed);
     }
-    if (auto st = s.flush(2000); !st && !w.error)
+    if (auto st = s.flush(2000, 2000); !st && !w.error)
         w.error = st.error();
     w.stop_ns = monotonic_ns();
     w.queued.store(seq, std::memory_order_relaxed);

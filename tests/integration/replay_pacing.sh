@@ -75,5 +75,34 @@ if [ "$BG_RC" != 0 ] || [ "$SECONDS" -ge 10 ] || ! grep -q '1 frames sent\|^1 ' 
     nr_log "FAIL: SIGINT in a 20 s wait: exit $BG_RC after $SECONDS s: $(tail -n 2 "$NR_TMP/sigint.err")"
     failures=$((failures + 1))
 fi
+# The status line on a terminal follows a slow replay: -p 20 for 2 s once
+# showed "0 frames sent, 1 queued" throughout (it was redrawn every 256 frames).
+python3 -c 'import sys; d = open(sys.argv[1], "rb").read(); open(sys.argv[2], "wb").write(d[:24 + 40 * 76])' \
+    "$NR_TMP/frames.pcap" "$NR_TMP/40.pcap"
+shown=$(python3 - ip netns exec "$NR_NS_A" "$NETRING" replay -i "$NR_IF_A" -p 20 "$NR_TMP/40.pcap" <<'PY'
+import os, pty, re, subprocess, sys
+master, slave = pty.openpty()
+p = subprocess.Popen(sys.argv[1:], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=slave)
+os.close(slave)
+out = b""
+while True:
+    try:
+        chunk = os.read(master, 4096)
+    except OSError:
+        break
+    if not chunk:
+        break
+    out += chunk
+p.wait()
+sent = [int(n) for n in re.findall(rb"\r\x1b\[K(\d+) frames sent, \d+ queued", out)]
+print(max(sent) if sent else -1)
+PY
+)
+if [ "${shown:--1}" -lt 10 ]; then
+    nr_log "FAIL: -p 20 for 2 s on a terminal: the status line showed at most ${shown:-no} frames sent, want 10 or more"
+    failures=$((failures + 1))
+else
+    nr_log "status line: up to $shown frames sent shown"
+fi
 [ "$failures" = 0 ] || fail "$failures check(s) failed"
 pass

@@ -15,6 +15,7 @@
 
 #include "netring/base/clock.h"
 #include "netring/base/interface.h"
+#include "netring/traffic/flush_wait.h"
 
 namespace netring::afpacket {
 
@@ -155,18 +156,18 @@ std::size_t PacketTxRing::reap()
     return done;
 }
 
-Status PacketTxRing::flush(int timeout_ms)
+Status PacketTxRing::flush(int idle_ms, int most_ms)
 {
-    const std::uint64_t deadline = monotonic_ns() + static_cast<std::uint64_t>(timeout_ms) * 1'000'000ULL;
+    FlushWait limits(idle_ms, most_ms);
     while (in_flight_ > 0) {
         if (auto st = kick(); !st)
             return st;
-        reap();
+        if (reap() != 0)
+            limits.progress();
         if (in_flight_ == 0)
             break;
-        if (monotonic_ns() >= deadline)
-            return Error::logic(fmt::format("{} frames still queued on {} after {} ms", in_flight_, interface_,
-                                            timeout_ms));
+        if (auto e = limits.give_up(in_flight_, interface_))
+            return *e;
         pollfd pfd{fd_.get(), POLLOUT, 0};
         ::poll(&pfd, 1, 1);
     }

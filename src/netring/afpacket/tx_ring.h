@@ -35,7 +35,7 @@ public:
     // Collects the slots the kernel is done with; returns how many completed.
     std::size_t reap() override;
     // Kicks and waits until every queued frame completed, or timeout_ms passed.
-    Status flush(int timeout_ms) override;
+    Status flush(int idle_ms, int most_ms) override;
 
     [[nodiscard]] std::uint64_t completed() const override { return completed_; }
     [[nodiscard]] std::uint64_t completed_bytes() const override { return completed_bytes_; }

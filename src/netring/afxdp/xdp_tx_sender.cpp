@@ -13,6 +13,7 @@
 
 #include "netring/base/clock.h"
 #include "netring/base/interface.h"
+#include "netring/traffic/flush_wait.h"
 
 namespace netring::xdp {
 
@@ -42,9 +43,12 @@ Result<std::unique_ptr<XdpTxSender>> XdpTxSender::open(const XdpTxOptions &o)
 
     std::uint64_t place = o.place_frames;
     if (place != 0 && (slots + place) * chunk > o.umem_limit) {
-        spdlog::warn("AF_XDP: {} preloaded frames would need a {} MiB UMEM (limit {} MiB); copying each frame "
-                     "into the UMEM as it is sent instead",
-                     place, ((slots + place) * chunk) >> 20, o.umem_limit >> 20);
+        // In KiB (chunks are whole KiB), so that a need just over the limit
+        // does not read as "256 MiB (limit 256 MiB)".
+        spdlog::warn("AF_XDP: {} preloaded frames and {} TX slots would need a {} KiB UMEM (limit {} KiB, room "
+                     "for {} preloaded frames); copying each frame into the UMEM as it is sent instead",
+                     place, slots, ((slots + place) * chunk) >> 10, o.umem_limit >> 10,
+                     o.umem_limit / chunk > slots ? o.umem_limit / chunk - slots : 0);
         place = 0;
     }
 
@@ -212,24 +216,25 @@ std::size_t XdpTxSender::reap()
     return good;
 }
 
-Status XdpTxSender::flush(int timeout_ms)
+Status XdpTxSender::flush(int idle_ms, int most_ms)
 {
-    const std::uint64_t deadline = monotonic_ns() + static_cast<std::uint64_t>(timeout_ms) * 1'000'000ULL;
+    FlushWait limits(idle_ms, most_ms);
     std::uint64_t dropped = 0;
     while (completed_ + dropped < queued_) {
         if (auto st = kick(); !st)
             return st;
-        if (reap() != 0)
+        if (reap() != 0) {
+            limits.progress();
             continue;
+        }
         // Descriptors the kernel found invalid are skipped without a
         // completion; the rest are on their way.
         if (auto stats = socket_->statistics())
             dropped = stats->tx_invalid_descs;
         if (completed_ + dropped >= queued_)
             break;
-        if (monotonic_ns() >= deadline)
-            return Error::logic(fmt::format("{} frames not completed on {} after {} ms", queued_ - completed_ - dropped,
-                                            socket_->interface(), timeout_ms));
+        if (auto e = limits.give_up(queued_ - completed_ - dropped, socket_->interface()))
+            return *e;
         const timespec pause{0, 50'000};
         ::nanosleep(&pause, nullptr);
     }

@@ -53,7 +53,7 @@ public:
     bool queue(const std::uint8_t *data, std::uint32_t len) override;
     Status kick() override;
     std::size_t reap() override;
-    Status flush(int timeout_ms) override;
+    Status flush(int idle_ms, int most_ms) override;
     [[nodiscard]] std::uint64_t completed() const override { return completed_; }
     // The Completion ring returns a queue's frames in the order they were
     // queued, so the bytes of the first completed() frames.

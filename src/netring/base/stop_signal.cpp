@@ -10,9 +10,15 @@ namespace netring {
 namespace {
 
 std::atomic<int> g_stop{0};
+std::atomic<unsigned> g_signals{0};
 static_assert(std::atomic<int>::is_always_lock_free, "the flag is written from a signal handler");
+static_assert(std::atomic<unsigned>::is_always_lock_free, "the count is written from a signal handler");
 
-void on_signal(int sig) { g_stop.store(sig, std::memory_order_relaxed); }
+void on_signal(int sig)
+{
+    g_stop.store(sig, std::memory_order_relaxed);
+    g_signals.fetch_add(1, std::memory_order_relaxed);
+}
 
 }  // namespace
 
@@ -28,6 +34,8 @@ void install_stop_handlers()
 }
 
 int stop_requested() { return g_stop.load(std::memory_order_relaxed); }
+
+unsigned stop_signal_count() { return g_signals.load(std::memory_order_relaxed); }
 
 void request_stop(int why) { g_stop.store(why, std::memory_order_relaxed); }
 

@@ -12,6 +12,10 @@ void install_stop_handlers();
 // The signal that asked us to stop, or 0.
 int stop_requested();
 
+// How many stop signals have arrived: a wait that outlasts the first one
+// (draining a TX ring) ends when the count moves on.
+unsigned stop_signal_count();
+
 // Lets a loop stop itself the same way a signal would (count reached, ...).
 void request_stop(int why);
 

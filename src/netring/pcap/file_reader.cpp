@@ -3,6 +3,8 @@
 #include "netring/pcap/file_reader.h"
 
 #include <cerrno>
+#include <cstdio>
+#include <sys/stat.h>
 
 #include <fmt/format.h>
 
@@ -26,6 +28,11 @@ Result<FileReader> FileReader::open(const std::string &path)
 
 Result<bool> FileReader::next(Frame &out)
 {
+    if (unread_) {
+        unread_ = false;
+        out = last_;
+        return true;
+    }
     pcap_pkthdr *h = nullptr;
     const u_char *data = nullptr;
     const int rc = pcap_next_ex(handle_.get(), &h, &data);
@@ -41,7 +48,15 @@ Result<bool> FileReader::next(Frame &out)
     out.wirelen = h->len;
     // With nanosecond precision libpcap puts nanoseconds in tv_usec.
     out.ts_ns = static_cast<std::uint64_t>(h->ts.tv_sec) * 1'000'000'000ULL + static_cast<std::uint64_t>(h->ts.tv_usec);
+    last_ = out;
     return true;
+}
+
+bool FileReader::rereadable() const
+{
+    std::FILE *f = pcap_file(handle_.get());
+    struct stat st {};
+    return f != nullptr && ::fstat(::fileno(f), &st) == 0 && S_ISREG(st.st_mode) && path_ != "-";
 }
 
 std::string FileReader::linktype_name() const

@@ -22,6 +22,13 @@ public:
     // the clean end of the file. A damaged file is an error naming the file
     // and the number of the first frame that could not be read.
     Result<bool> next(Frame &out);
+    // Makes the next call to next() return the frame it returned last once
+    // more (libpcap's buffer still holds it): a check may look at the first
+    // frame of a pipe, which cannot be opened and read again.
+    void unread() { unread_ = true; }
+    // Whether the input can be opened and read again from the start: a
+    // regular file, not a pipe, FIFO, terminal or standard input ('-') on one.
+    [[nodiscard]] bool rereadable() const;
 
     [[nodiscard]] int linktype() const { return pcap_datalink(handle_.get()); }
     // "EN10MB (Ethernet)", or the number when libpcap does not know it.
@@ -41,6 +48,8 @@ private:
     std::unique_ptr<pcap_t, Closer> handle_;
     std::string path_;
     std::uint64_t frames_ = 0;
+    Frame last_;
+    bool unread_ = false;
 };
 
 }  // namespace netring

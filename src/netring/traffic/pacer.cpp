@@ -31,7 +31,7 @@ std::uint64_t Schedule::next(std::uint64_t ts_ns, std::uint32_t bytes)
             first_ts_ = ts_ns;
         }
         // Timestamps that go backwards (merged files) send at once.
-        offset = loop_base_ +
+        offset = file_base_ +
                  (ts_ns > first_ts_ ? to_offset(static_cast<double>(ts_ns - first_ts_) / config_.multiplier) : 0);
         break;
     case PaceMode::pps:
@@ -56,10 +56,10 @@ std::uint64_t Schedule::next(std::uint64_t ts_ns, std::uint32_t bytes)
     return offset;
 }
 
-void Schedule::new_loop()
+void Schedule::new_file()
 {
     have_first_ = false;
-    loop_base_ = last_offset_;
+    file_base_ = last_offset_;
 }
 
 void wait_until(std::uint64_t deadline_ns)

@@ -32,8 +32,12 @@ public:
     // (original timing); bytes its length (bit rate).
     std::uint64_t next(std::uint64_t ts_ns, std::uint32_t bytes);
 
-    // Starts another pass over the same file: timestamps restart, offsets go on.
-    void new_loop();
+    // Starts another file, or another pass over the same one: its timestamps
+    // count from its own first frame, and offsets go on from the last frame
+    // before it. Files captured days apart (or in reverse order) would
+    // otherwise carry that distance into the schedule (tcpreplay restarts the
+    // clock per file too).
+    void new_file();
 
     [[nodiscard]] bool paced() const { return config_.mode != PaceMode::top_speed; }
 
@@ -42,8 +46,8 @@ private:
     std::uint64_t frames_ = 0;
     std::uint64_t bytes_ = 0;
     bool have_first_ = false;
-    std::uint64_t first_ts_ = 0;     // of the current loop
-    std::uint64_t loop_base_ = 0;    // offset at which the current loop starts
+    std::uint64_t first_ts_ = 0;     // of the current file
+    std::uint64_t file_base_ = 0;    // offset at which the current file starts
     std::uint64_t last_offset_ = 0;
 };
 

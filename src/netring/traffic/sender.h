@@ -20,8 +20,12 @@ public:
     virtual Status kick() = 0;
     // Collects completions; returns how many frames completed.
     virtual std::size_t reap() = 0;
-    // Kicks and waits for every queued frame to complete, up to timeout_ms.
-    virtual Status flush(int timeout_ms) = 0;
+    // Kicks and waits for every queued frame to complete. The wait goes on
+    // as long as frames keep completing (a shaped link drains a full ring
+    // slowly) and gives up, with the number still queued, after idle_ms
+    // without a completion or most_ms in all (ETIMEDOUT; most_ms 0: no such
+    // limit), or at once when a stop signal arrives during it (EINTR).
+    virtual Status flush(int idle_ms, int most_ms) = 0;
     [[nodiscard]] virtual std::uint64_t completed() const = 0;
     // The bytes of those completed frames: what was sent, which is less than
     // what was queued when a flush gives up.

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include <pcap/pcap.h>
+#include <sys/stat.h>
 
 #include "catch.h"
 #include "netring/pcap/file_reader.h"
@@ -186,4 +187,38 @@ TEST_CASE("missing files and non-captures are told apart")
     auto bad = FileReader::open(junk.path());
     REQUIRE_FALSE(bad.ok());
     CHECK(bad.error().message().find("not a pcap or pcapng file") != std::string::npos);
+}
+
+TEST_CASE("an unread frame comes back once, and only a regular file is rereadable")
+{
+    require_corpus();
+    const auto path = (corpus() / "ethernet" / "3560_CDP.pcap").string();
+    auto r = FileReader::open(path);
+    REQUIRE(r.ok());
+    CHECK(r->rereadable());
+    Frame first, again, second;
+    REQUIRE(r->next(first).value());
+    const std::vector<std::uint8_t> first_bytes(first.data, first.data + first.caplen);
+    r->unread();
+    REQUIRE(r->next(again).value());
+    CHECK(again.ts_ns == first.ts_ns);
+    CHECK(std::vector<std::uint8_t>(again.data, again.data + again.caplen) == first_bytes);
+    REQUIRE(r->next(second).value());
+    CHECK(second.ts_ns != first.ts_ns);
+    CHECK(r->frames_read() == 2);
+
+    // A FIFO: pcap_open_offline reads it as a stream.
+    test::TempFile fifo_name(".fifo");
+    std::filesystem::remove(fifo_name.path());
+    REQUIRE(::mkfifo(fifo_name.path().c_str(), 0600) == 0);
+    const std::string cmd = "cat '" + path + "' > '" + fifo_name.path() + "' &";
+    REQUIRE(std::system(cmd.c_str()) == 0);
+    auto fifo = FileReader::open(fifo_name.path());
+    REQUIRE(fifo.ok());
+    CHECK_FALSE(fifo->rereadable());
+    Frame f;
+    std::uint64_t n = 0;
+    while (fifo->next(f).value())
+        ++n;
+    CHECK(n > 0);
 }

@@ -106,9 +106,27 @@ TEST_CASE("loops continue the schedule from where the last one ended")
     Schedule s(PaceConfig{});
     CHECK(s.next(100, 60) == 0);
     CHECK(s.next(1'100, 60) == 1'000);
-    s.new_loop();
+    s.new_file();
     CHECK(s.next(100, 60) == 1'000);
     CHECK(s.next(1'100, 60) == 2'000);
+}
+
+TEST_CASE("each file keeps its own gaps, whatever its timestamps are beside the one before")
+{
+    PaceConfig c;
+    c.multiplier = 100;
+    Schedule s(c);
+    const std::uint64_t day = 86'400'000'000'000ULL;
+    CHECK(s.next(10 * day, 60) == 0);
+    CHECK(s.next(10 * day + 100'000'000, 60) == 1'000'000);
+    // A day earlier: once sent at once, gaps lost.
+    s.new_file();
+    CHECK(s.next(9 * day, 60) == 1'000'000);
+    CHECK(s.next(9 * day + 200'000'000, 60) == 3'000'000);
+    // Nine years later: once a wait of 33 days at -x 100.
+    s.new_file();
+    CHECK(s.next(3300 * day, 60) == 3'000'000);
+    CHECK(s.next(3300 * day + 50'000'000, 60) == 3'500'000);
 }
 
 TEST_CASE("top speed has no schedule")
@@ -127,7 +145,7 @@ TEST_CASE("top speed has no schedule")
         CHECK(s.next(ts, bytes) == 0);
         original_last = original.next(ts, bytes);
     }
-    s.new_loop();
+    s.new_file();
     CHECK(s.next(1'000'000'000, 60) == 0);
     // The same frames under original timing would have waited 27 ms.
     CHECK(original_last == 27'000'000);
