@@ -489,13 +489,14 @@ int run_replay(const ReplayOptions &o)
                     r.skips_.truncated, o.json);
     if (r.unsent() != 0 && !o.json)
         eprint("netring replay: {} queued frames not sent: stopped by a signal before they left\n", r.unsent());
+    const int written = finish_stdout("replay");
     if (r.error_)
         return report("replay", *r.error_);
     if (file_error)
         return report("replay", *file_error);
     if (!flushed)
         return report("replay", flushed.error());
-    return exit_ok;
+    return written;
 }
 
 }  // namespace
