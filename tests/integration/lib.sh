@@ -455,6 +455,23 @@ nr_setup() {
     nr_log "namespaces $NR_NS_A/$NR_NS_B, veth $NR_IF_A($NR_IP_A) <-> $NR_IF_B($NR_IP_B), mtu $mtu${vlan:+, vlan $vlan}, $queues queue(s)"
 }
 
+# replay_frames OUT COUNT LEN GAP_US: a pcap of COUNT frames of LEN bytes
+# from A's MAC to B's (EtherType 0x88b5, a 4-byte sequence number), stamped
+# GAP_US microseconds apart: input for netring replay.
+replay_frames() {
+    python3 - "$@" "$NR_MAC_A" "$NR_MAC_B" <<'PY' || fail "cannot write $1"
+import struct, sys
+out, count, length, gap = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+src, dst = (bytes.fromhex(m.replace(":", "")) for m in sys.argv[5:7])
+recs = [struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1)]
+for i in range(count):
+    frame = dst + src + b"\x88\xb5" + i.to_bytes(4, "big") + bytes(length - 18)
+    sec, usec = divmod(i * gap, 1_000_000)
+    recs.append(struct.pack("<IIII", 1_700_000_000 + sec, usec, len(frame), len(frame)) + frame)
+open(out, "wb").write(b"".join(recs))
+PY
+}
+
 # send_mix ARGS...: the frame sender from NR_NS_A out of NR_IF_A toward NR_MAC_B.
 send_mix() {
     in_a "${NR_SEND[@]}" -i "$NR_IF_A" --dst-mac "$NR_MAC_B" --net "$NR_NET" "$@"

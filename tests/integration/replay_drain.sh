@@ -9,15 +9,7 @@ nr_require python3 tc
 nr_setup
 nr_require_netring  # after nr_setup: tests its own copy of the binary
 
-python3 - "$NR_TMP/frames.pcap" "$NR_MAC_A" "$NR_MAC_B" <<'PY' || fail "cannot write the frames"
-import struct, sys
-out, src, dst = sys.argv[1], bytes.fromhex(sys.argv[2].replace(":", "")), bytes.fromhex(sys.argv[3].replace(":", ""))
-recs = [struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1)]
-for i in range(6000):
-    frame = dst + src + b"\x88\xb5" + i.to_bytes(4, "big") + bytes(1000 - 18)
-    recs.append(struct.pack("<IIII", 1_700_000_000, i, len(frame), len(frame)) + frame)
-open(out, "wb").write(b"".join(recs))
-PY
+replay_frames "$NR_TMP/frames.pcap" 6000 1000 1
 python3 -c 'import sys; open(sys.argv[2], "wb").write(open(sys.argv[1], "rb").read()[:24 + 1500 * 1016])' \
     "$NR_TMP/frames.pcap" "$NR_TMP/1500.pcap"
 

@@ -10,16 +10,8 @@ nr_require tcpdump python3
 nr_setup
 nr_require_netring  # after nr_setup: tests its own copy of the binary
 
-# 3000 UDP frames to B's MAC: more than two seconds' worth at 1000 pps.
-python3 - "$NR_TMP/frames.pcap" "$NR_MAC_A" "$NR_MAC_B" <<'PY' || fail "cannot write the frames"
-import struct, sys
-out, src, dst = sys.argv[1], bytes.fromhex(sys.argv[2].replace(":", "")), bytes.fromhex(sys.argv[3].replace(":", ""))
-recs = [struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1)]
-for i in range(3000):
-    frame = dst + src + b"\x88\xb5" + i.to_bytes(4, "big") + bytes(42)
-    recs.append(struct.pack("<IIII", 1_700_000_000 + i // 100, (i % 100) * 10_000, len(frame), len(frame)) + frame)
-open(out, "wb").write(b"".join(recs))
-PY
+# 3000 frames to B's MAC: more than two seconds' worth at 1000 pps.
+replay_frames "$NR_TMP/frames.pcap" 3000 60 10000
 
 failures=0
 for backend in ${REPLAY_BACKENDS:-xdp packet}; do
