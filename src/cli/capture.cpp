@@ -101,10 +101,10 @@ void report_per_socket(const MergedSource &merged, const std::vector<std::string
 {
     for (std::size_t i = 0; i < merged.size(); ++i) {
         const SourceCounters c = merged.counters_of(i);
-        eprint("  {}: {} packets captured, {} received by filter, {} dropped by kernel{}\n",
-                   labels[i], merged.delivered_by(i), c.received, c.dropped,
-                   merged.stalls_of(i) != 0 ? fmt::format(", waited {} times for the writer", merged.stalls_of(i))
-                                            : std::string());
+        eprint("  {}: {} packets captured, {} received by filter, {} dropped by kernel{}\n", labels[i],
+               merged.delivered_by(i), c.received, c.dropped,
+               merged.stalls_of(i) != 0 ? fmt::format(", waited {} times for the writer", merged.stalls_of(i))
+                                        : std::string());
     }
 }
 
@@ -385,8 +385,8 @@ int run_capture(const CaptureOptions &o)
     // A link that went down or away leaves them there too: the block's
     // timer runs on without the device.
     const bool exhausted = rotating != nullptr && rotating->exhausted();
-    const bool link_lost = source_error && (source_error->code == ENETDOWN || source_error->code == ENODEV);
-    const bool settle = !write_error && (!source_error || link_lost) && stop_requested() != -1 && !exhausted;
+    const bool link_gone = source_error && is_link_loss(*source_error);
+    const bool settle = !write_error && (!source_error || link_gone) && stop_requested() != -1 && !exhausted;
     if (merged == nullptr && settle)
         if (auto got = poll_settled(source, handler); !got && !source_error)
             source_error = got.error();
@@ -416,13 +416,13 @@ int run_capture(const CaptureOptions &o)
         post->wait_all();
 
     eprint("{} packets captured, {} received by filter, {} dropped by kernel, {} dropped by interface\n",
-               sink.frames_written(), total.received, total.dropped, total.if_dropped);
+           sink.frames_written(), total.received, total.dropped, total.if_dropped);
     if (merged != nullptr) {
         if (o.verbose)
             report_per_socket(*merged, opened->labels);
         if (merged->late_frames() != 0)
             eprint("{} packets came later than the {} ms reorder window and were written out of order\n",
-                       merged->late_frames(), o.reorder_window_ms);
+                   merged->late_frames(), o.reorder_window_ms);
     }
     if (!kernel)
         report("capture", kernel.error());
@@ -444,12 +444,7 @@ Command register_capture(CLI::App &parent)
     CLI::App *app = parent.add_subcommand("capture", "Capture frames from an interface into pcapng or pcap");
     app->add_option("-i,--interface", opts->interface, "Interface to capture on");
     app->add_option("-w,--write", opts->write_to, "Output file, or - for standard output")
-        ->check(CLI::Validator(
-            [](const std::string &path) {
-                return path.empty() ? std::string("an empty file name: give a path, or - for standard output")
-                                    : std::string();
-            },
-            "", "file name"));
+        ->check(non_empty("give a file name, or - for standard output"));
     app->add_option("-c,--count", opts->count, "Stop after COUNT frames")->check(counting_number);
     app->add_option("-s,--snapshot-length", opts->snaplen, "Bytes kept of each frame (0 = 262144)")
         ->check(CLI::Range(0U, max_snaplen));
@@ -498,7 +493,7 @@ Command register_capture(CLI::App &parent)
     app->add_option("-Z,--relinquish-privileges", opts->user,
                     "Become USER (no capabilities) once the socket and output file are open");
     app->add_option("--xsk-map", opts->xsk_map, "xdp: join the XSKMAP pinned at PATH and load no XDP program")
-        ->check(non_empty);
+        ->check(non_empty());
     RotationOptions &r = opts->rotation;
     app->add_option("-C,--file-size", r.file_size_mb, "Start a new file after MB millions of bytes")
         ->check(positive_number);

@@ -38,8 +38,10 @@ const CLI::Validator positive_number(
     },
     "", "positive number");
 
-const CLI::Validator non_empty(
-    [](const std::string &text) { return text.empty() ? std::string("the value is empty") : std::string(); }, "",
-    "non-empty");
+CLI::Validator non_empty(const std::string &advice)
+{
+    std::string refusal = advice.empty() ? "the value is empty" : "the value is empty: " + advice;
+    return {[refusal](const std::string &text) { return text.empty() ? refusal : std::string(); }, "", "non-empty"};
+}
 
 }  // namespace netring::cli

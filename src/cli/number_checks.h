@@ -18,6 +18,7 @@ extern const CLI::Validator counting_number;
 // A decimal number above 0 (CLI::PositiveNumber's message spells out DBL_MAX).
 extern const CLI::Validator positive_number;
 // Any text but "": an option given as --opt '' is a mistake, not a default.
-extern const CLI::Validator non_empty;
+// The refusal is "the value is empty", then ": " and advice if given.
+CLI::Validator non_empty(const std::string &advice = {});
 
 }  // namespace netring::cli

@@ -92,7 +92,7 @@ int run_file_stats(const StatsOptions &o)
         }
         if (!summary->complete) {
             eprint("netring stats: {}: read {} frames, stopped at byte {} of {}: {}\n", path,
-                       summary->frames, summary->stopped_at, summary->file_size, summary->problem);
+                   summary->frames, summary->stopped_at, summary->file_size, summary->problem);
             rc = exit_runtime;
         }
     }

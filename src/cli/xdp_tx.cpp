@@ -449,9 +449,9 @@ Command register_xdp_tx(CLI::App &parent)
                     "Frame bytes without FCS: N, a list 64,512,1514 or a range 64-1514 swept in order "
                     "(default: the smallest, 60 or 80 for udp6)");
     app->add_option("--flows", o->flows, "Vary the source port over N flows")->check(CLI::Range(1, 65535));
-    app->add_option("--rate", o->rate, "Frames per second in all (k, M, G suffixes)")->check(non_empty);
+    app->add_option("--rate", o->rate, "Frames per second in all (k, M, G suffixes)")->check(non_empty());
     app->add_option("--bitrate", o->bitrate, "Bits per second of frame bytes in all (k, M, G suffixes)")
-        ->check(non_empty);
+        ->check(non_empty());
     app->add_option("--count", o->count, "Stop after N frames in all")->check(whole_number);
     app->add_option("--duration", o->duration, "Stop after SEC seconds")->check(positive_number);
     app->add_option("--queues", o->queues, "One thread and AF_XDP socket per queue")->check(CLI::Range(1, 256));

@@ -49,7 +49,7 @@ expect_error "--no-such-option" 2 'not expected: --no-such-option' 'see netring 
 
 # -w "": tcpdump refuses it; it used to mean no -w at all.
 run_nr wempty "$NETRING" capture -i "$NR_IF_B" -w ""
-expect_error '-w ""' 2 'empty file name'
+expect_error '-w ""' 2 'the value is empty: give a file name'
 
 # --- killed (-9) before any frame: the headers are already in the file ---------
 start_bg in_b "$NETRING" capture -i "$NR_IF_B" -w "$NR_TMP/killed.pcapng"

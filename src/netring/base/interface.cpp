@@ -113,6 +113,11 @@ Status link_lost(const std::string &name, unsigned ifindex)
     return {};
 }
 
+bool is_link_loss(const Error &error)
+{
+    return error.code == ENETDOWN || error.code == ENODEV;
+}
+
 std::vector<std::string> interface_names()
 {
     std::vector<std::string> names;

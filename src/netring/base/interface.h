@@ -45,4 +45,8 @@ std::vector<std::string> interface_names();
 // down, or it (or the name) went away. Success while it is still up.
 Status link_lost(const std::string &name, unsigned ifindex);
 
+// Whether a capture's error is such a loss (link_lost's, or a socket's
+// ENETDOWN/ENODEV): the frames already in its ring are still to be taken.
+bool is_link_loss(const Error &error);
+
 }  // namespace netring

@@ -9,6 +9,7 @@
 #include <pthread.h>
 
 #include "netring/base/clock.h"
+#include "netring/base/interface.h"
 
 namespace netring {
 
@@ -105,12 +106,11 @@ bool CaptureThread::polled(Result<std::size_t> &got)
     }
     if (got)
         return true;
-    const int code = got.error().code;
     {
         std::lock_guard lock(mutex_);
         error_ = got.error();
     }
-    if (code != ENETDOWN && code != ENODEV)
+    if (!is_link_loss(got.error()))
         return false;
     link_lost_until_ns_ = monotonic_ns() + static_cast<std::uint64_t>(source_->settle_ms()) * 1'000'000;
     got = std::size_t{0};
