@@ -57,6 +57,9 @@ struct XdpTxCliOptions {
     bool zero_copy = false;
     bool json = false;
     bool quiet = false;
+    // The UDP-only options given on the command line, by name: --proto eth
+    // refuses them rather than sending frames that ignore them.
+    std::vector<std::string> udp_options;
 };
 
 // What one thread (one queue, one socket) needs and reports.
@@ -247,6 +250,10 @@ std::optional<int> plan_run(const XdpTxCliOptions &o, Plan &p)
     const bool ip = t.proto != traffic::TemplateProto::eth;
     if (!ip && (!o.src_ip.empty() || !o.dst_ip.empty()))
         return usage(cmd, "--src-ip and --dst-ip need --proto udp4 or udp6");
+    // Flows are UDP source ports; a bare Ethernet frame has no port to vary.
+    if (!ip && !o.udp_options.empty())
+        return usage(cmd, fmt::format("--proto eth frames have no UDP ports for {} to set (use --proto udp4 or udp6)",
+                                      fmt::join(o.udp_options, " and ")));
     for (const auto &[text, opt] : {std::pair{o.src_mac, "--src-mac"}, std::pair{o.dst_mac, "--dst-mac"}})
         if (!text.empty() && !parse_mac(text))
             return usage(cmd, fmt::format("{} '{}' is not a MAC address such as 02:00:00:00:00:01", opt, text));
@@ -441,14 +448,15 @@ Command register_xdp_tx(CLI::App &parent)
                     "Destination MAC (default: the neighbour entry of --dst-ip, else broadcast)");
     app->add_option("--src-ip", o->src_ip, "Source address (default: the interface's, else 192.0.2.1 / 2001:db8::1)");
     app->add_option("--dst-ip", o->dst_ip, "Destination address (default 192.0.2.2 / 2001:db8::2)");
-    app->add_option("--src-port", o->src_port, "UDP source port of flow 0 (default 49152)")
-        ->check(CLI::Range(1, 65535));
-    app->add_option("--dst-port", o->dst_port, "UDP destination port (default 9, discard)")
-        ->check(CLI::Range(1, 65535));
+    CLI::Option *src_port = app->add_option("--src-port", o->src_port, "UDP source port of flow 0 (default 49152)")
+                                ->check(CLI::Range(1, 65535));
+    CLI::Option *dst_port = app->add_option("--dst-port", o->dst_port, "UDP destination port (default 9, discard)")
+                                ->check(CLI::Range(1, 65535));
     app->add_option("--size", o->size,
                     "Frame bytes without FCS: N, a list 64,512,1514 or a range 64-1514 swept in order "
                     "(default: the smallest, 60 or 80 for udp6)");
-    app->add_option("--flows", o->flows, "Vary the source port over N flows")->check(CLI::Range(1, 65535));
+    CLI::Option *flows = app->add_option("--flows", o->flows, "Vary the UDP source port over N flows")
+                             ->check(CLI::Range(1, 65535));
     app->add_option("--rate", o->rate, "Frames per second in all (k, M, G suffixes)")->check(non_empty);
     app->add_option("--bitrate", o->bitrate, "Bits per second of frame bytes in all (k, M, G suffixes)")
         ->check(non_empty);
@@ -465,7 +473,12 @@ Command register_xdp_tx(CLI::App &parent)
     app->add_flag("--zero-copy", o->zero_copy, "Ask for zero-copy mode (falls back to copy mode)");
     app->add_flag("--json", o->json, "Print the report as one JSON object on stdout");
     app->add_flag("-q,--quiet", o->quiet, "No status line");
-    return Command{app, [o] { return run_xdp_tx(*o); }};
+    return Command{app, [o, src_port, dst_port, flows] {
+                       for (const CLI::Option *u : {flows, src_port, dst_port})
+                           if (u->count() != 0)
+                               o->udp_options.push_back(u->get_name());
+                       return run_xdp_tx(*o);
+                   }};
 }
 
 }  // namespace netring::cli

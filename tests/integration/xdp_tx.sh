@@ -210,6 +210,10 @@ expect_refusal 2 "invalid --size" in_a "$NETRING" xdp-tx -i "$NR_IF_A" --count 5
 expect_refusal 2 "more than zero" in_a "$NETRING" xdp-tx -i "$NR_IF_A" --count 5 --rate 0
 expect_refusal 2 "more than zero" in_a "$NETRING" xdp-tx -i "$NR_IF_A" --count 5 --bitrate 0M
 expect_refusal 2 "not an IPv6 address" in_a "$NETRING" xdp-tx -i "$NR_IF_A" --count 5 --proto udp6 --dst-ip 10.0.0.1
+# Bare Ethernet frames have no UDP ports: options that set them are refused, not ignored.
+expect_refusal 2 "no UDP ports for --flows and --src-port" \
+    in_a "$NETRING" xdp-tx -i "$NR_IF_A" --count 5 --proto eth --flows 4 --src-port 1000
+expect_refusal 2 "no UDP ports for --dst-port" in_a "$NETRING" xdp-tx -i "$NR_IF_A" --count 5 --proto eth --dst-port 7
 expect_refusal 2 "--rate: the value is empty" in_a "$NETRING" xdp-tx -i "$NR_IF_A" --count 5 --rate ''
 expect_refusal 2 "--stream 65535 with --queues 3 runs past stream id 65535" \
     in_a "$NETRING" xdp-tx -i "$NR_IF_A" --count 5 --stream 65535 --queues 3
