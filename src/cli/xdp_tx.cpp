@@ -322,7 +322,7 @@ void resolve_addresses(const XdpTxCliOptions &o, Plan &p)
             // Broadcast reaches every host on the link, the receiver included,
             // without promiscuous mode; say so, since it also reaches the rest.
             t.dst_mac = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
-            spdlog::warn("{}: no neighbour entry{} on {}; sending to the broadcast address (set --dst-mac)", cmd,
+            spdlog::warn("no neighbour entry{} on {}; sending to the broadcast address (set --dst-mac)",
                          ip ? " for " + format_ip(t.dst_ip, family) : std::string(), o.interface);
         }
     }
@@ -373,7 +373,7 @@ int run_xdp_tx(const XdpTxCliOptions &o)
     // With fewer frames than queues, the queues left without any stay idle.
     if (o.count != 0)
         std::erase_if(workers, [](const std::unique_ptr<Worker> &w) { return w->count == 0; });
-    spdlog::info("{}: {} on {} queue(s) from {}, {} size(s) {}..{}, {} flow(s)", cmd, workers.front()->sender->describe(),
+    spdlog::info("{} on {} queue(s) from {}, {} size(s) {}..{}, {} flow(s)", workers.front()->sender->describe(),
                  workers.size(), o.first_queue, p.sizes.size(), p.sizes.front(), p.sizes.back(), o.flows);
 
     install_stop_handlers();

@@ -232,5 +232,12 @@ in_a "$NETRING" xdp-tx -i "$NR_IF_A" --dst-mac "$NR_MAC_B" --count 1 --json -q >
     grep -qx "netring xdp-tx: write standard output: No space left on device" "$NR_TMP/full.err" ||
     soft_fail "--json >/dev/full: exit $rc, stderr '$(cat "$NR_TMP/full.err")'"
 
+# Warnings look like capture's and replay's: "netring: warning: " and the
+# message, with no subcommand name in between.
+rc=0
+in_a "$NETRING" xdp-tx -i "$NR_IF_A" --dst-ip 192.0.2.9 --count 1 -q 2>"$NR_TMP/warn.err" >/dev/null || rc=$?
+[ "$rc" = 0 ] && grep -qx "netring: warning: no neighbour entry for 192.0.2.9 on $NR_IF_A; sending to the broadcast address (set --dst-mac)" \
+    "$NR_TMP/warn.err" || soft_fail "no neighbour: exit $rc, stderr '$(cat "$NR_TMP/warn.err")'"
+
 [ "$failures" = 0 ] || fail "$failures checks failed"
 pass
