@@ -347,6 +347,7 @@ int run_xdp_tx(const XdpTxCliOptions &o)
         x.slots = o.slots;
         x.batch = o.batch;
         x.warn_mtu_over_chunk = false;  // plan_run() held the sizes to the chunk
+        x.sockets = o.queues;
         auto sender = xdp::XdpTxSender::open(x);
         if (!sender)
             return report(cmd, sender.error());

@@ -181,6 +181,14 @@ stop_capture "$turns_pid"
 gaps=$(tcpdump_times "$NR_TMP/turns.pcap" | awk 'NR > 1 { printf "%.0f ", ($1 - prev) * 1000 } { prev = $1 }')
 [ "$(wc -w <<<"$gaps")" = 7 ] && awk '{ for (i = 1; i <= NF; i++) if ($i < 35 || $i > 65) exit 1 }' <<<"$gaps" ||
     soft_fail "--queues 2 --rate 20: gaps between frames (ms) $gaps, want 8 frames 50 ms apart"
+# Without CAP_IPC_LOCK every queue's UMEM counts against one RLIMIT_MEMLOCK:
+# the advice gives what all of them need (2 x 8 MiB), not one queue's share.
+rc=0
+in_a bash -c 'ulimit -l 1024 && exec "$@"' sh setpriv --inh-caps=-ipc_lock --bounding-set=-ipc_lock \
+    "$NETRING" xdp-tx -i "$QA" -q --queues 2 --dst-mac "$NR_MAC_B" --count 2 2>"$NR_TMP/memlock.err" >/dev/null || rc=$?
+[ "$rc" = 1 ] && [ "$(wc -l <"$NR_TMP/memlock.err")" = 1 ] &&
+    grep -q "16 MiB of locked memory for 2 queues, 8 MiB each" "$NR_TMP/memlock.err" ||
+    soft_fail "--queues 2 under ulimit -l 1024: exit $rc, stderr '$(cat "$NR_TMP/memlock.err")'"
 NR_IF_B=$saved_b
 
 # --- bad input: one line, the right exit code, nothing sent ------------------
