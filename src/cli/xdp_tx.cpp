@@ -355,6 +355,19 @@ int run_xdp_tx(const XdpTxCliOptions &o)
         workers.push_back(std::move(w));
     }
     resolve_addresses(o, p);
+    StatusLine status(!o.quiet && !o.json);
+    // Once, when first seen: at the start or during the run. The Completion
+    // ring counts the frames such a link drops as sent, so the report cannot tell.
+    bool carrier_warned = false;
+    auto check_carrier = [&] {
+        if (carrier_warned || !lacks_carrier(o.interface))
+            return;
+        carrier_warned = true;
+        status.clear();
+        spdlog::warn("{} has no carrier (cable out, or a veth peer that is down): the frames sent will be dropped",
+                     o.interface);
+    };
+    check_carrier();
     for (std::uint32_t i = 0; i < o.queues; ++i) {
         Worker *w = workers[i].get();
         traffic::TemplateConfig tc = p.tmpl;
@@ -385,7 +398,6 @@ int run_xdp_tx(const XdpTxCliOptions &o)
         w->end_ns = duration_ns != 0 ? start + duration_ns : UINT64_MAX;
         threads.emplace_back(run_worker, std::ref(*w));
     }
-    StatusLine status(!o.quiet && !o.json);
     std::uint64_t last_completed = 0;
     std::uint64_t last_ns = start;
     for (;;) {
@@ -396,6 +408,7 @@ int run_xdp_tx(const XdpTxCliOptions &o)
             break;
         const timespec tick{0, 100'000'000};
         ::nanosleep(&tick, nullptr);
+        check_carrier();
         const std::uint64_t now = monotonic_ns();
         if (status.due(now)) {
             std::uint64_t completed = 0;

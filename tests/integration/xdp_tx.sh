@@ -247,5 +247,17 @@ in_a "$NETRING" xdp-tx -i "$NR_IF_A" --dst-ip 192.0.2.9 --count 1 -q 2>"$NR_TMP/
 [ "$rc" = 0 ] && grep -qx "netring: warning: no neighbour entry for 192.0.2.9 on $NR_IF_A; sending to the broadcast address (set --dst-mac)" \
     "$NR_TMP/warn.err" || soft_fail "no neighbour: exit $rc, stderr '$(cat "$NR_TMP/warn.err")'"
 
+# A link without carrier (a veth whose peer, in the other namespace, is
+# down) drops what it is given: one warning, and the run goes on.
+ip -n "$NR_NS_A" link add "${NR_IF_A}c" type veth peer name "${NR_IF_B}c" netns "$NR_NS_B"
+ip -n "$NR_NS_A" link set "${NR_IF_A}c" up
+rc=0
+in_a "$NETRING" xdp-tx -i "${NR_IF_A}c" --dst-mac "$NR_MAC_B" --count 5 -q 2>"$NR_TMP/carrier.err" >/dev/null || rc=$?
+[ "$rc" = 0 ] && [ "$(grep -c '^netring: warning: ' "$NR_TMP/carrier.err")" = 1 ] &&
+    grep -qx "netring: warning: ${NR_IF_A}c has no carrier (.*): the frames sent will be dropped" "$NR_TMP/carrier.err" ||
+    soft_fail "no carrier: exit $rc, stderr '$(cat "$NR_TMP/carrier.err")'"
+# With carrier, no such warning.
+grep -q 'no carrier' "$NR_TMP/warn.err" && soft_fail "$NR_IF_A has a carrier, yet: $(cat "$NR_TMP/warn.err")"
+
 [ "$failures" = 0 ] || fail "$failures checks failed"
 pass

@@ -113,6 +113,14 @@ Status link_lost(const std::string &name, unsigned ifindex)
     return {};
 }
 
+bool lacks_carrier(const std::string &name)
+{
+    // IFF_RUNNING is the operational state, which is down without a carrier;
+    // SIOCGIFFLAGS's 16 bits have no room for IFF_LOWER_UP itself.
+    auto info = lookup_interface(name);
+    return info && info->up() && !info->running();
+}
+
 std::vector<std::string> interface_names()
 {
     std::vector<std::string> names;

@@ -45,4 +45,10 @@ std::vector<std::string> interface_names();
 // down, or it (or the name) went away. Success while it is still up.
 Status link_lost(const std::string &name, unsigned ifindex);
 
+// Whether the interface is up but not running: without a carrier (a cable
+// out, a veth whose peer is down, in this namespace or another) it takes the
+// frames sent and drops them. False when it is down or gone, which
+// usable_interface() and link_lost() report.
+bool lacks_carrier(const std::string &name);
+
 }  // namespace netring
