@@ -237,7 +237,10 @@ int run_capture_stats(const StatsOptions &o)
         ++intervals;
     }
     if (source_error) {
+        // What came before the interface went is a last, shorter interval,
+        // as when stopped by a signal: the summary counts its line.
         tick(End{});
+        ++intervals;
         Record r;
         r.add("type", "gone").add("ts_ns", realtime_ns()).add("interface", iface).add("message", source_error->message());
         emit(r);

@@ -84,6 +84,17 @@ wait_bg "$CPID" 20
 grep -q '"type":"gone"' "$NR_TMP/capgone.out" && grep -q '"type":"summary"' "$NR_TMP/capgone.out" ||
     soft_fail "--capture on a vanished interface: no gone line and summary: $(cat "$NR_TMP/capgone.out")"
 [ "$(grep -c . "$NR_TMP/capgone.err")" = 1 ] || soft_fail "--capture on a vanished interface: stderr: $(cat "$NR_TMP/capgone.err")"
+# The frames before it went are a last, shorter interval: the summary counts
+# its capture line among its intervals, as after a signal.
+python3 - "$NR_TMP/capgone.out" <<'PY' || soft_fail "--capture on a vanished interface: summary (see above)"
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+caps = [r for r in recs if r["type"] == "capture"]
+s = [r for r in recs if r["type"] == "summary"][-1]
+if not caps or s["intervals"] != len(caps) or s["rx_packets"] != caps[-1]["rx_packets_total"]:
+    print(f"  {len(caps)} capture line(s), summary {s}", file=sys.stderr)
+    sys.exit(1)
+PY
 nr_log "vanished under --capture: exit $BG_RC: $(cat "$NR_TMP/capgone.err")"
 
 # --- output that cannot be written: one line of stats' own, exit 1 ------------
