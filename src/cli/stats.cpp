@@ -70,8 +70,14 @@ std::optional<std::string> check(StatsOptions &o)
             return std::string("--capture needs -i IFACE");
         if (o.args.empty())
             return std::string("nothing to measure: give -i IFACE[,IFACE...] for live counters or capture FILEs to summarise");
-        return std::nullopt;
     }
+    // Driver counters are the interface's, read beside its own: a capture
+    // counts frames netring receives, and a file has no driver.
+    if (o.driver_stats_given && (o.capture || o.interfaces.empty()))
+        return fmt::format("--driver-stats applies to live counters only (-i IFACE without --capture), not to {}",
+                           o.capture ? "--capture" : "capture files");
+    if (o.interfaces.empty())
+        return std::nullopt;
     if (!o.capture) {
         if (!o.args.empty())
             return fmt::format("'{}': files cannot be summarised together with -i (a filter expression needs --capture)",
@@ -124,11 +130,13 @@ Command register_stats(CLI::App &parent)
                     fmt::format("With --capture: UDP destination port of stamped frames (default {})", traffic::default_port))
         ->check(CLI::Range(1, 65535));
     app->add_flag("-p,--no-promiscuous-mode", opts->no_promiscuous, "With --capture: leave promiscuous mode off");
-    app->add_option("--driver-stats", opts->driver_stats,
-                    "Driver counters (ethtool -S) to add: auto (per-queue and XDP ones), all or none");
+    CLI::Option *driver_stats = app->add_option(
+        "--driver-stats", opts->driver_stats,
+        "Live counters: driver counters (ethtool -S) to add: auto (per-queue and XDP ones), all or none");
     app->add_option("args", opts->args, "Capture files to summarise, or with --capture a libpcap filter expression");
-    return Command{app, [opts, duration] {
+    return Command{app, [opts, duration, driver_stats] {
                        opts->duration_given = duration->count() != 0;
+                       opts->driver_stats_given = driver_stats->count() != 0;
                        if (auto problem = check(*opts))
                            return usage("stats", *problem);
                        if (opts->capture)

@@ -33,6 +33,12 @@ run_nr format "${S[@]}" -i lo --format xml
 expect_error "--format xml" 2 -- '--format' 'text, json or csv'
 run_nr driver "${S[@]}" -i lo --driver-stats some
 expect_error "--driver-stats some" 2 -- '--driver-stats'
+# Driver counters go beside the interface's own: nothing to add them to in
+# a capture or a file, so refused rather than silently ignored.
+run_nr drivercap "${S[@]}" -i "$NR_IF_B" --capture --driver-stats all --count 1
+expect_error "--driver-stats with --capture" 2 -- '--driver-stats applies to live counters only' '--capture'
+run_nr driverfile "${S[@]}" --driver-stats none /dev/null
+expect_error "--driver-stats with files" 2 -- '--driver-stats applies to live counters only' 'files'
 run_nr backend "${S[@]}" -i "$NR_IF_B" --capture --backend dpdk
 expect_error "--backend dpdk" 2 -- '--backend'
 run_nr two "${S[@]}" -i "$NR_IF_B,lo" --capture
