@@ -491,6 +491,7 @@ Command register_capture(CLI::App &parent)
     app->add_flag("--unordered", opts->unordered, "Write several threads' frames as they come, not in time order");
     app->add_option("--reorder-window", opts->reorder_window_ms,
                     "How long (ms) frames wait for older ones from other threads (default 100)")
+        ->check(positive_number)
         ->check(CLI::Range(1.0, 10000.0));
     app->add_flag("--zero-copy", opts->zero_copy, "xdp: try zero-copy, fall back to copy mode");
     app->add_option("--xdp-mode", opts->xdp_mode, "xdp: attach natively or generically (default: native if possible)")

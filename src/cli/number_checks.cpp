@@ -14,6 +14,32 @@ bool digits_only(const std::string &text)
     return !text.empty() && text.find_first_not_of("0123456789") == std::string::npos;
 }
 
+bool decimal_text(const std::string &text)
+{
+    std::size_t i = 0;
+    const auto digits = [&] {
+        const std::size_t from = i;
+        while (i < text.size() && text[i] >= '0' && text[i] <= '9')
+            ++i;
+        return i - from;
+    };
+    std::size_t mantissa = digits();
+    if (i < text.size() && text[i] == '.') {
+        ++i;
+        mantissa += digits();
+    }
+    if (mantissa == 0)
+        return false;
+    if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
+        ++i;
+        if (i < text.size() && (text[i] == '+' || text[i] == '-'))
+            ++i;
+        if (digits() == 0)
+            return false;
+    }
+    return i == text.size();
+}
+
 const CLI::Validator whole_number(
     [](const std::string &text) {
         return digits_only(text) ? std::string() : fmt::format("'{}' is not a whole number (0, 1, 2, ...)", text);
@@ -30,11 +56,9 @@ const CLI::Validator counting_number(
 
 const CLI::Validator positive_number(
     [](const std::string &text) {
-        char *end = nullptr;
-        const double v = std::strtod(text.c_str(), &end);
-        return !text.empty() && *end == '\0' && v > 0 && std::isfinite(v)
-                   ? std::string()
-                   : fmt::format("'{}' is not a number above 0", text);
+        const bool ok = decimal_text(text) && std::strtod(text.c_str(), nullptr) > 0 &&
+                        std::isfinite(std::strtod(text.c_str(), nullptr));
+        return ok ? std::string() : fmt::format("'{}' is not a number above 0", text);
     },
     "", "positive number");
 

@@ -23,10 +23,10 @@ constexpr double min_interval_s = 0.01;
 constexpr double max_seconds = 31'536'000;  // a year
 
 // Seconds as given on the command line ("1", "0.25", "2e-1") in ns; nothing
-// when the text is not a finite number within [min, max_seconds].
+// when the text is not a plain decimal number within [min, max_seconds].
 std::optional<std::uint64_t> parse_seconds(const std::string &text, double min)
 {
-    if (text.empty())
+    if (!decimal_text(text))
         return std::nullopt;
     char *end = nullptr;
     errno = 0;

@@ -19,12 +19,12 @@ run_nr nosuchcap "${S[@]}" -i nrnosuch2 --capture
 expect_error "no such interface (--capture)" 2 'nrnosuch2'
 
 i=0
-for bad in abc 0 -1 0.001 1e9 nan inf '' 1,5 0x; do
+for bad in abc 0 -1 0.001 1e9 nan inf '' 1,5 0x 0x10 0x1p-2 infinity ' 1'; do
     i=$((i + 1))
     run_nr "interval$i" "${S[@]}" -i lo --interval "$bad" --count 1
     expect_error "--interval '$bad'" 2 -- '--interval' 'seconds'
 done
-for bad in abc 0 -2 ''; do
+for bad in abc 0 -2 '' 0x10; do
     i=$((i + 1))
     run_nr "duration$i" "${S[@]}" -i lo --duration "$bad"
     expect_error "--duration '$bad'" 2 -- '--duration'

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// Unsigned options refuse what strtoull would wrap ("-1" as 2^64 - 1).
+// Unsigned options refuse what strtoull would wrap ("-1" as 2^64 - 1); decimal ones
+// refuse what strtod reads beyond plain decimals ("0x10" as 16).
 #include <algorithm>
 #include <cstdint>
 #include <string>
@@ -52,4 +53,15 @@ TEST_CASE("positive numbers: decimals above 0")
         CHECK(parse(positive_number, ok).empty());
     for (const char *bad : {"0", "-3", "0.5x", "", "nan", "inf"})
         CHECK(parse(positive_number, bad).find("is not a number above 0") != std::string::npos);
+    // strtod's other forms: hex (0x10 would be 16), spelled-out infinity, signs, space, overflow.
+    for (const char *bad : {"0x10", "0X1p4", "infinity", "NAN", "+2", " 2", "2 ", "1e999", "1e", "."})
+        CHECK(parse(positive_number, bad).find("is not a number above 0") != std::string::npos);
+}
+
+TEST_CASE("decimal text: digits, a fraction, an exponent, nothing else")
+{
+    for (const char *ok : {"2", "0.25", ".5", "5.", "1e-1", "2E+3", "007"})
+        CHECK(decimal_text(ok));
+    for (const char *bad : {"", ".", "e3", "1e", "1e+", "0x10", "0x1p4", "inf", "nan", "-1", "+1", "1,5", "1 "})
+        CHECK_FALSE(decimal_text(bad));
 }
