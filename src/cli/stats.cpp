@@ -128,6 +128,7 @@ Command register_stats(CLI::App &parent)
     app->add_option("--queue", opts->queue, "With --backend xdp: the RX queue (default 0)")->check(whole_number);
     app->add_option("--port", opts->port,
                     fmt::format("With --capture: UDP destination port of stamped frames (default {})", traffic::default_port))
+        ->check(whole_number)
         ->check(CLI::Range(1, 65535));
     app->add_flag("-p,--no-promiscuous-mode", opts->no_promiscuous, "With --capture: leave promiscuous mode off");
     CLI::Option *driver_stats = app->add_option(

@@ -51,6 +51,8 @@ run_nr queue "${S[@]}" -i "$NR_IF_B" --capture --queue 1
 expect_error "--queue without --backend xdp" 2 -- '--queue'
 run_nr port "${S[@]}" -i "$NR_IF_B" --capture --port 0
 expect_error "--port 0" 2 -- '--port'
+run_nr porthex "${S[@]}" -i "$NR_IF_B" --capture --port 0x9
+expect_error "--port 0x9" 2 -- '--port' 'not a whole number'
 run_nr portlink "${S[@]}" -i lo --port 7
 expect_error "--port without --capture" 2 -- '--capture'
 run_nr nothing "${S[@]}"

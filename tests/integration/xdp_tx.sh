@@ -222,6 +222,9 @@ expect_refusal 2 "not an IPv6 address" in_a "$NETRING" xdp-tx -i "$NR_IF_A" --co
 expect_refusal 2 "no UDP ports for --flows and --src-port" \
     in_a "$NETRING" xdp-tx -i "$NR_IF_A" --count 5 --proto eth --flows 4 --src-port 1000
 expect_refusal 2 "no UDP ports for --dst-port" in_a "$NETRING" xdp-tx -i "$NR_IF_A" --count 5 --proto eth --dst-port 7
+# Counts are decimal digits: strtoull would read 0x2 as 2.
+expect_refusal 2 "'0x2' is not a whole number" in_a "$NETRING" xdp-tx -i "$NR_IF_A" --count 5 --queues 0x2
+expect_refusal 2 "'0x10' is not a number above 0" in_a "$NETRING" xdp-tx -i "$NR_IF_A" --count 5 --duration 0x10
 expect_refusal 2 "--rate: the value is empty" in_a "$NETRING" xdp-tx -i "$NR_IF_A" --count 5 --rate ''
 expect_refusal 2 "--stream 65535 with --queues 3 runs past stream id 65535" \
     in_a "$NETRING" xdp-tx -i "$NR_IF_A" --count 5 --stream 65535 --queues 3
