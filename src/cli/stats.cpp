@@ -120,15 +120,15 @@ Command register_stats(CLI::App &parent)
         ->delimiter(',')
         ->allow_extra_args(false);
     app->add_option("--interval", opts->interval, "Seconds between lines, fractions allowed (default 1)");
-    app->add_option("-c,--count", opts->count, "Stop after COUNT intervals")->check(whole_number);
+    app->add_option("-c,--count", opts->count, "Stop after COUNT intervals")->transform(whole_number);
     CLI::Option *duration = app->add_option("--duration", opts->duration, "Stop after SEC seconds");
     app->add_option("--format", opts->format, "Output: text, json (one object per line) or csv");
     app->add_flag("--capture", opts->capture, "Count the frames netring itself receives, with loss and latency of stamped streams");
     app->add_option("--backend", opts->backend, "With --capture: receive with packet (AF_PACKET, default) or xdp (AF_XDP)");
-    app->add_option("--queue", opts->queue, "With --backend xdp: the RX queue (default 0)")->check(whole_number);
+    app->add_option("--queue", opts->queue, "With --backend xdp: the RX queue (default 0)")->transform(whole_number);
     app->add_option("--port", opts->port,
                     fmt::format("With --capture: UDP destination port of stamped frames (default {})", traffic::default_port))
-        ->check(whole_number)
+        ->transform(whole_number)
         ->check(CLI::Range(1, 65535));
     app->add_flag("-p,--no-promiscuous-mode", opts->no_promiscuous, "With --capture: leave promiscuous mode off");
     CLI::Option *driver_stats = app->add_option(

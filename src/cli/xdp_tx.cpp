@@ -463,34 +463,34 @@ Command register_xdp_tx(CLI::App &parent)
     app->add_option("--src-ip", o->src_ip, "Source address (default: the interface's, else 192.0.2.1 / 2001:db8::1)");
     app->add_option("--dst-ip", o->dst_ip, "Destination address (default 192.0.2.2 / 2001:db8::2)");
     CLI::Option *src_port = app->add_option("--src-port", o->src_port, "UDP source port of flow 0 (default 49152)")
-                                ->check(whole_number)
+                                ->transform(whole_number)
                                 ->check(CLI::Range(1, 65535));
     CLI::Option *dst_port = app->add_option("--dst-port", o->dst_port, "UDP destination port (default 9, discard)")
-                                ->check(whole_number)
+                                ->transform(whole_number)
                                 ->check(CLI::Range(1, 65535));
     app->add_option("--size", o->size,
                     "Frame bytes without FCS: N, a list 64,512,1514 or a range 64-1514 swept in order "
                     "(default: the smallest, 60 or 80 for udp6)");
     CLI::Option *flows = app->add_option("--flows", o->flows, "Vary the UDP source port over N flows")
-                             ->check(whole_number)
+                             ->transform(whole_number)
                              ->check(CLI::Range(1, 65535));
     app->add_option("--rate", o->rate, "Frames per second in all (k, M, G suffixes)")->check(non_empty);
     app->add_option("--bitrate", o->bitrate, "Bits per second of frame bytes in all (k, M, G suffixes)")
         ->check(non_empty);
-    app->add_option("--count", o->count, "Stop after N frames in all")->check(whole_number);
+    app->add_option("--count", o->count, "Stop after N frames in all")->transform(whole_number);
     app->add_option("--duration", o->duration, "Stop after SEC seconds")->check(positive_number);
     app->add_option("--queues", o->queues, "One thread and AF_XDP socket per queue")
-        ->check(whole_number)
+        ->transform(whole_number)
         ->check(CLI::Range(1, 256));
-    app->add_option("--queue", o->first_queue, "First queue (default 0)")->check(whole_number);
+    app->add_option("--queue", o->first_queue, "First queue (default 0)")->transform(whole_number);
     app->add_option("--batch", o->batch, "Frames per TX ring batch (default 64)")
-        ->check(whole_number)
+        ->transform(whole_number)
         ->check(CLI::Range(1, 4096));
     app->add_option("--tx-slots", o->slots, "TX ring slots per queue (default 4096)")
-        ->check(whole_number)
+        ->transform(whole_number)
         ->check(CLI::Range(64, 1 << 20));
     app->add_option("--stream", o->stream, "Stream id of the first queue's stamps (then +1 per queue)")
-        ->check(whole_number)
+        ->transform(whole_number)
         ->check(CLI::Range(0, 65535));
     app->add_flag("--zero-copy", o->zero_copy, "Ask for zero-copy mode (falls back to copy mode)");
     app->add_flag("--json", o->json, "Print the report as one JSON object on stdout");

@@ -243,6 +243,12 @@ in_a "$NETRING" xdp-tx -i "$NR_IF_A" --dst-mac "$NR_MAC_B" --count 1 --json -q >
     grep -qx "netring xdp-tx: write standard output: No space left on device" "$NR_TMP/full.err" ||
     soft_fail "--json >/dev/full: exit $rc, stderr '$(cat "$NR_TMP/full.err")'"
 
+# Counts are decimal even with a leading zero (strtoull's base 0 read 010 as 8).
+rc=0
+in_a "$NETRING" xdp-tx -i "$NR_IF_A" --dst-mac "$NR_MAC_B" --count 010 --json -q >"$NR_TMP/octal.json" 2>"$NR_TMP/octal.err" || rc=$?
+[ "$rc" = 0 ] && python3 -c 'import json,sys; sys.exit(json.load(open(sys.argv[1]))["frames_sent"] != 10)' "$NR_TMP/octal.json" ||
+    soft_fail "--count 010: exit $rc, report $(cat "$NR_TMP/octal.json"), want 10 frames: $(cat "$NR_TMP/octal.err")"
+
 # Warnings look like capture's and replay's: "netring: warning: " and the
 # message, with no subcommand name in between.
 rc=0

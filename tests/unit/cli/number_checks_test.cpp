@@ -29,6 +29,19 @@ std::string parse(const CLI::Validator &check, const std::string &text)
     return "";
 }
 
+// The value CLI11 stores for `--n TEXT` into an integer with the check added
+// as the CLI adds it (a transform).
+std::uint64_t count_of(const CLI::Validator &check, const std::string &text)
+{
+    CLI::App app;
+    std::uint64_t n = 99;
+    app.add_option("--n", n)->transform(check);
+    std::vector<std::string> args{"--n", text};
+    std::reverse(args.begin(), args.end());
+    app.parse(args);
+    return n;
+}
+
 }  // namespace
 
 TEST_CASE("whole numbers: digits only")
@@ -64,4 +77,14 @@ TEST_CASE("decimal text: digits, a fraction, an exponent, nothing else")
         CHECK(decimal_text(ok));
     for (const char *bad : {"", ".", "e3", "1e", "1e+", "0x10", "0x1p4", "inf", "nan", "-1", "+1", "1,5", "1 "})
         CHECK_FALSE(decimal_text(bad));
+}
+
+TEST_CASE("counts are decimal: leading zeros do not make them octal")
+{
+    CHECK(count_of(whole_number, "010") == 10);
+    CHECK(count_of(whole_number, "0") == 0);
+    CHECK(count_of(whole_number, "000") == 0);
+    CHECK(count_of(whole_number, "09") == 9);
+    CHECK(count_of(counting_number, "007") == 7);
+    CHECK(count_of(counting_number, "0100") == 100);
 }
