@@ -27,9 +27,8 @@ std::optional<AutoStop> parse_autostop(const std::vector<std::string> &condition
         const auto colon = c.find(':');
         const std::string key = c.substr(0, colon);
         const std::string value = colon == std::string::npos ? "" : c.substr(colon + 1);
-        char *end = nullptr;
-        const double v = std::strtod(value.c_str(), &end);
-        if (value.empty() || *end != '\0' || !(v > 0)) {
+        const double v = std::strtod(value.c_str(), nullptr);
+        if (!decimal_text(value) || !(v > 0)) {
             problem = fmt::format("-a {}: expected duration:SEC, packets:N or filesize:KB with a positive number", c);
             return std::nullopt;
         }

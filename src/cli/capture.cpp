@@ -445,13 +445,15 @@ Command register_capture(CLI::App &parent)
     app->add_option("-i,--interface", opts->interface, "Interface to capture on");
     app->add_option("-w,--write", opts->write_to, "Output file, or - for standard output")
         ->check(non_empty("give a file name, or - for standard output"));
-    app->add_option("-c,--count", opts->count, "Stop after COUNT frames")->check(counting_number);
+    app->add_option("-c,--count", opts->count, "Stop after COUNT frames")->transform(counting_number);
     app->add_option("-s,--snapshot-length", opts->snaplen, "Bytes kept of each frame (0 = 262144)")
+        ->transform(whole_number)
         ->check(CLI::Range(0U, max_snaplen));
     app->add_flag("-p,--no-promiscuous-mode", opts->no_promiscuous, "Do not put the interface in promiscuous mode");
     app->add_option("-Q,--direction", opts->direction, "Directions captured: in, out or inout")
         ->check(CLI::IsMember({"in", "out", "inout"}));
     app->add_option("-B,--buffer-size", opts->buffer_kib, "Kernel ring size in KiB (default 32768)")
+        ->transform(whole_number)
         ->check(CLI::Range(std::size_t{256}, std::size_t{4} << 20));
     // One condition per -a, so that a filter expression may follow it.
     app->add_option("-a,--autostop", opts->autostop, "Stop after duration:SEC, packets:N or filesize:KB")
@@ -477,15 +479,17 @@ Command register_capture(CLI::App &parent)
     app->add_option("filter", opts->filter_words, "libpcap filter expression");
     app->add_option("--backend", opts->backend, "Capture with packet (AF_PACKET) or xdp (AF_XDP)")
         ->check(CLI::IsMember({"packet", "xdp"}));
-    app->add_option("--queue", opts->queue, "xdp: the interface RX queue captured (default 0)")->check(whole_number);
+    app->add_option("--queue", opts->queue, "xdp: the interface RX queue captured (default 0)")->transform(whole_number);
     app->add_option("--queues", opts->queues, "xdp: capture these RX queues (0-3, 0,2, all), a thread and socket each");
     app->add_option("--threads", opts->threads, "packet: N sockets in a PACKET_FANOUT group, a thread each")
+        ->transform(whole_number)
         ->check(CLI::Range(1U, 64U));
     app->add_option("--fanout", opts->fanout, "packet: how --threads share frames: hash, lb, cpu, rollover, random, qm")
         ->check(CLI::IsMember({"hash", "lb", "cpu", "rollover", "random", "qm"}));
     app->add_flag("--unordered", opts->unordered, "Write several threads' frames as they come, not in time order");
     app->add_option("--reorder-window", opts->reorder_window_ms,
                     "How long (ms) frames wait for older ones from other threads (default 100)")
+        ->check(positive_number)
         ->check(CLI::Range(1.0, 10000.0));
     app->add_flag("--zero-copy", opts->zero_copy, "xdp: try zero-copy, fall back to copy mode");
     app->add_option("--xdp-mode", opts->xdp_mode, "xdp: attach natively or generically (default: native if possible)")
@@ -498,9 +502,9 @@ Command register_capture(CLI::App &parent)
     app->add_option("-C,--file-size", r.file_size_mb, "Start a new file after MB millions of bytes")
         ->check(positive_number);
     app->add_option("-G,--rotate-seconds", r.rotate_seconds, "Start a new file every SEC seconds")
-        ->check(whole_number);  // tcpdump takes -G 0 (no rotation)
+        ->transform(whole_number);  // tcpdump takes -G 0 (no rotation)
     app->add_option("-W,--file-count", r.file_count, "Keep the last N files with -C; stop after N files with -G")
-        ->check(counting_number);
+        ->transform(counting_number);
     // One condition per -b, so that a filter expression may follow it.
     app->add_option("-b,--ring-buffer", r.ring,
                     "Rotate on filesize:KB, duration:SEC, interval:SEC or packets:N; keep files:N")

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include <linux/capability.h>
+#include <net/if_arp.h>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -72,8 +73,14 @@ std::vector<std::string> flag_names(std::uint64_t bits, const Flag (&flags)[N])
     return names;
 }
 
-std::string mac_text(const std::array<std::uint8_t, 6> &m)
+// The link-layer address, or nothing for a link without one: tun and
+// WireGuard (ARPHRD_NONE) or PPP frames carry none, and SIOCGIFHWADDR's zeros
+// would read as an address. ip link shows "link/none" and no address.
+std::optional<std::string> address_text(const InterfaceInfo &link)
 {
+    if (link.hw_type == ARPHRD_NONE || link.hw_type == ARPHRD_VOID || link.hw_type == ARPHRD_PPP)
+        return std::nullopt;
+    const auto &m = link.mac;
     return fmt::format("{:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}", m[0], m[1], m[2], m[3], m[4], m[5]);
 }
 
@@ -158,7 +165,7 @@ void print_text(const xdp::KernelVersion &kernel, const std::vector<InterfaceRep
         oprint("  {:<14} {}{}\n", "state", r.link.up() ? "up" : "down", r.link.running() ? ", running" : "");
         oprint("  {:<14} {}\n", "driver", r.link.driver.empty() ? "-" : r.link.driver);
         oprint("  {:<14} {}\n", "mtu", r.link.mtu);
-        oprint("  {:<14} {}\n", "address", mac_text(r.link.mac));
+        oprint("  {:<14} {}\n", "address", address_text(r.link).value_or("-"));
         std::string queues = fmt::format("{} rx, {} tx", r.queues.rx, r.queues.tx);
         if (const auto &c = r.queues.channels)
             queues += fmt::format(" (channels: {} combined of max {}, {} rx of max {}, {} tx of max {})", c->combined,
@@ -259,11 +266,13 @@ void print_json(const xdp::KernelVersion &kernel, const std::vector<InterfaceRep
                               string_list(flag_names(f->xdp_features, xdp_flags)),
                               f->has_xsk_features ? string_list(flag_names(f->xsk_features, xsk_flags))
                                                   : std::string("null"));
+        const auto address = address_text(r.link);
         ifaces.push_back(fmt::format(
             R"({{"name":{},"index":{},"up":{},"running":{},"driver":{},"mtu":{},"address":{},"rx_queues":{},)"
             R"("tx_queues":{},"channels":{},"xdp_programs":[{}],"xdp":{}}})",
             quote(r.link.name), r.link.index, boolean(r.link.up()), boolean(r.link.running()),
-            r.link.driver.empty() ? std::string("null") : quote(r.link.driver), r.link.mtu, quote(mac_text(r.link.mac)),
+            r.link.driver.empty() ? std::string("null") : quote(r.link.driver), r.link.mtu,
+            address ? quote(*address) : std::string("null"),
             r.queues.rx, r.queues.tx, channels, fmt::join(progs, ","), xdp));
     }
     oprint(R"({{"kernel":{{"release":{},"features":{{{}}}}},"capabilities":{{{}}},"memlock_limit":{},)"

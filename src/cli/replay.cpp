@@ -518,8 +518,8 @@ Command register_replay(CLI::App &parent)
     app->add_option("-p,--pps", o->pps, "Frames per second")->check(positive_number);
     app->add_option("-M,--mbps", o->mbps, "Megabits per second")->check(positive_number);
     app->add_flag("-t,--topspeed", o->top_speed, "As fast as possible");
-    app->add_option("-l,--loop", o->loops, "Send the files LOOPS times (0: until stopped)")->check(whole_number);
-    app->add_option("-L,--limit", o->limit, "Stop after LIMIT frames")->check(counting_number);
+    app->add_option("-l,--loop", o->loops, "Send the files LOOPS times (0: until stopped)")->transform(whole_number);
+    app->add_option("-L,--limit", o->limit, "Stop after LIMIT frames")->transform(counting_number);
     app->add_option("--duration", o->duration, "Stop after SEC seconds")->check(positive_number);
     app->add_flag("-K,--preload", o->preload, "Read the files into memory before sending");
     app->add_option("--oversize", o->oversize, "Frames over the MTU: skip, truncate or fail")

@@ -23,10 +23,10 @@ constexpr double min_interval_s = 0.01;
 constexpr double max_seconds = 31'536'000;  // a year
 
 // Seconds as given on the command line ("1", "0.25", "2e-1") in ns; nothing
-// when the text is not a finite number within [min, max_seconds].
+// when the text is not a plain decimal number within [min, max_seconds].
 std::optional<std::uint64_t> parse_seconds(const std::string &text, double min)
 {
-    if (text.empty())
+    if (!decimal_text(text))
         return std::nullopt;
     char *end = nullptr;
     errno = 0;
@@ -70,8 +70,14 @@ std::optional<std::string> check(StatsOptions &o)
             return std::string("--capture needs -i IFACE");
         if (o.args.empty())
             return std::string("nothing to measure: give -i IFACE[,IFACE...] for live counters or capture FILEs to summarise");
-        return std::nullopt;
     }
+    // Driver counters are the interface's, read beside its own: a capture
+    // counts frames netring receives, and a file has no driver.
+    if (o.driver_stats_given && (o.capture || o.interfaces.empty()))
+        return fmt::format("--driver-stats applies to live counters only (-i IFACE without --capture), not to {}",
+                           o.capture ? "--capture" : "capture files");
+    if (o.interfaces.empty())
+        return std::nullopt;
     if (!o.capture) {
         if (!o.args.empty())
             return fmt::format("'{}': files cannot be summarised together with -i (a filter expression needs --capture)",
@@ -114,21 +120,24 @@ Command register_stats(CLI::App &parent)
         ->delimiter(',')
         ->allow_extra_args(false);
     app->add_option("--interval", opts->interval, "Seconds between lines, fractions allowed (default 1)");
-    app->add_option("-c,--count", opts->count, "Stop after COUNT intervals")->check(whole_number);
+    app->add_option("-c,--count", opts->count, "Stop after COUNT intervals")->transform(whole_number);
     CLI::Option *duration = app->add_option("--duration", opts->duration, "Stop after SEC seconds");
     app->add_option("--format", opts->format, "Output: text, json (one object per line) or csv");
     app->add_flag("--capture", opts->capture, "Count the frames netring itself receives, with loss and latency of stamped streams");
     app->add_option("--backend", opts->backend, "With --capture: receive with packet (AF_PACKET, default) or xdp (AF_XDP)");
-    app->add_option("--queue", opts->queue, "With --backend xdp: the RX queue (default 0)")->check(whole_number);
+    app->add_option("--queue", opts->queue, "With --backend xdp: the RX queue (default 0)")->transform(whole_number);
     app->add_option("--port", opts->port,
                     fmt::format("With --capture: UDP destination port of stamped frames (default {})", traffic::default_port))
+        ->transform(whole_number)
         ->check(CLI::Range(1, 65535));
     app->add_flag("-p,--no-promiscuous-mode", opts->no_promiscuous, "With --capture: leave promiscuous mode off");
-    app->add_option("--driver-stats", opts->driver_stats,
-                    "Driver counters (ethtool -S) to add: auto (per-queue and XDP ones), all or none");
+    CLI::Option *driver_stats = app->add_option(
+        "--driver-stats", opts->driver_stats,
+        "Live counters: driver counters (ethtool -S) to add: auto (per-queue and XDP ones), all or none");
     app->add_option("args", opts->args, "Capture files to summarise, or with --capture a libpcap filter expression");
-    return Command{app, [opts, duration] {
+    return Command{app, [opts, duration, driver_stats] {
                        opts->duration_given = duration->count() != 0;
+                       opts->driver_stats_given = driver_stats->count() != 0;
                        if (auto problem = check(*opts))
                            return usage("stats", *problem);
                        if (opts->capture)

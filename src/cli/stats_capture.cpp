@@ -106,12 +106,12 @@ void add_latency(Record &r, const stats::LatencyHistogram &h)
     r.add("latency_p99_ns", h.percentile(99)).add("latency_max_ns", h.max());
 }
 
-Record stream_record(const char *type, const std::string &iface, std::uint16_t id, const stats::StreamStats &s,
-                     bool interval)
+Record stream_record(const char *type, std::uint64_t ts_ns, const std::string &iface, std::uint16_t id,
+                     const stats::StreamStats &s, bool interval)
 {
     const stats::SequenceCounts c = s.sequence.counts();
     Record r;
-    r.add("type", type).add("ts_ns", realtime_ns()).add("interface", iface).add("stream", id);
+    r.add("type", type).add("ts_ns", ts_ns).add("interface", iface).add("stream", id);
     if (interval)
         r.add("rx_packets", s.interval_frames);
     r.add("rx_packets_total", s.frames);
@@ -164,9 +164,15 @@ int run_capture_stats(const StatsOptions &o)
     double peak_pps = 0;
     double peak_bps = 0;
     std::optional<Error> source_error;
-    // now: the end of the interval, taken before any settling drain, whose
-    // frames arrived before it.
-    auto tick = [&](std::uint64_t now) {
+    // The end of an interval on both clocks, read together before any
+    // settling drain (whose frames arrived before it): the line's ts_ns is
+    // when its interval ended, not when the drain was over, 70 ms later.
+    struct End {
+        std::uint64_t mono = monotonic_ns();
+        std::uint64_t wall = realtime_ns();
+    };
+    auto tick = [&](End end) {
+        const std::uint64_t now = end.mono;
         const std::uint64_t elapsed = now - last_mono;
         last_mono = now;
         std::uint64_t dropped = dropped_before;
@@ -179,7 +185,7 @@ int run_capture_stats(const StatsOptions &o)
         peak_pps = std::max(peak_pps, pps);
         peak_bps = std::max(peak_bps, bps);
         Record r;
-        r.add("type", "capture").add("ts_ns", realtime_ns()).add("interface", iface).add("backend", o.backend);
+        r.add("type", "capture").add("ts_ns", end.wall).add("interface", iface).add("backend", o.backend);
         r.add("elapsed_ns", elapsed).add("rx_packets", interval.frames).add("rx_bytes", interval.bytes);
         r.add("rx_pps", pps).add("rx_bps", bps).add("rx_dropped", stats::counter_step(dropped_before, dropped).delta);
         r.add("rx_packets_total", total.frames).add("rx_bytes_total", total.bytes).add("rx_dropped_total", dropped);
@@ -187,7 +193,7 @@ int run_capture_stats(const StatsOptions &o)
         emit(r);
         for (const auto &[id, s] : streams.streams())
             if (s->interval_frames != 0)
-                emit(stream_record("stream", iface, id, *s, true));
+                emit(stream_record("stream", end.wall, iface, id, *s, true));
         streams.end_interval();
         dropped_before = dropped;
         stamped_before = streams.stamped();
@@ -204,10 +210,11 @@ int run_capture_stats(const StatsOptions &o)
     while (stop_requested() == 0 && !write_error) {
         const std::uint64_t now = monotonic_ns();
         if (now >= ticker.next()) {
+            const End end{now, realtime_ns()};
             const bool last = ticker.final() || (o.count != 0 && intervals + 1 >= o.count);
             if (last)
                 drain();
-            tick(now);
+            tick(end);
             ++intervals;
             if (last) {
                 ended = true;
@@ -224,13 +231,16 @@ int run_capture_stats(const StatsOptions &o)
     }
     if (!ended && !source_error && !write_error) {
         // Stopped by a signal: the time since the last tick is a last, shorter interval.
-        const std::uint64_t stopped = monotonic_ns();
+        const End stopped;
         drain();
         tick(stopped);
         ++intervals;
     }
     if (source_error) {
-        tick(monotonic_ns());
+        // What came before the interface went is a last, shorter interval,
+        // as when stopped by a signal: the summary counts its line.
+        tick(End{});
+        ++intervals;
         Record r;
         r.add("type", "gone").add("ts_ns", realtime_ns()).add("interface", iface).add("message", source_error->message());
         emit(r);
@@ -246,7 +256,7 @@ int run_capture_stats(const StatsOptions &o)
     summary.add("rx_peak_pps", peak_pps).add("rx_peak_bps", peak_bps);
     emit(summary);
     for (const auto &[id, s] : streams.streams())
-        emit(stream_record("stream_summary", iface, id, *s, false));
+        emit(stream_record("stream_summary", realtime_ns(), iface, id, *s, false));
 
     if (source_error)
         return report("stats", *source_error);

@@ -25,6 +25,7 @@ struct StatsOptions {
     std::uint16_t port = 0;
     bool no_promiscuous = false;
     std::string driver_stats = "auto";
+    bool driver_stats_given = false;
     std::vector<std::string> args;  // filter words with --capture, files otherwise
 
     // Checked and converted by the dispatcher before a mode runs.

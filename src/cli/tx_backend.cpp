@@ -15,9 +15,11 @@ void add_tx_backend_options(CLI::App &app, TxBackendOptions &o)
     app.add_option("--backend", o.backend, "xdp (AF_XDP TX ring, default) or packet (AF_PACKET TX ring)")
         ->check(CLI::IsMember({"packet", "xdp"}));
     app.add_flag("--qdisc-bypass", o.qdisc_bypass, "packet: send straight to the driver (PACKET_QDISC_BYPASS)");
-    app.add_option("--queue", o.queue, "xdp: queue to send on")->check(whole_number);
+    app.add_option("--queue", o.queue, "xdp: queue to send on")->transform(whole_number);
     app.add_flag("--zero-copy", o.zero_copy, "xdp: ask for zero-copy mode");
-    app.add_option("--tx-slots", o.slots, "TX ring slots")->check(CLI::Range(std::size_t{64}, std::size_t{1} << 20));
+    app.add_option("--tx-slots", o.slots, "TX ring slots")
+        ->transform(whole_number)
+        ->check(CLI::Range(std::size_t{64}, std::size_t{1} << 20));
 }
 
 Result<std::unique_ptr<FrameSender>> open_tx_backend(const std::string &interface, const TxBackendOptions &o)

@@ -57,6 +57,9 @@ struct XdpTxCliOptions {
     bool zero_copy = false;
     bool json = false;
     bool quiet = false;
+    // The UDP-only options given on the command line, by name: --proto eth
+    // refuses them rather than sending frames that ignore them.
+    std::vector<std::string> udp_options;
 };
 
 // What one thread (one queue, one socket) needs and reports.
@@ -247,6 +250,10 @@ std::optional<int> plan_run(const XdpTxCliOptions &o, Plan &p)
     const bool ip = t.proto != traffic::TemplateProto::eth;
     if (!ip && (!o.src_ip.empty() || !o.dst_ip.empty()))
         return usage(cmd, "--src-ip and --dst-ip need --proto udp4 or udp6");
+    // Flows are UDP source ports; a bare Ethernet frame has no port to vary.
+    if (!ip && !o.udp_options.empty())
+        return usage(cmd, fmt::format("--proto eth frames have no UDP ports for {} to set (use --proto udp4 or udp6)",
+                                      fmt::join(o.udp_options, " and ")));
     for (const auto &[text, opt] : {std::pair{o.src_mac, "--src-mac"}, std::pair{o.dst_mac, "--dst-mac"}})
         if (!text.empty() && !parse_mac(text))
             return usage(cmd, fmt::format("{} '{}' is not a MAC address such as 02:00:00:00:00:01", opt, text));
@@ -315,7 +322,7 @@ void resolve_addresses(const XdpTxCliOptions &o, Plan &p)
             // Broadcast reaches every host on the link, the receiver included,
             // without promiscuous mode; say so, since it also reaches the rest.
             t.dst_mac = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
-            spdlog::warn("{}: no neighbour entry{} on {}; sending to the broadcast address (set --dst-mac)", cmd,
+            spdlog::warn("no neighbour entry{} on {}; sending to the broadcast address (set --dst-mac)",
                          ip ? " for " + format_ip(t.dst_ip, family) : std::string(), o.interface);
         }
     }
@@ -340,6 +347,7 @@ int run_xdp_tx(const XdpTxCliOptions &o)
         x.slots = o.slots;
         x.batch = o.batch;
         x.warn_mtu_over_chunk = false;  // plan_run() held the sizes to the chunk
+        x.sockets = o.queues;
         auto sender = xdp::XdpTxSender::open(x);
         if (!sender)
             return report(cmd, sender.error());
@@ -347,6 +355,19 @@ int run_xdp_tx(const XdpTxCliOptions &o)
         workers.push_back(std::move(w));
     }
     resolve_addresses(o, p);
+    StatusLine status(!o.quiet && !o.json);
+    // Once, when first seen: at the start or during the run. The Completion
+    // ring counts the frames such a link drops as sent, so the report cannot tell.
+    bool carrier_warned = false;
+    auto check_carrier = [&] {
+        if (carrier_warned || !lacks_carrier(o.interface))
+            return;
+        carrier_warned = true;
+        status.clear();
+        spdlog::warn("{} has no carrier (cable out, or a veth peer that is down): the frames sent will be dropped",
+                     o.interface);
+    };
+    check_carrier();
     for (std::uint32_t i = 0; i < o.queues; ++i) {
         Worker *w = workers[i].get();
         traffic::TemplateConfig tc = p.tmpl;
@@ -366,7 +387,7 @@ int run_xdp_tx(const XdpTxCliOptions &o)
     // With fewer frames than queues, the queues left without any stay idle.
     if (o.count != 0)
         std::erase_if(workers, [](const std::unique_ptr<Worker> &w) { return w->count == 0; });
-    spdlog::info("{}: {} on {} queue(s) from {}, {} size(s) {}..{}, {} flow(s)", cmd, workers.front()->sender->describe(),
+    spdlog::info("{} on {} queue(s) from {}, {} size(s) {}..{}, {} flow(s)", workers.front()->sender->describe(),
                  workers.size(), o.first_queue, p.sizes.size(), p.sizes.front(), p.sizes.back(), o.flows);
 
     install_stop_handlers();
@@ -377,7 +398,6 @@ int run_xdp_tx(const XdpTxCliOptions &o)
         w->end_ns = duration_ns != 0 ? start + duration_ns : UINT64_MAX;
         threads.emplace_back(run_worker, std::ref(*w));
     }
-    StatusLine status(!o.quiet && !o.json);
     std::uint64_t last_completed = 0;
     std::uint64_t last_ns = start;
     for (;;) {
@@ -388,6 +408,7 @@ int run_xdp_tx(const XdpTxCliOptions &o)
             break;
         const timespec tick{0, 100'000'000};
         ::nanosleep(&tick, nullptr);
+        check_carrier();
         const std::uint64_t now = monotonic_ns();
         if (status.due(now)) {
             std::uint64_t completed = 0;
@@ -441,31 +462,45 @@ Command register_xdp_tx(CLI::App &parent)
                     "Destination MAC (default: the neighbour entry of --dst-ip, else broadcast)");
     app->add_option("--src-ip", o->src_ip, "Source address (default: the interface's, else 192.0.2.1 / 2001:db8::1)");
     app->add_option("--dst-ip", o->dst_ip, "Destination address (default 192.0.2.2 / 2001:db8::2)");
-    app->add_option("--src-port", o->src_port, "UDP source port of flow 0 (default 49152)")
-        ->check(CLI::Range(1, 65535));
-    app->add_option("--dst-port", o->dst_port, "UDP destination port (default 9, discard)")
-        ->check(CLI::Range(1, 65535));
+    CLI::Option *src_port = app->add_option("--src-port", o->src_port, "UDP source port of flow 0 (default 49152)")
+                                ->transform(whole_number)
+                                ->check(CLI::Range(1, 65535));
+    CLI::Option *dst_port = app->add_option("--dst-port", o->dst_port, "UDP destination port (default 9, discard)")
+                                ->transform(whole_number)
+                                ->check(CLI::Range(1, 65535));
     app->add_option("--size", o->size,
                     "Frame bytes without FCS: N, a list 64,512,1514 or a range 64-1514 swept in order "
                     "(default: the smallest, 60 or 80 for udp6)");
-    app->add_option("--flows", o->flows, "Vary the source port over N flows")->check(CLI::Range(1, 65535));
+    CLI::Option *flows = app->add_option("--flows", o->flows, "Vary the UDP source port over N flows")
+                             ->transform(whole_number)
+                             ->check(CLI::Range(1, 65535));
     app->add_option("--rate", o->rate, "Frames per second in all (k, M, G suffixes)")->check(non_empty());
     app->add_option("--bitrate", o->bitrate, "Bits per second of frame bytes in all (k, M, G suffixes)")
         ->check(non_empty());
-    app->add_option("--count", o->count, "Stop after N frames in all")->check(whole_number);
+    app->add_option("--count", o->count, "Stop after N frames in all")->transform(whole_number);
     app->add_option("--duration", o->duration, "Stop after SEC seconds")->check(positive_number);
-    app->add_option("--queues", o->queues, "One thread and AF_XDP socket per queue")->check(CLI::Range(1, 256));
-    app->add_option("--queue", o->first_queue, "First queue (default 0)")->check(whole_number);
-    app->add_option("--batch", o->batch, "Frames per TX ring batch (default 64)")->check(CLI::Range(1, 4096));
+    app->add_option("--queues", o->queues, "One thread and AF_XDP socket per queue")
+        ->transform(whole_number)
+        ->check(CLI::Range(1, 256));
+    app->add_option("--queue", o->first_queue, "First queue (default 0)")->transform(whole_number);
+    app->add_option("--batch", o->batch, "Frames per TX ring batch (default 64)")
+        ->transform(whole_number)
+        ->check(CLI::Range(1, 4096));
     app->add_option("--tx-slots", o->slots, "TX ring slots per queue (default 4096)")
+        ->transform(whole_number)
         ->check(CLI::Range(64, 1 << 20));
     app->add_option("--stream", o->stream, "Stream id of the first queue's stamps (then +1 per queue)")
-        ->check(whole_number)
+        ->transform(whole_number)
         ->check(CLI::Range(0, 65535));
     app->add_flag("--zero-copy", o->zero_copy, "Ask for zero-copy mode (falls back to copy mode)");
     app->add_flag("--json", o->json, "Print the report as one JSON object on stdout");
     app->add_flag("-q,--quiet", o->quiet, "No status line");
-    return Command{app, [o] { return run_xdp_tx(*o); }};
+    return Command{app, [o, src_port, dst_port, flows] {
+                       for (const CLI::Option *u : {flows, src_port, dst_port})
+                           if (u->count() != 0)
+                               o->udp_options.push_back(u->get_name());
+                       return run_xdp_tx(*o);
+                   }};
 }
 
 }  // namespace netring::cli

@@ -39,6 +39,20 @@ done
     fail "root should hold all four capabilities: $(field "$NR_TMP/idle.json" "j['capabilities']")"
 [ "$(field "$NR_TMP/idle.json" "j['kernel']['release']")" = "$(uname -r)" ] || fail "kernel release differs from uname -r"
 
+# A tun device has no link-layer address (ip link: link/none, no address):
+# none in either format, rather than zeros that read as one.
+TUN="${NR_IF_B}t"
+if ip -n "$NR_NS_B" tuntap add dev "$TUN" mode tun 2>/dev/null; then
+    ip -n "$NR_NS_B" -j link show "$TUN" | has -v '"address"' || fail "ip link shows an address for tun $TUN"
+    in_b "$NETRING" info -i "$TUN" --format json >"$NR_TMP/tun.json" || fail "netring info -i $TUN failed"
+    [ "$(field "$NR_TMP/tun.json" "$I['address']")" = None ] || fail "tun address: $(field "$NR_TMP/tun.json" "$I['address']"), want null"
+    in_b "$NETRING" info -i "$TUN" >"$NR_TMP/tun.txt" || fail "netring info -i $TUN (text) failed"
+    grep -qx '  address *-' "$NR_TMP/tun.txt" || fail "tun address in text: $(grep address "$NR_TMP/tun.txt")"
+    ip -n "$NR_NS_B" link del "$TUN"
+else
+    nr_log "note: cannot create a tun device here (no /dev/net/tun?): the no-address check is skipped"
+fi
+
 # With netring's own AF_XDP capture attached, info shows its program as bpftool does.
 start_bg --out "$NR_TMP/xdp.out" --err "$NR_TMP/xdp.err" in_b "$NETRING" --log-level info capture --backend xdp \
     --xdp-mode generic -i "$NR_IF_B" -q -w "$NR_TMP/x.pcapng"

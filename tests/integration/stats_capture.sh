@@ -160,6 +160,10 @@ assert len(caps) == 4
 # spent collecting what the ring still held then.
 assert 4e9 <= s["elapsed_ns"] < 4.04e9, s
 assert caps[-1]["elapsed_ns"] < 1.04e9, caps[-1]
+# ts_ns is when each interval ended, the last one's too: one elapsed_ns after
+# the line before it (the clocks agree to well under 10 ms).
+for prev, cur in zip(caps, caps[1:]):
+    assert abs(cur["ts_ns"] - prev["ts_ns"] - cur["elapsed_ns"]) < 10e6, (prev, cur)
 PY
 
 # --- --backend xdp: the same counts through an AF_XDP socket -------------------

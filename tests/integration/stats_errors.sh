@@ -19,12 +19,12 @@ run_nr nosuchcap "${S[@]}" -i nrnosuch2 --capture
 expect_error "no such interface (--capture)" 2 'nrnosuch2'
 
 i=0
-for bad in abc 0 -1 0.001 1e9 nan inf '' 1,5 0x; do
+for bad in abc 0 -1 0.001 1e9 nan inf '' 1,5 0x 0x10 0x1p-2 infinity ' 1'; do
     i=$((i + 1))
     run_nr "interval$i" "${S[@]}" -i lo --interval "$bad" --count 1
     expect_error "--interval '$bad'" 2 -- '--interval' 'seconds'
 done
-for bad in abc 0 -2 ''; do
+for bad in abc 0 -2 '' 0x10; do
     i=$((i + 1))
     run_nr "duration$i" "${S[@]}" -i lo --duration "$bad"
     expect_error "--duration '$bad'" 2 -- '--duration'
@@ -33,6 +33,12 @@ run_nr format "${S[@]}" -i lo --format xml
 expect_error "--format xml" 2 -- '--format' 'text, json or csv'
 run_nr driver "${S[@]}" -i lo --driver-stats some
 expect_error "--driver-stats some" 2 -- '--driver-stats'
+# Driver counters go beside the interface's own: nothing to add them to in
+# a capture or a file, so refused rather than silently ignored.
+run_nr drivercap "${S[@]}" -i "$NR_IF_B" --capture --driver-stats all --count 1
+expect_error "--driver-stats with --capture" 2 -- '--driver-stats applies to live counters only' '--capture'
+run_nr driverfile "${S[@]}" --driver-stats none /dev/null
+expect_error "--driver-stats with files" 2 -- '--driver-stats applies to live counters only' 'files'
 run_nr backend "${S[@]}" -i "$NR_IF_B" --capture --backend dpdk
 expect_error "--backend dpdk" 2 -- '--backend'
 run_nr two "${S[@]}" -i "$NR_IF_B,lo" --capture
@@ -45,6 +51,8 @@ run_nr queue "${S[@]}" -i "$NR_IF_B" --capture --queue 1
 expect_error "--queue without --backend xdp" 2 -- '--queue'
 run_nr port "${S[@]}" -i "$NR_IF_B" --capture --port 0
 expect_error "--port 0" 2 -- '--port'
+run_nr porthex "${S[@]}" -i "$NR_IF_B" --capture --port 0x9
+expect_error "--port 0x9" 2 -- '--port' 'not a whole number'
 run_nr portlink "${S[@]}" -i lo --port 7
 expect_error "--port without --capture" 2 -- '--capture'
 run_nr nothing "${S[@]}"
@@ -84,6 +92,17 @@ wait_bg "$CPID" 20
 grep -q '"type":"gone"' "$NR_TMP/capgone.out" && grep -q '"type":"summary"' "$NR_TMP/capgone.out" ||
     soft_fail "--capture on a vanished interface: no gone line and summary: $(cat "$NR_TMP/capgone.out")"
 [ "$(grep -c . "$NR_TMP/capgone.err")" = 1 ] || soft_fail "--capture on a vanished interface: stderr: $(cat "$NR_TMP/capgone.err")"
+# The frames before it went are a last, shorter interval: the summary counts
+# its capture line among its intervals, as after a signal.
+python3 - "$NR_TMP/capgone.out" <<'PY' || soft_fail "--capture on a vanished interface: summary (see above)"
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+caps = [r for r in recs if r["type"] == "capture"]
+s = [r for r in recs if r["type"] == "summary"][-1]
+if not caps or s["intervals"] != len(caps) or s["rx_packets"] != caps[-1]["rx_packets_total"]:
+    print(f"  {len(caps)} capture line(s), summary {s}", file=sys.stderr)
+    sys.exit(1)
+PY
 nr_log "vanished under --capture: exit $BG_RC: $(cat "$NR_TMP/capgone.err")"
 
 # --- output that cannot be written: one line of stats' own, exit 1 ------------

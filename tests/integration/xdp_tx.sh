@@ -181,6 +181,14 @@ stop_capture "$turns_pid"
 gaps=$(tcpdump_times "$NR_TMP/turns.pcap" | awk 'NR > 1 { printf "%.0f ", ($1 - prev) * 1000 } { prev = $1 }')
 [ "$(wc -w <<<"$gaps")" = 7 ] && awk '{ for (i = 1; i <= NF; i++) if ($i < 35 || $i > 65) exit 1 }' <<<"$gaps" ||
     soft_fail "--queues 2 --rate 20: gaps between frames (ms) $gaps, want 8 frames 50 ms apart"
+# Without CAP_IPC_LOCK every queue's UMEM counts against one RLIMIT_MEMLOCK:
+# the advice gives what all of them need (2 x 8 MiB), not one queue's share.
+rc=0
+in_a bash -c 'ulimit -l 1024 && exec "$@"' sh setpriv --inh-caps=-ipc_lock --bounding-set=-ipc_lock \
+    "$NETRING" xdp-tx -i "$QA" -q --queues 2 --dst-mac "$NR_MAC_B" --count 2 2>"$NR_TMP/memlock.err" >/dev/null || rc=$?
+[ "$rc" = 1 ] && [ "$(wc -l <"$NR_TMP/memlock.err")" = 1 ] &&
+    grep -q "16 MiB of locked memory for 2 queues, 8 MiB each" "$NR_TMP/memlock.err" ||
+    soft_fail "--queues 2 under ulimit -l 1024: exit $rc, stderr '$(cat "$NR_TMP/memlock.err")'"
 NR_IF_B=$saved_b
 
 # --- bad input: one line, the right exit code, nothing sent ------------------
@@ -210,6 +218,13 @@ expect_refusal 2 "invalid --size" in_a "$NETRING" xdp-tx -i "$NR_IF_A" --count 5
 expect_refusal 2 "more than zero" in_a "$NETRING" xdp-tx -i "$NR_IF_A" --count 5 --rate 0
 expect_refusal 2 "more than zero" in_a "$NETRING" xdp-tx -i "$NR_IF_A" --count 5 --bitrate 0M
 expect_refusal 2 "not an IPv6 address" in_a "$NETRING" xdp-tx -i "$NR_IF_A" --count 5 --proto udp6 --dst-ip 10.0.0.1
+# Bare Ethernet frames have no UDP ports: options that set them are refused, not ignored.
+expect_refusal 2 "no UDP ports for --flows and --src-port" \
+    in_a "$NETRING" xdp-tx -i "$NR_IF_A" --count 5 --proto eth --flows 4 --src-port 1000
+expect_refusal 2 "no UDP ports for --dst-port" in_a "$NETRING" xdp-tx -i "$NR_IF_A" --count 5 --proto eth --dst-port 7
+# Counts are decimal digits: strtoull would read 0x2 as 2.
+expect_refusal 2 "'0x2' is not a whole number" in_a "$NETRING" xdp-tx -i "$NR_IF_A" --count 5 --queues 0x2
+expect_refusal 2 "'0x10' is not a number above 0" in_a "$NETRING" xdp-tx -i "$NR_IF_A" --count 5 --duration 0x10
 expect_refusal 2 "--rate: the value is empty" in_a "$NETRING" xdp-tx -i "$NR_IF_A" --count 5 --rate ''
 expect_refusal 2 "--stream 65535 with --queues 3 runs past stream id 65535" \
     in_a "$NETRING" xdp-tx -i "$NR_IF_A" --count 5 --stream 65535 --queues 3
@@ -227,6 +242,31 @@ in_a "$NETRING" xdp-tx -i "$NR_IF_A" --dst-mac "$NR_MAC_B" --count 1 --json -q >
 [ "$rc" = 1 ] && [ "$(wc -l <"$NR_TMP/full.err")" = 1 ] &&
     grep -qx "netring xdp-tx: write standard output: No space left on device" "$NR_TMP/full.err" ||
     soft_fail "--json >/dev/full: exit $rc, stderr '$(cat "$NR_TMP/full.err")'"
+
+# Counts are decimal even with a leading zero (strtoull's base 0 read 010 as 8).
+rc=0
+in_a "$NETRING" xdp-tx -i "$NR_IF_A" --dst-mac "$NR_MAC_B" --count 010 --json -q >"$NR_TMP/octal.json" 2>"$NR_TMP/octal.err" || rc=$?
+[ "$rc" = 0 ] && python3 -c 'import json,sys; sys.exit(json.load(open(sys.argv[1]))["frames_sent"] != 10)' "$NR_TMP/octal.json" ||
+    soft_fail "--count 010: exit $rc, report $(cat "$NR_TMP/octal.json"), want 10 frames: $(cat "$NR_TMP/octal.err")"
+
+# Warnings look like capture's and replay's: "netring: warning: " and the
+# message, with no subcommand name in between.
+rc=0
+in_a "$NETRING" xdp-tx -i "$NR_IF_A" --dst-ip 192.0.2.9 --count 1 -q 2>"$NR_TMP/warn.err" >/dev/null || rc=$?
+[ "$rc" = 0 ] && grep -qx "netring: warning: no neighbour entry for 192.0.2.9 on $NR_IF_A; sending to the broadcast address (set --dst-mac)" \
+    "$NR_TMP/warn.err" || soft_fail "no neighbour: exit $rc, stderr '$(cat "$NR_TMP/warn.err")'"
+
+# A link without carrier (a veth whose peer, in the other namespace, is
+# down) drops what it is given: one warning, and the run goes on.
+ip -n "$NR_NS_A" link add "${NR_IF_A}c" type veth peer name "${NR_IF_B}c" netns "$NR_NS_B"
+ip -n "$NR_NS_A" link set "${NR_IF_A}c" up
+rc=0
+in_a "$NETRING" xdp-tx -i "${NR_IF_A}c" --dst-mac "$NR_MAC_B" --count 5 -q 2>"$NR_TMP/carrier.err" >/dev/null || rc=$?
+[ "$rc" = 0 ] && [ "$(grep -c '^netring: warning: ' "$NR_TMP/carrier.err")" = 1 ] &&
+    grep -qx "netring: warning: ${NR_IF_A}c has no carrier (.*): the frames sent will be dropped" "$NR_TMP/carrier.err" ||
+    soft_fail "no carrier: exit $rc, stderr '$(cat "$NR_TMP/carrier.err")'"
+# With carrier, no such warning.
+grep -q 'no carrier' "$NR_TMP/warn.err" && soft_fail "$NR_IF_A has a carrier, yet: $(cat "$NR_TMP/warn.err")"
 
 [ "$failures" = 0 ] || fail "$failures checks failed"
 pass

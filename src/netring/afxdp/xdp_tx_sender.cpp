@@ -61,9 +61,12 @@ Result<std::unique_ptr<XdpTxSender>> XdpTxSender::open(const XdpTxOptions &o)
         // The UMEM is pinned memory: without CAP_IPC_LOCK it counts against
         // RLIMIT_MEMLOCK, and the kernel says ENOBUFS when it does not fit.
         if (e.code == ENOBUFS || e.code == ENOMEM) {
-            e.context += fmt::format(" ({} MiB of locked memory: raise RLIMIT_MEMLOCK with ulimit -l, or grant "
+            const std::uint64_t each = std::uint64_t{uc.frame_count} * chunk;
+            const std::uint32_t n = std::max<std::uint32_t>(o.sockets, 1);
+            e.context += fmt::format(" ({} MiB of locked memory{}: raise RLIMIT_MEMLOCK with ulimit -l, or grant "
                                      "CAP_IPC_LOCK)",
-                                     (std::uint64_t{uc.frame_count} * chunk) >> 20);
+                                     (each * n) >> 20,
+                                     n > 1 ? fmt::format(" for {} queues, {} MiB each", n, each >> 20) : "");
             e.needs = Privilege::stated;
         }
         return e;

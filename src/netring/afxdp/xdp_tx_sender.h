@@ -34,6 +34,10 @@ struct XdpTxOptions {
     // Warn at open when the MTU allows frames larger than a chunk (callers
     // that checked their frame sizes already turn it off).
     bool warn_mtu_over_chunk = true;
+    // Senders like this one that the caller opens in all (xdp-tx --queues):
+    // RLIMIT_MEMLOCK counts their UMEMs together, so the advice when one
+    // cannot be locked gives the total.
+    std::uint32_t sockets = 1;
 };
 
 // A frame is queued into a UMEM chunk (copied, written in place, or already

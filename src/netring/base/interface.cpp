@@ -118,6 +118,14 @@ bool is_link_loss(const Error &error)
     return error.code == ENETDOWN || error.code == ENODEV;
 }
 
+bool lacks_carrier(const std::string &name)
+{
+    // IFF_RUNNING is the operational state, which is down without a carrier;
+    // SIOCGIFFLAGS's 16 bits have no room for IFF_LOWER_UP itself.
+    auto info = lookup_interface(name);
+    return info && info->up() && !info->running();
+}
+
 std::vector<std::string> interface_names()
 {
     std::vector<std::string> names;

@@ -49,4 +49,10 @@ Status link_lost(const std::string &name, unsigned ifindex);
 // ENETDOWN/ENODEV): the frames already in its ring are still to be taken.
 bool is_link_loss(const Error &error);
 
+// Whether the interface is up but not running: without a carrier (a cable
+// out, a veth whose peer is down, in this namespace or another) it takes the
+// frames sent and drops them. False when it is down or gone, which
+// usable_interface() and link_lost() report.
+bool lacks_carrier(const std::string &name);
+
 }  // namespace netring

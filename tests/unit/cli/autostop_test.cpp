@@ -30,6 +30,9 @@ TEST_CASE("malformed conditions are refused with the reason")
     CHECK(problem.find("expected duration:SEC") != std::string::npos);
     CHECK_FALSE(parse_autostop({"duration:-1"}, 0, problem).has_value());
     CHECK_FALSE(parse_autostop({"duration:2x"}, 0, problem).has_value());
+    CHECK_FALSE(parse_autostop({"duration:0x10"}, 0, problem).has_value());
+    CHECK_FALSE(parse_autostop({"duration:inf"}, 0, problem).has_value());
+    CHECK(problem.find("expected duration:SEC") != std::string::npos);
     CHECK_FALSE(parse_autostop({"files:3"}, 0, problem).has_value());
     CHECK(problem.find("unknown condition 'files'") != std::string::npos);
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// Unsigned options refuse what strtoull would wrap ("-1" as 2^64 - 1).
+// Unsigned options refuse what strtoull would wrap ("-1" as 2^64 - 1); decimal ones
+// refuse what strtod reads beyond plain decimals ("0x10" as 16).
 #include <algorithm>
 #include <cstdint>
 #include <string>
@@ -28,6 +29,19 @@ std::string parse(const CLI::Validator &check, const std::string &text)
     return "";
 }
 
+// The value CLI11 stores for `--n TEXT` into an integer with the check added
+// as the CLI adds it (a transform).
+std::uint64_t count_of(const CLI::Validator &check, const std::string &text)
+{
+    CLI::App app;
+    std::uint64_t n = 99;
+    app.add_option("--n", n)->transform(check);
+    std::vector<std::string> args{"--n", text};
+    std::reverse(args.begin(), args.end());
+    app.parse(args);
+    return n;
+}
+
 }  // namespace
 
 TEST_CASE("whole numbers: digits only")
@@ -52,4 +66,25 @@ TEST_CASE("positive numbers: decimals above 0")
         CHECK(parse(positive_number, ok).empty());
     for (const char *bad : {"0", "-3", "0.5x", "", "nan", "inf"})
         CHECK(parse(positive_number, bad).find("is not a number above 0") != std::string::npos);
+    // strtod's other forms: hex (0x10 would be 16), spelled-out infinity, signs, space, overflow.
+    for (const char *bad : {"0x10", "0X1p4", "infinity", "NAN", "+2", " 2", "2 ", "1e999", "1e", "."})
+        CHECK(parse(positive_number, bad).find("is not a number above 0") != std::string::npos);
+}
+
+TEST_CASE("decimal text: digits, a fraction, an exponent, nothing else")
+{
+    for (const char *ok : {"2", "0.25", ".5", "5.", "1e-1", "2E+3", "007"})
+        CHECK(decimal_text(ok));
+    for (const char *bad : {"", ".", "e3", "1e", "1e+", "0x10", "0x1p4", "inf", "nan", "-1", "+1", "1,5", "1 "})
+        CHECK_FALSE(decimal_text(bad));
+}
+
+TEST_CASE("counts are decimal: leading zeros do not make them octal")
+{
+    CHECK(count_of(whole_number, "010") == 10);
+    CHECK(count_of(whole_number, "0") == 0);
+    CHECK(count_of(whole_number, "000") == 0);
+    CHECK(count_of(whole_number, "09") == 9);
+    CHECK(count_of(counting_number, "007") == 7);
+    CHECK(count_of(counting_number, "0100") == 100);
 }
