@@ -39,8 +39,10 @@ void print_tx_report(const char *command, const TxTotals &t, const Histogram *ti
         skips.pop_back();
     eprint("netring {}: {} frames sent ({} bytes) in {:.3f} s: {:.0f} pps, {:.2f} Mbit/s\n", command,
            t.completed, t.bytes, secs, pps, bps / 1e6);
-    eprint("netring {}: {} skipped{}{}{}\n", command, skipped_total, skips.empty() ? "" : ":", skips,
-           truncated != 0 ? fmt::format("; {} truncated to the MTU", truncated) : "");
+    // A generator that never skips (xdp-tx) passes no reasons: no line.
+    if (!skipped.empty() || truncated != 0)
+        eprint("netring {}: {} skipped{}{}{}\n", command, skipped_total, skips.empty() ? "" : ":", skips,
+               truncated != 0 ? fmt::format("; {} truncated to the MTU", truncated) : "");
     if (timing != nullptr && timing->count() != 0)
         eprint("netring {}: timing error mean {:.1f} us, p99 {:.1f} us, max {:.1f} us\n", command,
                timing->mean() / 1e3, static_cast<double>(timing->percentile(0.99)) / 1e3,

@@ -268,5 +268,10 @@ in_a "$NETRING" xdp-tx -i "${NR_IF_A}c" --dst-mac "$NR_MAC_B" --count 5 -q 2>"$N
 # With carrier, no such warning.
 grep -q 'no carrier' "$NR_TMP/warn.err" && soft_fail "$NR_IF_A has a carrier, yet: $(cat "$NR_TMP/warn.err")"
 
+# The report: xdp-tx builds every frame, so it has no line of skipped ones.
+in_a "$NETRING" xdp-tx -i "$NR_IF_A" --dst-mac "$NR_MAC_B" --count 3 2>"$NR_TMP/report.err" >/dev/null || true
+grep -q '^netring xdp-tx: 3 frames sent' "$NR_TMP/report.err" && ! grep -q 'skipped' "$NR_TMP/report.err" ||
+    soft_fail "report: '$(cat "$NR_TMP/report.err")'"
+
 [ "$failures" = 0 ] || fail "$failures checks failed"
 pass
