@@ -112,7 +112,9 @@ else
 fi
 
 # --- -c and -a packets: one limit, the smaller stops (as in dumpcap) -----------
-for order in "-c 50 -a packets:10" "-a packets:10 -c 50" "-c 10 -a packets:50"; do
+# An option given twice takes its last value, as in tcpdump and dumpcap
+# (CLI11 once refused it: "--count: At Most 1 required but received 2").
+for order in "-c 50 -a packets:10" "-a packets:10 -c 50" "-c 10 -a packets:50" "-c 50 -c 10"; do
     start_bg --err "$NR_TMP/climit.err" in_b "$NETRING" capture -i "$NR_IF_B" -q -w "$NR_TMP/climit.pcapng" $order
     climit=$BG_PID
     wait_capture_ready "$climit" "$NR_NS_B" "$NR_IF_B" || fail "$order: netring did not start capturing"
@@ -121,7 +123,7 @@ for order in "-c 50 -a packets:10" "-a packets:10 -c 50" "-c 10 -a packets:50"; 
     got=$(pcap_count "$NR_TMP/climit.pcapng")
     [ "$BG_RC" = 0 ] && [ "$got" = 10 ] || soft_fail "$order: exit $BG_RC, $got frames, want exit 0 and 10 frames"
 done
-nr_log "-c with -a packets: the smaller count stopped each capture at 10 frames"
+nr_log "-c with -a packets: the smaller count stopped each capture at 10 frames; -c given twice, the last"
 
 # --- a terminal on stdout: one line per frame ---------------------------------
 N_TTY=48

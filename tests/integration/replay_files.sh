@@ -127,6 +127,8 @@ sent_by() {
 }
 replay_t=(ip netns exec "$NR_NS_A" "$NETRING" replay -i "$NR_IF_A" -t --json)
 sent_by stdin-dash 4 "${replay_t[@]}" - <"$NR_TMP/a.pcap"
+# An option given twice takes its last value, as in tcpreplay and tcpdump.
+sent_by limit-twice 2 "${replay_t[@]}" -L 3 -L 2 "$NR_TMP/a.pcap"
 sent_by stdin-pipe 7 bash -c 'a=$0 b=$1; shift; "$@" <(cat "$a") - <"$b"' "$NR_TMP/a.pcap" "$NR_TMP/later.pcap" \
     "${replay_t[@]}"
 sent_by dev-stdin 4 bash -c 'cat "$0" | "$@" /dev/stdin' "$NR_TMP/a.pcap" "${replay_t[@]}"
