@@ -43,7 +43,15 @@ nr_log "$n odd files refused; e.g. $(cat "$NR_TMP/err")"
 refused "cannot be sent on Ethernet" "$good" "$SHARED_CAPTURES/odd/LINKTYPE_RAW_ipv4.pcap"
 refused "cannot be sent on Ethernet" --backend packet "$good" "$SHARED_CAPTURES/odd/nflog.pcap"
 refused "holds no frames" "$NR_TMP/empty.pcap"
-refused "not a pcap or pcapng file" "$NR_TMP/zero-bytes.pcap"
+# libpcap calls both a truncated dump file; netring once said "not a pcap or
+# pcapng file" of 0 bytes.
+refused "zero-bytes.pcap is empty (0 bytes): nothing to replay$" "$NR_TMP/zero-bytes.pcap"
+refused "zero-bytes.pcap is empty (0 bytes): leave it out$" "$good" "$NR_TMP/zero-bytes.pcap"
+run_nr stdin-empty bash -c ': | "$@" -' _ "$NETRING" replay -i "$NR_IF_B" -t
+expect_error "replay - from an empty pipe" 2 '^netring replay: standard input is empty \(0 bytes\): nothing to replay$'
+head -c 10 "$NR_TMP/empty.pcap" >"$NR_TMP/ten-bytes.pcap"
+refused "ten-bytes.pcap: cut short in its file header (10 bytes): not a whole pcap or pcapng file$" \
+    "$NR_TMP/ten-bytes.pcap"
 sleep 0.3
 sent=$(($(rx_packets) - before))
 [ "$sent" = 0 ] || { nr_log "FAIL: $sent frames reached $NR_IF_B from refused runs"; failures=$((failures + 1)); }
