@@ -52,6 +52,19 @@ expect_error "replay - from an empty pipe" 2 '^netring replay: standard input is
 head -c 10 "$NR_TMP/empty.pcap" >"$NR_TMP/ten-bytes.pcap"
 refused "ten-bytes.pcap: cut short in its file header (10 bytes): not a whole pcap or pcapng file$" \
     "$NR_TMP/ten-bytes.pcap"
+# An interface without Ethernet headers (tun: raw IP): one line that says
+# what to do, not "(tcpdump captures any kind)".
+if ip netns exec "$NR_NS_B" ip tuntap add dev nrtun0 mode tun 2>/dev/null; then
+    ip -n "$NR_NS_B" link set nrtun0 up
+    for backend in xdp packet; do
+        run_nr tun "$NETRING" replay -i nrtun0 --backend "$backend" -t "$good"
+        expect_error "replay --backend $backend on a tun interface" 2 \
+            '^netring replay: invalid interface nrtun0: it carries no Ethernet headers \(ARPHRD type 65534: raw IP\), and netring sends Ethernet frames only: send on an Ethernet interface, such as a veth or a tap device \(not tun\)$'
+    done
+    ip -n "$NR_NS_B" link del nrtun0
+else
+    nr_log "note: no tun device could be made here: the refusal of a non-Ethernet interface was not checked"
+fi
 sleep 0.3
 sent=$(($(rx_packets) - before))
 [ "$sent" = 0 ] || { nr_log "FAIL: $sent frames reached $NR_IF_B from refused runs"; failures=$((failures + 1)); }

@@ -98,7 +98,7 @@ Result<std::vector<std::unique_ptr<XdpCaptureSource>>> XdpCaptureSource::open_qu
     auto info = usable_interface(options.interface);
     if (!info)
         return info.error();
-    if (auto st = require_ethernet(*info); !st)
+    if (auto st = require_ethernet(*info, LinkUse::capture); !st)
         return st.error();
     if (queues.empty())
         return Error::sys(EINVAL, fmt::format("no queue of {} to capture", options.interface));

@@ -29,7 +29,7 @@ Result<std::unique_ptr<XdpTxSender>> XdpTxSender::open(const XdpTxOptions &o)
     auto info = usable_interface(o.interface);
     if (!info)
         return info.error();
-    if (auto st = require_ethernet(*info); !st)
+    if (auto st = require_ethernet(*info, LinkUse::send); !st)
         return st.error();
 
     const std::uint32_t slots = std::bit_ceil(std::clamp<std::uint32_t>(o.slots, 64, 1U << 20));
