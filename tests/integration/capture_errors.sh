@@ -68,6 +68,10 @@ for args in "--backend packet" "--backend xdp" "--threads 2"; do
 done
 ip -n "$NR_NS_B" link set "$NR_IF_B" up
 
+# --- a queue the interface lacks: a usage error, exit 2, as for replay -------
+run_nr rx-queue "$NETRING" capture -i "$NR_IF_B" --backend xdp --queue 5 -c 1 -w "$NR_TMP/q.pcapng"
+expect_error "--backend xdp --queue 5 on a 1-queue veth" 2 "$NR_IF_B has only 1 RX queue \(queue 0\): there is no queue 5$"
+
 # --- an interface without Ethernet headers (tun: raw IP): exit 2 -------------
 # netring's files say Ethernet and its filters are compiled for it: frames of
 # a tun or WireGuard interface would be written as Ethernet, and misread.

@@ -144,6 +144,11 @@ expect_error pipe-loops 2 '^netring replay: -: standard input can be read only o
 run_nr stdin-twice bash -c 'cat "$0" | "$@" - -' "$NR_TMP/a.pcap" "$NETRING" replay -i "$NR_IF_B" -t
 expect_error stdin-twice 2 "'-' \\(standard input\\) is given more than once"
 
+# A queue the veth lacks is a usage error about TX queues: once exit 1 and
+# "bind AF_XDP socket ... (the interface has 1 RX queue): Invalid argument".
+run_nr tx-queue "$NETRING" replay -i "$NR_IF_B" -t --queue 5 "$NR_TMP/a.pcap"
+expect_error tx-queue 2 "^netring replay: $NR_IF_B has only 1 TX queue \(queue 0\): there is no queue 5$"
+
 # -K over AF_XDP: the 256 MiB UMEM holds the TX slots' chunks too, so with
 # --tx-slots 64 there is room for 131008 frames of 2048 bytes, not 131009.
 # The warning once said "a 256 MiB UMEM (limit 256 MiB)", which reads as a fit.
