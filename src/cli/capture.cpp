@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <unistd.h>
@@ -43,6 +44,13 @@ namespace {
 std::string join(const std::vector<std::string> &words)
 {
     return fmt::format("{}", fmt::join(words, " "));
+}
+
+// The directory that -w FILE's files go into.
+std::string output_directory(const std::string &write_to)
+{
+    const std::filesystem::path dir = std::filesystem::path(write_to).parent_path();
+    return dir.empty() ? std::string(".") : dir.string();
 }
 
 Result<RotatedWriter> make_writer(Output out, const CaptureOptions &o, std::span<const InterfaceDescription> idbs)
@@ -168,6 +176,23 @@ int run_capture(const CaptureOptions &o)
         if (!u)
             return report("capture", u.error());
         target = u.value();
+    }
+    // Rotation creates every file after the first, and renames each into
+    // place, after the switch to USER: asked now, before anything is
+    // opened, rather than found out at the first rotation.
+    if (target && policy->rotates()) {
+        const std::string dir = output_directory(o.write_to);
+        const DirAccess dir_access = user_dir_access(*target, dir);
+        if (dir_access == DirAccess::not_writable)
+            return usage("capture", fmt::format("-Z {0} with file rotation: the directory {1} is not writable by {0}, "
+                                                "who creates and renames the files after the first; make it "
+                                                "writable by {0} (chown {0} {1}) or leave out -Z",
+                                                target->name, dir));
+        if (dir_access == DirAccess::sticky)
+            return usage("capture", fmt::format("-Z {0} with file rotation: in the sticky directory {1} (like /tmp) "
+                                                "{0} cannot rename the first file, which is opened before the switch; "
+                                                "write into a directory of {0}'s, or leave out -Z",
+                                                target->name, dir));
     }
 
     install_stop_handlers();

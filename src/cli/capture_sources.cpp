@@ -48,7 +48,7 @@ Status open_xdp(const CaptureOptions &o, const Filter &filter, OpenedSources &op
         std::string problem;
         auto list = parse_queue_list(o.queues, interface_queues(o.interface).rx, problem);
         if (!list)
-            return Error::explained(EINVAL, fmt::format("--queues {}: {}", o.queues, problem));
+            return Error::invalid(EINVAL, fmt::format("--queues {}: {}", o.queues, problem));
         queues = std::move(*list);
     }
     auto sources = xdp::XdpCaptureSource::open_queues(x, queues);

@@ -7,7 +7,9 @@
 #include <grp.h>
 #include <pwd.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <vector>
 
@@ -72,6 +74,33 @@ Status drop_privileges(const TargetUser &user)
     if (user.uid != 0 && (::setuid(0) == 0 || ::geteuid() != user.uid))
         return Error::logic(fmt::format("-Z {}: root privileges could be regained after the switch", user.name));
     return {};
+}
+
+DirAccess user_dir_access(const TargetUser &user, const std::string &dir)
+{
+    const pid_t child = ::fork();
+    if (child < 0)
+        return DirAccess::unknown;
+    if (child == 0) {
+        // The exit status is the answer.
+        if (!drop_privileges(user))
+            ::_exit(static_cast<int>(DirAccess::unknown));
+        if (::access(dir.c_str(), W_OK | X_OK) != 0)
+            ::_exit(static_cast<int>(errno == EACCES ? DirAccess::not_writable : DirAccess::unknown));
+        // In a sticky directory only a file's owner (or the directory's) may
+        // rename it, and root owns the first file.
+        struct stat st {};
+        if (::stat(dir.c_str(), &st) == 0 && (st.st_mode & S_ISVTX) != 0 && st.st_uid != user.uid)
+            ::_exit(static_cast<int>(DirAccess::sticky));
+        ::_exit(static_cast<int>(DirAccess::writable));
+    }
+    int status = 0;
+    while (::waitpid(child, &status, 0) < 0)
+        if (errno != EINTR)
+            return DirAccess::unknown;
+    if (!WIFEXITED(status) || WEXITSTATUS(status) > static_cast<int>(DirAccess::unknown))
+        return DirAccess::unknown;
+    return static_cast<DirAccess>(WEXITSTATUS(status));
 }
 
 }  // namespace netring::cli

@@ -19,6 +19,11 @@ int main(int argc, char **argv)
     CLI::App app{"netring: packet capture and replay on AF_PACKET and AF_XDP"};
     app.name("netring");
     app.require_subcommand(1);
+    // An option given twice takes its last value, as in tcpdump and dumpcap
+    // (a script's defaults, then the user's). Set before any option or
+    // subcommand is added: each copies these defaults when it is made.
+    // Options meant to be repeated (-a, -b, info -i) say TakeAll themselves.
+    app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
     app.set_version_flag("-V,--version", version_text());
     std::string log_level = "warn";
     app.add_option("--log-level", log_level, "trace, debug, info, warn, error or off")

@@ -350,8 +350,13 @@ std::optional<int> check_files(const ReplayOptions &o, KeptReaders &kept)
     for (std::size_t k = 0; k < files.size(); ++k) {
         const std::string &path = files[k];
         auto reader = FileReader::open(path);
-        if (!reader)
+        if (!reader) {
+            // A 0-byte file: nothing to send, or, among others, one to leave out.
+            if (reader.error().code == ENODATA)
+                return usage("replay", fmt::format("{}: {}", reader.error().message(),
+                                                   files.size() == 1 ? "nothing to replay" : "leave it out"));
             return usage("replay", reader.error().message());
+        }
         if (reader->linktype() != DLT_EN10MB) {
             // linktype_name() says "link type N" itself when libpcap has no name for it.
             const std::string name = reader->linktype_name();

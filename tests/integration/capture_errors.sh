@@ -68,6 +68,10 @@ for args in "--backend packet" "--backend xdp" "--threads 2"; do
 done
 ip -n "$NR_NS_B" link set "$NR_IF_B" up
 
+# --- a queue the interface lacks: a usage error, exit 2, as for replay -------
+run_nr rx-queue "$NETRING" capture -i "$NR_IF_B" --backend xdp --queue 5 -c 1 -w "$NR_TMP/q.pcapng"
+expect_error "--backend xdp --queue 5 on a 1-queue veth" 2 "$NR_IF_B has only 1 RX queue \(queue 0\): there is no queue 5$"
+
 # --- an interface without Ethernet headers (tun: raw IP): exit 2 -------------
 # netring's files say Ethernet and its filters are compiled for it: frames of
 # a tun or WireGuard interface would be written as Ethernet, and misread.
@@ -75,10 +79,10 @@ if ip netns exec "$NR_NS_B" ip tuntap add dev nrtun0 mode tun 2>/dev/null; then
     ip -n "$NR_NS_B" link set nrtun0 up
     for args in "--backend packet" "--backend xdp" "--threads 2"; do
         run_nr tun "$NETRING" capture -i nrtun0 $args -c 1 -w "$NR_TMP/tun.pcapng"
-        expect_error "capture $args on a tun interface" 2 'nrtun0' 'no Ethernet headers'
+        expect_error "capture $args on a tun interface" 2 'nrtun0' 'no Ethernet headers' 'capture it with tcpdump'
     done
     run_nr tun-tx "$NETRING" xdp-tx -i nrtun0 --dst-mac 02:77:00:00:00:0e --count 1
-    expect_error "xdp-tx on a tun interface" 2 'nrtun0' 'no Ethernet headers'
+    expect_error "xdp-tx on a tun interface" 2 'nrtun0' 'no Ethernet headers' 'send on an Ethernet interface'
     ip -n "$NR_NS_B" link del nrtun0
 else
     nr_log "note: no tun device could be made here: the check of a non-Ethernet interface did not run"

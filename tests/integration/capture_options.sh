@@ -100,19 +100,28 @@ else
     nr_log "drops: '$line', ISB agrees"
 fi
 
-# --- -a takes one value per use; the words after it are the filter ------------
-# As with dumpcap: netring capture -i IF -a duration:1 udp port 5000.
-start_bg --err "$NR_TMP/autostop.err" in_b "$NETRING" capture -i "$NR_IF_B" -q -w "$NR_TMP/autostop.pcapng" \
-    -a duration:1 udp port 5000
-wait_bg "$BG_PID" 15
-if [ "$BG_RC" != 0 ]; then
-    soft_fail "'-a duration:1 udp port 5000': exit $BG_RC: $(head -n 1 "$NR_TMP/autostop.err") (the filter words were taken as -a values)"
-else
-    nr_log "'-a duration:1 udp port 5000': exit 0"
-fi
+# --- -a and -b take one value per use; the words after them are the filter ---
+# As with dumpcap: netring capture -i IF -a duration:1 udp port 5000, no "--"
+# needed (the manual once asked for one). The IDB's if_filter says what the
+# filter became.
+for opts in "-a duration:1" "-b packets:1000 -a duration:1"; do
+    rm -f "$NR_TMP"/autostop*.pcapng
+    start_bg --err "$NR_TMP/autostop.err" in_b "$NETRING" capture -i "$NR_IF_B" -q -w "$NR_TMP/autostop.pcapng" \
+        $opts udp port 5000
+    wait_bg "$BG_PID" 15
+    f=$(ls "$NR_TMP"/autostop*.pcapng 2>/dev/null | head -n 1)
+    filter=$(capinfos "$f" 2>/dev/null | sed -n 's/^ *Filter string = //p' | head -n 1)
+    if [ "$BG_RC" != 0 ] || [ "$filter" != "udp port 5000" ]; then
+        soft_fail "'$opts udp port 5000': exit $BG_RC, filter '$filter': $(head -n 1 "$NR_TMP/autostop.err") (the filter words were taken as option values?)"
+    else
+        nr_log "'$opts udp port 5000': exit 0, filter '$filter'"
+    fi
+done
 
 # --- -c and -a packets: one limit, the smaller stops (as in dumpcap) -----------
-for order in "-c 50 -a packets:10" "-a packets:10 -c 50" "-c 10 -a packets:50"; do
+# An option given twice takes its last value, as in tcpdump and dumpcap
+# (CLI11 once refused it: "--count: At Most 1 required but received 2").
+for order in "-c 50 -a packets:10" "-a packets:10 -c 50" "-c 10 -a packets:50" "-c 50 -c 10"; do
     start_bg --err "$NR_TMP/climit.err" in_b "$NETRING" capture -i "$NR_IF_B" -q -w "$NR_TMP/climit.pcapng" $order
     climit=$BG_PID
     wait_capture_ready "$climit" "$NR_NS_B" "$NR_IF_B" || fail "$order: netring did not start capturing"
@@ -121,7 +130,7 @@ for order in "-c 50 -a packets:10" "-a packets:10 -c 50" "-c 10 -a packets:50"; 
     got=$(pcap_count "$NR_TMP/climit.pcapng")
     [ "$BG_RC" = 0 ] && [ "$got" = 10 ] || soft_fail "$order: exit $BG_RC, $got frames, want exit 0 and 10 frames"
 done
-nr_log "-c with -a packets: the smaller count stopped each capture at 10 frames"
+nr_log "-c with -a packets: the smaller count stopped each capture at 10 frames; -c given twice, the last"
 
 # --- a terminal on stdout: one line per frame ---------------------------------
 N_TTY=48

@@ -118,6 +118,24 @@ for f in "${rot_files[@]:1}"; do
 done
 nr_log "rot: ${#rot_files[@]} files, the first root's, the rest $USER_NAME's"
 
+# Rotation into a directory USER cannot write: refused at the start, before
+# anything is opened, saying what to do (it once failed at the first rename,
+# "Permission denied", without a word of -Z, and left a .part file).
+run_nr rot-rootonly "$NETRING" capture -Z "$USER_NAME" -i "$NR_IF_B" -c 60 -q -w "$OUT/rot.pcapng" -b packets:20
+expect_error "-Z $USER_NAME -b packets:20 into a root-only directory" 2 \
+    "-Z $USER_NAME with file rotation: the directory $OUT is not writable by $USER_NAME" \
+    "make it writable by $USER_NAME \(chown $USER_NAME $OUT\) or leave out -Z$"
+ls "$OUT" | has '^rot' && soft_fail "-Z into a root-only directory: files were left: $(ls "$OUT" | grep '^rot' | tr '\n' ' ')"
+# A sticky directory (as /tmp): USER may create files there, but not rename
+# the first one, which is root's (once "rename ...: Operation not permitted").
+STICKY="$NR_TMP/sticky"
+mkdir -m 1777 "$STICKY"
+run_nr rot-sticky "$NETRING" capture -Z "$USER_NAME" -i "$NR_IF_B" -c 60 -q -w "$STICKY/rot.pcapng" -b packets:20
+expect_error "-Z $USER_NAME -b packets:20 into a sticky directory" 2 \
+    "-Z $USER_NAME with file rotation: in the sticky directory $STICKY \(like /tmp\) $USER_NAME cannot rename the first file" \
+    "or leave out -Z$"
+[ -z "$(ls "$STICKY")" ] || soft_fail "-Z into a sticky directory: files were left: $(ls "$STICKY" | tr '\n' ' ')"
+
 # Errors: an unknown user is a usage error, caught before anything is opened.
 rc=0
 in_b "$NETRING" capture -Z no-such-user-nr -i "$NR_IF_B" -c 1 -w "$OUT/never.pcapng" 2>"$NR_TMP/nouser.err" || rc=$?
@@ -133,4 +151,5 @@ in_b setpriv --reuid="$USER_ID" --regid="$GROUP_ID" --clear-groups "$NR_TMP/bin/
     -w "$NR_TMP/userout/x.pcapng" 2>"$NR_TMP/nosetuid.err" || rc=$?
 [ "$rc" = 1 ] && grep -q "CAP_SETGID" "$NR_TMP/nosetuid.err" || fail "-Z without CAP_SETGID: exit $rc: $(cat "$NR_TMP/nosetuid.err")"
 nr_log "errors: unknown user exit 2; no CAP_SETGID: $(head -n1 "$NR_TMP/nosetuid.err")"
+[ "$failures" = 0 ] || fail "$failures checks failed"
 pass

@@ -127,6 +127,8 @@ sent_by() {
 }
 replay_t=(ip netns exec "$NR_NS_A" "$NETRING" replay -i "$NR_IF_A" -t --json)
 sent_by stdin-dash 4 "${replay_t[@]}" - <"$NR_TMP/a.pcap"
+# An option given twice takes its last value, as in tcpreplay and tcpdump.
+sent_by limit-twice 2 "${replay_t[@]}" -L 3 -L 2 "$NR_TMP/a.pcap"
 sent_by stdin-pipe 7 bash -c 'a=$0 b=$1; shift; "$@" <(cat "$a") - <"$b"' "$NR_TMP/a.pcap" "$NR_TMP/later.pcap" \
     "${replay_t[@]}"
 sent_by dev-stdin 4 bash -c 'cat "$0" | "$@" /dev/stdin' "$NR_TMP/a.pcap" "${replay_t[@]}"
@@ -141,6 +143,11 @@ run_nr pipe-loops bash -c 'a=$0 b=$1; shift; cat "$a" | "$@" -l 2 "$b" -' "$NR_T
 expect_error pipe-loops 2 '^netring replay: -: standard input can be read only once.*-l 2.*save it to a file'
 run_nr stdin-twice bash -c 'cat "$0" | "$@" - -' "$NR_TMP/a.pcap" "$NETRING" replay -i "$NR_IF_B" -t
 expect_error stdin-twice 2 "'-' \\(standard input\\) is given more than once"
+
+# A queue the veth lacks is a usage error about TX queues: once exit 1 and
+# "bind AF_XDP socket ... (the interface has 1 RX queue): Invalid argument".
+run_nr tx-queue "$NETRING" replay -i "$NR_IF_B" -t --queue 5 "$NR_TMP/a.pcap"
+expect_error tx-queue 2 "^netring replay: $NR_IF_B has only 1 TX queue \(queue 0\): there is no queue 5$"
 
 # -K over AF_XDP: the 256 MiB UMEM holds the TX slots' chunks too, so with
 # --tx-slots 64 there is room for 131008 frames of 2048 bytes, not 131009.

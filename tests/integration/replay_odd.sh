@@ -43,7 +43,28 @@ nr_log "$n odd files refused; e.g. $(cat "$NR_TMP/err")"
 refused "cannot be sent on Ethernet" "$good" "$SHARED_CAPTURES/odd/LINKTYPE_RAW_ipv4.pcap"
 refused "cannot be sent on Ethernet" --backend packet "$good" "$SHARED_CAPTURES/odd/nflog.pcap"
 refused "holds no frames" "$NR_TMP/empty.pcap"
-refused "not a pcap or pcapng file" "$NR_TMP/zero-bytes.pcap"
+# libpcap calls both a truncated dump file; netring once said "not a pcap or
+# pcapng file" of 0 bytes.
+refused "zero-bytes.pcap is empty (0 bytes): nothing to replay$" "$NR_TMP/zero-bytes.pcap"
+refused "zero-bytes.pcap is empty (0 bytes): leave it out$" "$good" "$NR_TMP/zero-bytes.pcap"
+run_nr stdin-empty bash -c ': | "$@" -' _ "$NETRING" replay -i "$NR_IF_B" -t
+expect_error "replay - from an empty pipe" 2 '^netring replay: standard input is empty \(0 bytes\): nothing to replay$'
+head -c 10 "$NR_TMP/empty.pcap" >"$NR_TMP/ten-bytes.pcap"
+refused "ten-bytes.pcap: cut short in its file header (10 bytes): not a whole pcap or pcapng file$" \
+    "$NR_TMP/ten-bytes.pcap"
+# An interface without Ethernet headers (tun: raw IP): one line that says
+# what to do, not "(tcpdump captures any kind)".
+if ip netns exec "$NR_NS_B" ip tuntap add dev nrtun0 mode tun 2>/dev/null; then
+    ip -n "$NR_NS_B" link set nrtun0 up
+    for backend in xdp packet; do
+        run_nr tun "$NETRING" replay -i nrtun0 --backend "$backend" -t "$good"
+        expect_error "replay --backend $backend on a tun interface" 2 \
+            '^netring replay: invalid interface nrtun0: it carries no Ethernet headers \(ARPHRD type 65534: raw IP\), and netring sends Ethernet frames only: send on an Ethernet interface, such as a veth or a tap device \(not tun\)$'
+    done
+    ip -n "$NR_NS_B" link del nrtun0
+else
+    nr_log "note: no tun device could be made here: the refusal of a non-Ethernet interface was not checked"
+fi
 sleep 0.3
 sent=$(($(rx_packets) - before))
 [ "$sent" = 0 ] || { nr_log "FAIL: $sent frames reached $NR_IF_B from refused runs"; failures=$((failures + 1)); }

@@ -100,7 +100,7 @@ Status PacketRxRing::setup(const RxOptions &o)
     auto info = usable_interface(o.interface);
     if (!info)
         return info.error();
-    if (auto st = require_ethernet(*info); !st)
+    if (auto st = require_ethernet(*info, LinkUse::capture); !st)
         return st;
     interface_ = o.interface;
     ifindex_ = info->index;

@@ -39,7 +39,7 @@ Status PacketTxRing::setup(const TxOptions &o)
     auto info = usable_interface(o.interface);
     if (!info)
         return info.error();
-    if (auto st = require_ethernet(*info); !st)
+    if (auto st = require_ethernet(*info, LinkUse::send); !st)
         return st;
     interface_ = o.interface;
     mtu_ = info->mtu;

@@ -98,7 +98,7 @@ Result<std::vector<std::unique_ptr<XdpCaptureSource>>> XdpCaptureSource::open_qu
     auto info = usable_interface(options.interface);
     if (!info)
         return info.error();
-    if (auto st = require_ethernet(*info); !st)
+    if (auto st = require_ethernet(*info, LinkUse::capture); !st)
         return st.error();
     if (queues.empty())
         return Error::sys(EINVAL, fmt::format("no queue of {} to capture", options.interface));
@@ -107,9 +107,10 @@ Result<std::vector<std::unique_ptr<XdpCaptureSource>>> XdpCaptureSource::open_qu
     if (const auto dup = std::adjacent_find(sorted.begin(), sorted.end()); dup != sorted.end())
         return Error::sys(EINVAL, fmt::format("queue {} of {} is listed twice", *dup, options.interface));
     const std::uint32_t highest = sorted.back();
+    // A queue the interface lacks is the command line's mistake (exit 2),
+    // said before bind() can only answer EINVAL.
     if (const std::uint32_t rx = interface_queues(options.interface).rx; rx != 0 && highest >= rx)
-        return Error::sys(EINVAL, fmt::format("{} has {} RX queue{}; there is no queue {}", options.interface, rx,
-                                              rx == 1 ? "" : "s", highest));
+        return Error::invalid(EINVAL, missing_queue(options.interface, "RX", rx, highest));
     // Chunks that hold a whole frame after the headroom (18: Ethernet header,
     // FCS room and one VLAN tag): 2048 bytes for an Ethernet MTU, twice the
     // frames of 4096 in the same memory. Longer frames come in pieces

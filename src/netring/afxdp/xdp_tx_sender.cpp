@@ -13,6 +13,7 @@
 
 #include "netring/base/clock.h"
 #include "netring/base/interface.h"
+#include "netring/base/queues.h"
 #include "netring/traffic/flush_wait.h"
 
 namespace netring::xdp {
@@ -29,8 +30,12 @@ Result<std::unique_ptr<XdpTxSender>> XdpTxSender::open(const XdpTxOptions &o)
     auto info = usable_interface(o.interface);
     if (!info)
         return info.error();
-    if (auto st = require_ethernet(*info); !st)
+    if (auto st = require_ethernet(*info, LinkUse::send); !st)
         return st.error();
+    // bind() checks the queue against the TX queues for a socket that only
+    // sends, and says EINVAL; the count, and the numbers there are, say more.
+    if (const std::uint32_t tx = interface_queues(o.interface).tx; tx != 0 && o.queue >= tx)
+        return Error::invalid(EINVAL, missing_queue(o.interface, "TX", tx, o.queue));
 
     const std::uint32_t slots = std::bit_ceil(std::clamp<std::uint32_t>(o.slots, 64, 1U << 20));
     // Small chunks when the link's largest frame fits: half the memory, and

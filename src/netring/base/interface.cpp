@@ -21,14 +21,19 @@ bool InterfaceInfo::up() const { return (flags & IFF_UP) != 0; }
 bool InterfaceInfo::running() const { return (flags & IFF_RUNNING) != 0; }
 bool InterfaceInfo::ethernet() const { return hw_type == ARPHRD_ETHER || hw_type == ARPHRD_LOOPBACK; }
 
-Status require_ethernet(const InterfaceInfo &info)
+Status require_ethernet(const InterfaceInfo &info, LinkUse use)
 {
     if (info.ethernet())
         return {};
-    return Error::invalid(EPROTONOSUPPORT,
-                          fmt::format("invalid interface {}: it carries no Ethernet headers (ARPHRD type {}{}); "
-                                      "netring captures and sends Ethernet frames only (tcpdump captures any kind)",
-                                      info.name, info.hw_type, info.hw_type == ARPHRD_NONE ? ": raw IP" : ""));
+    const char *what_to_do = use == LinkUse::capture
+                                 ? "netring captures Ethernet frames only: capture it with tcpdump, which records "
+                                   "any link type"
+                                 : "netring sends Ethernet frames only: send on an Ethernet interface, such as a veth "
+                                   "or a tap device (not tun)";
+    return Error::invalid(EPROTONOSUPPORT, fmt::format("invalid interface {}: it carries no Ethernet headers (ARPHRD "
+                                                       "type {}{}), and {}",
+                                                       info.name, info.hw_type,
+                                                       info.hw_type == ARPHRD_NONE ? ": raw IP" : "", what_to_do));
 }
 
 namespace {

@@ -26,10 +26,15 @@ struct InterfaceInfo {
     [[nodiscard]] bool ethernet() const;
 };
 
+// What netring is about to do with an interface, for the advice of
+// require_ethernet().
+enum class LinkUse { capture, send };
+
 // An error unless the interface carries Ethernet frames: netring's files
 // say Ethernet, its filters are compiled for it and it sends Ethernet
 // frames, so a tun or WireGuard interface (raw IP) would get wrong files.
-Status require_ethernet(const InterfaceInfo &info);
+// One line that says what to do instead, for a capture or a send.
+Status require_ethernet(const InterfaceInfo &info, LinkUse use);
 
 // No such interface is bad input, ENODEV, naming the interfaces there are.
 Result<InterfaceInfo> lookup_interface(const std::string &name);

@@ -60,6 +60,13 @@ InterfaceQueues interface_queues(const std::string &name)
     return q;
 }
 
+std::string missing_queue(const std::string &interface, std::string_view kind, std::uint32_t count,
+                          std::uint32_t queue)
+{
+    return fmt::format("{} has only {} {} queue{} ({}): there is no queue {}", interface, count, kind,
+                       count == 1 ? "" : "s", count == 1 ? std::string("queue 0") : fmt::format("queues 0-{}", count - 1),
+                       queue);
+}
 
 std::optional<std::vector<std::uint32_t>> parse_queue_list(std::string_view text, std::uint32_t rx_queues,
                                                            std::string &problem)

@@ -23,6 +23,12 @@ struct InterfaceQueues {
 
 InterfaceQueues interface_queues(const std::string &name);
 
+// "veth0 has only 1 TX queue (queue 0): there is no queue 5": what to say
+// of a queue number past the interface's count of kind ("RX" or "TX")
+// queues, with the numbers there are.
+std::string missing_queue(const std::string &interface, std::string_view kind, std::uint32_t count,
+                          std::uint32_t queue);
+
 // "0-3", "0,2,5", "1-2,5" or "all" (0 .. rx_queues-1): the queues, sorted,
 // each once. Every queue must be below rx_queues. nullopt with `problem` set
 // (one line, for the user) on anything else, duplicates included.

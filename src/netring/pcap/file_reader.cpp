@@ -4,11 +4,26 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <string_view>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <fmt/format.h>
 
 namespace netring {
+
+namespace {
+
+// The size of a regular file (standard input's for "-"), or -1 for a pipe,
+// a FIFO or anything else whose size says nothing of what it will give.
+off_t regular_size(const std::string &path)
+{
+    struct stat st {};
+    const int rc = path == "-" ? ::fstat(STDIN_FILENO, &st) : ::stat(path.c_str(), &st);
+    return rc == 0 && S_ISREG(st.st_mode) ? st.st_size : -1;
+}
+
+}  // namespace
 
 Result<FileReader> FileReader::open(const std::string &path)
 {
@@ -21,6 +36,17 @@ Result<FileReader> FileReader::open(const std::string &path)
         // file that is not a capture with errno left at 0.
         if (saved == ENOENT || saved == EACCES || saved == EISDIR)
             return Error::sys(saved, fmt::format("cannot read {}", path));
+        // libpcap calls these a truncated dump file: true, but 0 bytes (a
+        // capture never written to; a pipe has no size, so there libpcap's
+        // words for its first read tell) is better called empty, and neither
+        // is "not a pcap file" when the bytes there begin like one.
+        const off_t size = regular_size(path);
+        if (size == 0 || std::string_view(err).ends_with(" 4 file header bytes, only got 0"))
+            return Error::explained(ENODATA,
+                                    fmt::format("{} is empty (0 bytes)", path == "-" ? "standard input" : path));
+        if (std::string_view(err).starts_with("truncated"))
+            return Error::logic(fmt::format("{}: cut short in its file header{}: not a whole pcap or pcapng file",
+                                            path, size > 0 ? fmt::format(" ({} bytes)", size) : ""));
         return Error::logic(fmt::format("{}: not a pcap or pcapng file ({})", path, err));
     }
     return FileReader(std::unique_ptr<pcap_t, Closer>(p), path);

@@ -15,7 +15,10 @@ namespace netring {
 
 class FileReader {
 public:
-    // Opens with nanosecond timestamps whatever the file's resolution.
+    // Opens with nanosecond timestamps whatever the file's resolution. A
+    // missing or unreadable file keeps its errno; a 0-byte one is ENODATA
+    // ("F is empty (0 bytes)"); one cut short in its header, or that is no
+    // capture at all, says so.
     static Result<FileReader> open(const std::string &path);
 
     // The next frame into out (valid until the next call): true, or false at

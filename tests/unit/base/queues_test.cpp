@@ -6,6 +6,7 @@
 #include "catch.h"
 #include "netring/base/queues.h"
 
+using netring::missing_queue;
 using netring::parse_queue_list;
 using Queues = std::vector<std::uint32_t>;
 
@@ -40,4 +41,10 @@ TEST_CASE("queue lists: refused with a reason", "[queues]")
     problem.clear();
     CHECK_FALSE(parse_queue_list("0-4", 4, problem));
     CHECK(problem.find("no queue 4") != std::string::npos);
+}
+
+TEST_CASE("a queue the interface lacks: the count and the numbers there are", "[queues]")
+{
+    CHECK(missing_queue("veth0", "TX", 1, 5) == "veth0 has only 1 TX queue (queue 0): there is no queue 5");
+    CHECK(missing_queue("eth0", "RX", 4, 4) == "eth0 has only 4 RX queues (queues 0-3): there is no queue 4");
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // FileReader against the tcpdump corpus and its ground truth, and damaged files.
+#include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -187,6 +188,24 @@ TEST_CASE("missing files and non-captures are told apart")
     auto bad = FileReader::open(junk.path());
     REQUIRE_FALSE(bad.ok());
     CHECK(bad.error().message().find("not a pcap or pcapng file") != std::string::npos);
+}
+
+TEST_CASE("an empty file is called empty, and one cut short in its header cut short")
+{
+    // libpcap calls both "truncated dump file": 0 bytes read as "not a pcap
+    // or pcapng file" once.
+    test::TempFile empty(".pcap");
+    auto none = FileReader::open(empty.path());
+    REQUIRE_FALSE(none.ok());
+    CHECK(none.error().code == ENODATA);
+    CHECK(none.error().message() == empty.path() + " is empty (0 bytes)");
+    // The first 10 bytes of a pcap header (24): its magic is right.
+    test::TempFile cut(".pcap");
+    std::ofstream(cut.path(), std::ios::binary).write("\xd4\xc3\xb2\xa1\x02\x00\x04\x00\x00\x00", 10);
+    auto short_header = FileReader::open(cut.path());
+    REQUIRE_FALSE(short_header.ok());
+    CHECK(short_header.error().message() ==
+          cut.path() + ": cut short in its file header (10 bytes): not a whole pcap or pcapng file");
 }
 
 TEST_CASE("an unread frame comes back once, and only a regular file is rereadable")
