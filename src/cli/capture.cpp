@@ -188,11 +188,6 @@ int run_capture(const CaptureOptions &o)
                                                 "who creates and renames the files after the first; make it "
                                                 "writable by {0} (chown {0} {1}) or leave out -Z",
                                                 target->name, dir));
-        if (dir_access == DirAccess::sticky)
-            return usage("capture", fmt::format("-Z {0} with file rotation: in the sticky directory {1} (like /tmp) "
-                                                "{0} cannot rename the first file, which is opened before the switch; "
-                                                "write into a directory of {0}'s, or leave out -Z",
-                                                target->name, dir));
     }
 
     install_stop_handlers();
@@ -263,6 +258,12 @@ int run_capture(const CaptureOptions &o)
     };
     // Everything privileged is open now: the ring, the XDP program and the file.
     if (target) {
+        // USER renames the first file into place, which in a sticky
+        // directory (/tmp) only its owner may do: the whole rotation is
+        // USER's, as with tcpdump -Z -C.
+        if (rotating != nullptr)
+            if (auto st = rotating->give_current_to(target->uid, target->gid); !st)
+                return give_up(st.error());
         if (auto st = drop_privileges(*target); !st)
             return give_up(st.error());
         spdlog::info("running as {} (uid {}, gid {}) with no capabilities", target->name, target->uid, target->gid);

@@ -7,7 +7,6 @@
 #include <grp.h>
 #include <pwd.h>
 #include <sys/prctl.h>
-#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -87,11 +86,6 @@ DirAccess user_dir_access(const TargetUser &user, const std::string &dir)
             ::_exit(static_cast<int>(DirAccess::unknown));
         if (::access(dir.c_str(), W_OK | X_OK) != 0)
             ::_exit(static_cast<int>(errno == EACCES ? DirAccess::not_writable : DirAccess::unknown));
-        // In a sticky directory only a file's owner (or the directory's) may
-        // rename it, and root owns the first file.
-        struct stat st {};
-        if (::stat(dir.c_str(), &st) == 0 && (st.st_mode & S_ISVTX) != 0 && st.st_uid != user.uid)
-            ::_exit(static_cast<int>(DirAccess::sticky));
         ::_exit(static_cast<int>(DirAccess::writable));
     }
     int status = 0;

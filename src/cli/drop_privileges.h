@@ -22,15 +22,13 @@ Result<TargetUser> lookup_user(const std::string &user);
 enum class DirAccess {
     writable,
     not_writable,  // USER may not create files there
-    sticky,        // USER may create files, but not rename another user's (/tmp)
     unknown,       // the child could not become USER, or dir is missing
 };
 
-// Whether USER may create files in dir and rename there the first file of a
-// rotation, which this process creates before it becomes USER: a child
-// process becomes USER and asks the kernel (groups, ACLs and all), so
-// nothing of this process changes. With unknown the capture finds out for
-// itself.
+// Whether USER may create and rename files in dir, as a rotation after -Z
+// does: a child process becomes USER and asks the kernel (groups, ACLs and
+// all), so nothing of this process changes. With unknown the capture finds
+// out for itself.
 DirAccess user_dir_access(const TargetUser &user, const std::string &dir);
 
 // Sets the user's groups, gid and uid, then clears every capability

@@ -167,6 +167,13 @@ Status Output::fail(int err, std::size_t written)
     return *failed_;
 }
 
+Status Output::give_to(uid_t uid, gid_t gid)
+{
+    if (fd_.valid() && ::fchown(fd_.get(), uid, gid) < 0)
+        return Error::sys(errno, fmt::format("give {} to uid {}", name_, uid));
+    return {};
+}
+
 Status Output::close()
 {
     Status st = flush();

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <sys/types.h>
 
 #include "netring/base/result.h"
 #include "netring/base/unique_fd.h"
@@ -70,6 +71,9 @@ public:
     [[nodiscard]] const std::string &name() const { return name_; }
     // The name errors give, when the file is written under another one.
     void set_name(std::string name) { name_ = std::move(name); }
+    // Hands the file to another owner (fchown), as a process about to give up
+    // its privileges does with a file the new user must rename.
+    Status give_to(uid_t uid, gid_t gid);
     // The error that stopped the output, if any.
     [[nodiscard]] const Error *failure() const { return failed_.get(); }
     Status close();

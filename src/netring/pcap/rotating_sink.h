@@ -61,6 +61,9 @@ public:
     // -W N with -G: the Nth file has ended and no more are written.
     [[nodiscard]] bool exhausted() const { return exhausted_; }
     [[nodiscard]] std::uint64_t files_started() const { return index_; }
+    // The file being written passes to uid:gid, who writes the later ones
+    // (-Z): only its owner may rename it in a sticky directory such as /tmp.
+    Status give_current_to(uid_t uid, gid_t gid) { return current_.output->give_to(uid, gid); }
 
 private:
     explicit RotatingSink(RotatingSinkOptions options) : o_(std::move(options)) {}
