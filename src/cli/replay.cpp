@@ -13,6 +13,7 @@
 #include "command.h"
 #include "errors.h"
 #include "number_checks.h"
+#include "carrier_watch.h"
 #include "status_line.h"
 #include "tx_backend.h"
 #include "tx_report.h"
@@ -92,7 +93,7 @@ public:
         : o_(o), sender_(sender), placer_(dynamic_cast<FramePlacer *>(&sender)), mtu_(mtu),
           qinq_tag_fits_(o.backend.backend != "packet"),
           duration_ns_(o.duration > 0 ? static_cast<std::uint64_t>(o.duration * 1e9) : 0), schedule_(pace),
-          status_(!o.quiet && !o.json)
+          status_(!o.quiet && !o.json), carrier_(o.interface, status_)
     {
     }
 
@@ -115,7 +116,11 @@ public:
     Schedule &schedule() { return schedule_; }
     // Queued frames left in the ring when a signal cut the final wait short.
     [[nodiscard]] std::uint64_t unsent() const { return unsent_; }
-    void start() { start_ns_ = monotonic_ns(); }
+    void start()
+    {
+        start_ns_ = monotonic_ns();
+        carrier_.check(start_ns_);
+    }
     [[nodiscard]] std::uint64_t start_ns() const { return start_ns_; }
 
 private:
@@ -130,6 +135,7 @@ private:
     std::uint64_t duration_ns_;  // --duration; 0: none
     Schedule schedule_;
     StatusLine status_;
+    CarrierWatch carrier_;  // after status_, which it clears
     std::uint64_t start_ns_ = 0;
     std::uint64_t handled_ = 0;
     std::uint64_t since_kick_ = 0;
@@ -242,6 +248,7 @@ bool Replayer::wait_paced(std::uint64_t due)
 
 void Replayer::show_status(std::uint64_t now)
 {
+    carrier_.check(now);
     if (status_.due(now))
         status_.update(now, fmt::format("{} frames sent, {} queued", sender_.completed(), totals_.queued));
 }

@@ -16,6 +16,7 @@
 #include "command.h"
 #include "errors.h"
 #include "number_checks.h"
+#include "carrier_watch.h"
 #include "status_line.h"
 #include "tx_report.h"
 #include "netring/afxdp/xdp_tx_sender.h"
@@ -356,18 +357,8 @@ int run_xdp_tx(const XdpTxCliOptions &o)
     }
     resolve_addresses(o, p);
     StatusLine status(!o.quiet && !o.json);
-    // Once, when first seen: at the start or during the run. The Completion
-    // ring counts the frames such a link drops as sent, so the report cannot tell.
-    bool carrier_warned = false;
-    auto check_carrier = [&] {
-        if (carrier_warned || !lacks_carrier(o.interface))
-            return;
-        carrier_warned = true;
-        status.clear();
-        spdlog::warn("{} has no carrier (cable out, or a veth peer that is down): the frames sent will be dropped",
-                     o.interface);
-    };
-    check_carrier();
+    CarrierWatch carrier(o.interface, status);
+    carrier.check(monotonic_ns());
     for (std::uint32_t i = 0; i < o.queues; ++i) {
         Worker *w = workers[i].get();
         traffic::TemplateConfig tc = p.tmpl;
@@ -408,8 +399,8 @@ int run_xdp_tx(const XdpTxCliOptions &o)
             break;
         const timespec tick{0, 100'000'000};
         ::nanosleep(&tick, nullptr);
-        check_carrier();
         const std::uint64_t now = monotonic_ns();
+        carrier.check(now);
         if (status.due(now)) {
             std::uint64_t completed = 0;
             std::uint64_t queued = 0;

@@ -92,5 +92,19 @@ for want in "xdp 3 0" "packet 2 1"; do
         failures=$((failures + 1))
     fi
 done
+
+# A link without carrier (a veth whose peer, in the other namespace, is
+# down) drops what it is given: one warning, and the replay goes on.
+ip -n "$NR_NS_A" link add "${NR_IF_A}c" type veth peer name "${NR_IF_B}c" netns "$NR_NS_B"
+ip -n "$NR_NS_A" link set "${NR_IF_A}c" up
+for backend in xdp packet; do
+    rc=0
+    in_a "$NETRING" replay -i "${NR_IF_A}c" --backend "$backend" -t -q "$good" 2>"$NR_TMP/carrier.err" || rc=$?
+    if [ "$rc" != 0 ] || [ "$(grep -c '^netring: warning: ' "$NR_TMP/carrier.err")" != 1 ] ||
+        ! grep -qx "netring: warning: ${NR_IF_A}c has no carrier (.*): the frames sent will be dropped" "$NR_TMP/carrier.err"; then
+        nr_log "FAIL: --backend $backend without carrier: exit $rc, stderr '$(cat "$NR_TMP/carrier.err")'"
+        failures=$((failures + 1))
+    fi
+done
 [ "$failures" = 0 ] || fail "$failures checks failed"
 pass
