@@ -345,8 +345,10 @@ int run_capture(const CaptureOptions &o)
         // Time limits end files even when nothing arrives, once every frame
         // stamped before the limit has reached the writer (it may wait in a
         // ring block or the reorder window); frames after it end the file
-        // themselves, by their timestamps.
-        if (rotating != nullptr && !write_error) {
+        // themselves, by their timestamps. Not once the capture is stopping:
+        // a file that -c or -a has just filled would be followed by an
+        // empty one that no frame will reach (dumpcap leaves none).
+        if (rotating != nullptr && !write_error && !limit_reached && stop_requested() == 0) {
             if (auto st = rotating->tick(realtime_ns() - hold_back_ns); !st)
                 write_error = st.error();
             else if (rotating->exhausted())

@@ -234,6 +234,24 @@ done
 all_clean time "${files[@]}"
 no_part "$dir" time
 
+# --- a count that fills the last file exactly: no empty file after it, as
+# with dumpcap -b packets:100 -c 200 (an idle tick once opened a third) ---
+for stop in "-c 200" "-a packets:200"; do
+    label="count${stop//[ :]/}"
+    dir="$NR_TMP/$label"
+    mkdir -p "$dir"
+    # shellcheck disable=SC2086  # $stop is two words
+    start_capture "$label" "$NETRING" capture -i "$NR_IF_B" -q -w "$dir/c.pcapng" -b packets:100 $stop
+    nr=$CAP_PID
+    send_mix --count 300 --seed 17 --gap 0.0002 -q
+    wait_bg "$nr" 20
+    [ "$BG_RC" = 0 ] || soft_fail "$label: exit $BG_RC (want 0)"
+    mapfile -t files < <(finished "$dir" c)
+    [ "${#files[@]}" = 2 ] || soft_fail "$label: ${#files[@]} files for 200 frames at 100 a file (want 2): ${files[*]}"
+    all_clean "$label" "${files[@]}"
+    no_part "$dir" "$label"
+done
+
 # --- usage errors (exit 2) ---
 usage_case() {
     local rc=0
