@@ -252,6 +252,21 @@ for stop in "-c 200" "-a packets:200"; do
     no_part "$dir" "$label"
 done
 
+# --- -b duration:1 -a duration:3 under steady traffic: three files, as with
+# dumpcap, not a fourth holding the frames of the last look at the ring ---
+dir="$NR_TMP/dur"
+mkdir -p "$dir"
+start_bg in_a "${NR_SEND[@]}" -i "$NR_IF_A" --dst-mac "$NR_MAC_B" --net "$NR_NET" --count 0 --gap 0.0005 -q
+sender=$BG_PID
+start_capture dur "$NETRING" capture -i "$NR_IF_B" -q -w "$dir/d.pcapng" -b duration:1 -a duration:3
+wait_bg "$CAP_PID" 20
+[ "$BG_RC" = 0 ] || soft_fail "dur: exit $BG_RC (want 0)"
+stop_capture "$sender" TERM
+mapfile -t files < <(finished "$dir" d)
+[ "${#files[@]}" = 3 ] || soft_fail "dur: ${#files[@]} files for -a duration:3 at 1 s a file (want 3): ${files[*]}"
+all_clean dur "${files[@]}"
+no_part "$dir" dur
+
 # --- usage errors (exit 2) ---
 usage_case() {
     local rc=0

@@ -61,6 +61,11 @@ public:
     // -W N with -G: the Nth file has ended and no more are written.
     [[nodiscard]] bool exhausted() const { return exhausted_; }
     [[nodiscard]] std::uint64_t files_started() const { return index_; }
+    // The capture stopped at stop_ns (realtime): frames read after it (the
+    // last look at the ring) are judged by time limits as of stop_ns, so
+    // those stamped after the stop join the last file rather than open a
+    // file the capture never reached (-G 2 --duration 4 makes two files).
+    void stopped_at(std::uint64_t stop_ns) { stop_ns_ = stop_ns; }
 
 private:
     explicit RotatingSink(RotatingSinkOptions options) : o_(std::move(options)) {}
@@ -77,6 +82,7 @@ private:
     std::uint64_t index_ = 0;
     std::uint64_t file_frames_ = 0;
     std::uint64_t deadline_ns_ = 0;
+    std::uint64_t stop_ns_ = 0;  // 0: still capturing
     std::uint64_t done_frames_ = 0;  // in files already closed
     std::uint64_t done_bytes_ = 0;   // of files already closed
     std::deque<std::string> finished_;
