@@ -219,6 +219,9 @@ int run_capture(const CaptureOptions &o)
     }
     CaptureSource &source = *owned;
     const std::uint64_t start_ns = realtime_ns();
+    // The same instant on both clocks: -a duration counts from the first
+    // file's start, so -G 2 --duration 4 ends as the second file does.
+    const std::uint64_t start_mono = monotonic_ns();
     std::uint64_t frames = 0;
     std::optional<PostRotate> post;
     if (!o.rotation.postrotate.empty())
@@ -273,7 +276,6 @@ int run_capture(const CaptureOptions &o)
         if (auto st = merged->start(); !st)
             return give_up(st.error());
 
-    const std::uint64_t start_mono = monotonic_ns();
     const std::uint64_t deadline =
         stop->seconds > 0 ? start_mono + static_cast<std::uint64_t>(stop->seconds * 1e9) : 0;
     // -c and -a packets: are one limit, as in dumpcap: the smaller stops.
@@ -345,10 +347,13 @@ int run_capture(const CaptureOptions &o)
         if (!st)
             write_error = st.error();
     };
+    bool timed_out = false;  // by -a duration
     while (stop_requested() == 0 && !write_error) {
         std::uint64_t now = monotonic_ns();
-        if (deadline != 0 && now >= deadline)
+        if (deadline != 0 && now >= deadline) {
+            timed_out = true;
             break;
+        }
         int timeout = 100;
         if (deadline != 0)
             timeout = static_cast<int>(std::min<std::uint64_t>(100, (deadline - now) / 1'000'000 + 1));
@@ -371,8 +376,10 @@ int run_capture(const CaptureOptions &o)
         // Time limits end files even when nothing arrives, once every frame
         // stamped before the limit has reached the writer (it may wait in a
         // ring block or the reorder window); frames after it end the file
-        // themselves, by their timestamps.
-        if (rotating != nullptr && !write_error) {
+        // themselves, by their timestamps. Not once the capture is stopping:
+        // a file that -c or -a has just filled would be followed by an
+        // empty one that no frame will reach (dumpcap leaves none).
+        if (rotating != nullptr && !write_error && !limit_reached && stop_requested() == 0) {
             if (auto st = rotating->tick(realtime_ns() - hold_back_ns); !st)
                 write_error = st.error();
             else if (rotating->exhausted())
@@ -402,6 +409,8 @@ int run_capture(const CaptureOptions &o)
         }
     }
     status.clear();
+    if (rotating != nullptr)
+        rotating->stopped_at(timed_out ? start_ns + (deadline - start_mono) : realtime_ns());
     isb_due = false;  // a periodic ISB still waiting: the final ones supersede it
 
     // Stopped by a signal or the time limit: the kernel may hold frames that

@@ -234,6 +234,39 @@ done
 all_clean time "${files[@]}"
 no_part "$dir" time
 
+# --- a count that fills the last file exactly: no empty file after it, as
+# with dumpcap -b packets:100 -c 200 (an idle tick once opened a third) ---
+for stop in "-c 200" "-a packets:200"; do
+    label="count${stop//[ :]/}"
+    dir="$NR_TMP/$label"
+    mkdir -p "$dir"
+    # shellcheck disable=SC2086  # $stop is two words
+    start_capture "$label" "$NETRING" capture -i "$NR_IF_B" -q -w "$dir/c.pcapng" -b packets:100 $stop
+    nr=$CAP_PID
+    send_mix --count 300 --seed 17 --gap 0.0002 -q
+    wait_bg "$nr" 20
+    [ "$BG_RC" = 0 ] || soft_fail "$label: exit $BG_RC (want 0)"
+    mapfile -t files < <(finished "$dir" c)
+    [ "${#files[@]}" = 2 ] || soft_fail "$label: ${#files[@]} files for 200 frames at 100 a file (want 2): ${files[*]}"
+    all_clean "$label" "${files[@]}"
+    no_part "$dir" "$label"
+done
+
+# --- -b duration:1 -a duration:3 under steady traffic: three files, as with
+# dumpcap, not a fourth holding the frames of the last look at the ring ---
+dir="$NR_TMP/dur"
+mkdir -p "$dir"
+start_bg in_a "${NR_SEND[@]}" -i "$NR_IF_A" --dst-mac "$NR_MAC_B" --net "$NR_NET" --count 0 --gap 0.0005 -q
+sender=$BG_PID
+start_capture dur "$NETRING" capture -i "$NR_IF_B" -q -w "$dir/d.pcapng" -b duration:1 -a duration:3
+wait_bg "$CAP_PID" 20
+[ "$BG_RC" = 0 ] || soft_fail "dur: exit $BG_RC (want 0)"
+stop_capture "$sender" TERM
+mapfile -t files < <(finished "$dir" d)
+[ "${#files[@]}" = 3 ] || soft_fail "dur: ${#files[@]} files for -a duration:3 at 1 s a file (want 3): ${files[*]}"
+all_clean dur "${files[@]}"
+no_part "$dir" dur
+
 # --- usage errors (exit 2) ---
 usage_case() {
     local rc=0

@@ -125,7 +125,9 @@ Status RotatingSink::write(const Frame &frame)
         return *failed_;
     if (!current_.sink)
         return {};  // exhausted: the capture is about to stop
-    if (should_rotate(o_.policy, progress(), frame.ts_ns)) {
+    // Stamped at or after the stop: as of just before it (see stopped_at()).
+    const std::uint64_t now = stop_ns_ != 0 ? std::min(frame.ts_ns, stop_ns_ - 1) : frame.ts_ns;
+    if (should_rotate(o_.policy, progress(), now)) {
         if (auto st = rotate(frame.ts_ns); !st)
             return st;
         if (!current_.sink)

@@ -64,6 +64,11 @@ public:
     // The file being written passes to uid:gid, who writes the later ones
     // (-Z): only its owner may rename it in a sticky directory such as /tmp.
     Status give_current_to(uid_t uid, gid_t gid) { return current_.output->give_to(uid, gid); }
+    // The capture stopped at stop_ns (realtime): frames read after it (the
+    // last look at the ring) are judged by time limits as of stop_ns, so
+    // those stamped after the stop join the last file rather than open a
+    // file the capture never reached (-G 2 --duration 4 makes two files).
+    void stopped_at(std::uint64_t stop_ns) { stop_ns_ = stop_ns; }
 
 private:
     explicit RotatingSink(RotatingSinkOptions options) : o_(std::move(options)) {}
@@ -80,6 +85,7 @@ private:
     std::uint64_t index_ = 0;
     std::uint64_t file_frames_ = 0;
     std::uint64_t deadline_ns_ = 0;
+    std::uint64_t stop_ns_ = 0;  // 0: still capturing
     std::uint64_t done_frames_ = 0;  // in files already closed
     std::uint64_t done_bytes_ = 0;   // of files already closed
     std::deque<std::string> finished_;
