@@ -141,8 +141,8 @@ for f in "${sticky_files[@]}"; do
     sticky_total=$((sticky_total + $(pcap_count "$f")))
     [ "$(stat -c %u "$f")" = "$USER_ID" ] || soft_fail "rot-sticky: $(basename "$f") is not $USER_NAME's"
 done
-[ "${#sticky_files[@]}" -ge 2 ] && [ "$sticky_total" = 40 ] ||
-    soft_fail "rot-sticky: ${#sticky_files[@]} files holding $sticky_total frames, expected 2 or more holding 40"
+[ "${#sticky_files[@]}" = 2 ] && [ "$sticky_total" = 40 ] ||
+    soft_fail "rot-sticky: ${#sticky_files[@]} files holding $sticky_total frames, expected 2 holding 40"
 
 # Errors: an unknown user is a usage error, caught before anything is opened.
 rc=0
