@@ -185,7 +185,7 @@ int run_capture(const CaptureOptions &o)
         const DirAccess dir_access = user_dir_access(*target, dir);
         if (dir_access == DirAccess::not_writable)
             return usage("capture", fmt::format("-Z {0} with file rotation: the directory {1} is not writable by {0}, "
-                                                "who creates and renames the files after the first; make it "
+                                                "who creates the later files and renames each into place; make it "
                                                 "writable by {0} (chown {0} {1}) or leave out -Z",
                                                 target->name, dir));
     }
@@ -514,7 +514,8 @@ Command register_capture(CLI::App &parent)
     app->add_option("filter", opts->filter_words, "libpcap filter expression");
     app->add_option("--backend", opts->backend, "Capture with packet (AF_PACKET) or xdp (AF_XDP)")
         ->check(CLI::IsMember({"packet", "xdp"}));
-    app->add_option("--queue", opts->queue, "xdp: the interface RX queue captured (default 0)")->transform(whole_number);
+    app->add_option("--queue", opts->queue, "xdp: the interface RX queue captured (default 0)")
+        ->transform(whole_number);
     app->add_option("--queues", opts->queues, "xdp: capture these RX queues (0-3, 0,2, all), a thread and socket each");
     app->add_option("--threads", opts->threads, "packet: N sockets in a PACKET_FANOUT group, a thread each")
         ->transform(whole_number)
