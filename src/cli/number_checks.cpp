@@ -73,9 +73,8 @@ const CLI::Validator counting_number(
 
 const CLI::Validator positive_number(
     [](const std::string &text) {
-        const bool ok = decimal_text(text) && std::strtod(text.c_str(), nullptr) > 0 &&
-                        std::isfinite(std::strtod(text.c_str(), nullptr));
-        return ok ? std::string() : fmt::format("'{}' is not a number above 0", text);
+        const double v = decimal_text(text) ? std::strtod(text.c_str(), nullptr) : 0;
+        return v > 0 && std::isfinite(v) ? std::string() : fmt::format("'{}' is not a number above 0", text);
     },
     "", "positive number");
 
