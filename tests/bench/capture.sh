@@ -13,7 +13,9 @@
 #                          netring-xdp-q4: --backend xdp --xdp-mode native --queues 0-1/0-3.
 #                          The veth has 4 queues; the sender uses as many TX queues as the tool
 #                          captures AF_XDP queues (1, 2 or 4; 4 for AF_PACKET tools), so that
-#                          every frame lands on a captured queue
+#                          every frame lands on a captured queue; ref and ref-noflags: ref_capture.c,
+#                          the least a TPACKET_V3 capture into pcapng can do (built here with cc), with
+#                          netring's 104-byte EPBs or without their epb_flags (92 bytes)
 #   NR_BENCH_DRAIN         seconds between the end of sending and SIGINT (default 2)
 #   NR_BENCH_CAPTURE_CPU   CPU for the capture process (default 1; trafgen's worker always pins itself to CPU 0)
 #   NR_BENCH_PERF=DIR      also record a perf profile of each capturer while traffic flows (DIR/TOOL.perf.data;
@@ -72,6 +74,11 @@ ncpu=$(nproc)
 [ "$SENDER_CPU" -lt "$ncpu" ] && [ "$CAPTURE_CPU" -lt "$ncpu" ] || die "CPUs $SENDER_CPU/$CAPTURE_CPU: this machine has $ncpu"
 [ "$SENDER_CPU" != "$CAPTURE_CPU" ] || log "warning: sender and capturer share CPU $SENDER_CPU; figures will be skewed"
 
+REF=''
+if [[ " $TOOLS " == *" ref"* ]]; then
+    command -v cc >/dev/null 2>&1 || skip "missing tool: cc (for the ref tools)"
+fi
+
 # --- namespaces, 4-queue veth pair, tmpfs: ours, and gone on exit ---
 
 MNT=''
@@ -89,6 +96,11 @@ mount -t tmpfs -o size=$((FRAMES * 200 / 1048576 + 64))m,mode=1777 nr-bench "$MN
     MNT=''
     die "cannot mount a tmpfs on $TMP/tmpfs"
 }
+
+if [[ " $TOOLS " == *" ref"* ]]; then
+    REF="$TMP/ref_capture"
+    cc -O2 -o "$REF" "$HERE/ref_capture.c" || die "cannot build $HERE/ref_capture.c"
+fi
 
 # 14 (Ethernet) + 20 (IPv4) + 8 (UDP) + 18 payload = 60 bytes, checksums by
 # trafgen. 64 flows (source ports), so that the kernel spreads them over the
@@ -168,6 +180,7 @@ reported_drops() {
     case $tool in
         netring*) sed -nE 's/.* ([0-9]+) dropped by kernel, ([0-9]+) dropped by interface$/\1+\2/p' "$err" | tail -n 1 ;;
         tcpdump) sed -nE 's/^([0-9]+) packets? dropped by kernel$/\1/p' "$err" | tail -n 1 ;;
+        ref*) sed -nE 's/^ref_capture: [0-9]+ frames, ([0-9]+) dropped by kernel$/\1/p' "$err" | tail -n 1 ;;
         dumpcap) sed -nE 's/^Packets received\/dropped on interface .*: [0-9]+\/([0-9]+) .*/\1/p' "$err" | tail -n 1 ;;
     esac
 }
@@ -188,12 +201,14 @@ tool_command() {
         netring-xdp-generic | netring-xdp-native)
             CMD=("$NETRING" capture -i "$IF_RX" -w "$2" -q --backend xdp --xdp-mode "${1#netring-xdp-}")
             ;;
+        ref) CMD=("$REF" "$IF_RX" "$2") ;;
+        ref-noflags) CMD=("$REF" "$IF_RX" "$2" --no-flags) ;;
         netring-t[0-9]*) CMD=("$NETRING" capture -i "$IF_RX" -w "$2" -q --threads "${1#netring-t}") ;;
         netring-xdp-q[0-9]*)
             CMD=("$NETRING" capture -i "$IF_RX" -w "$2" -q --backend xdp --xdp-mode native
                 --queues "0-$((${1#netring-xdp-q} - 1))")
             ;;
-        *) die "unknown tool $1 (netring, netring-tN, netring-xdp-generic, netring-xdp-native, netring-xdp-qN, tcpdump or dumpcap)" ;;
+        *) die "unknown tool $1 (netring, netring-tN, netring-xdp-generic, netring-xdp-native, netring-xdp-qN, tcpdump, dumpcap, ref or ref-noflags)" ;;
     esac
 }
 
@@ -439,6 +454,18 @@ END {
             ratio = med["netring"] / med[kv[1]]
             printf "  %-22s %10.3f   target <= %s: %s\n", "netring/" kv[1], ratio, kv[2], (ratio <= kv[2] ? "met" : "MISSED")
         }
+    }
+    # The yardstick against the same targets: what no capture into pcapng
+    # through this ring can beat on this machine.
+    split("ref ref-noflags", refs, " ")
+    for (r = 1; r <= 2; r++) {
+        t = refs[r]
+        if (!(t in med)) continue
+        line = ""
+        if ("tcpdump" in med) line = line sprintf("  %s/tcpdump %.3f", t, med[t] / med["tcpdump"])
+        if ("floor" in med) line = line sprintf("  %s/floor %.3f", t, med[t] / med["floor"])
+        if ("netring" in med) line = line sprintf("  netring/%s %.3f", t, med["netring"] / med[t])
+        printf "  %s\n", substr(line, 3)
     }
     split("netring-xdp-generic netring-xdp-native", xdp, " ")
     if (("netring-xdp-generic" in runs) || ("netring-xdp-native" in runs)) {

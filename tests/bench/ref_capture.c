@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The least a TPACKET_V3 capture into pcapng can do, as a yardstick for
+// capture.sh: netring's ring (8 blocks of 4 MiB, 50 ms block timeout, 4
+// bytes of PACKET_RESERVE, a keep-all filter), one poll() per wait, each
+// frame copied once into a 1 MiB buffer as the same 104-byte EPB netring
+// writes (epb_flags and opt_endofopt), the buffer written when nearly full.
+// No VLAN tag put back, no checks, no error recovery: not a tool, a bound.
+//
+// Usage: ref_capture IFACE FILE [--no-flags]   (SIGINT/SIGTERM stop it)
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/filter.h>
+#include <linux/if_packet.h>
+#include <net/ethernet.h>
+#include <net/if.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+enum { block_size = 4 << 20, block_count = 8, buffer_size = 1 << 20 };
+
+static volatile sig_atomic_t stop;
+static void on_signal(int sig) { (void)sig; stop = 1; }
+
+static void fail(const char *what)
+{
+    fprintf(stderr, "ref_capture: %s: %s\n", what, strerror(errno));
+    exit(1);
+}
+
+static uint8_t buffer[buffer_size];
+static size_t used;
+static int out;
+
+static void flush(void)
+{
+    size_t done = 0;
+    while (done < used) {
+        ssize_t n = write(out, buffer + done, used - done);
+        if (n < 0)
+            fail("write");
+        done += (size_t)n;
+    }
+    used = 0;
+}
+
+static void put32(uint32_t v) { memcpy(buffer + used, &v, 4); used += 4; }
+
+int main(int argc, char **argv)
+{
+    if (argc < 3) {
+        fprintf(stderr, "usage: ref_capture IFACE FILE [--no-flags]\n");
+        return 2;
+    }
+    const int flags = !(argc > 3 && strcmp(argv[3], "--no-flags") == 0);
+    int fd = socket(AF_PACKET, SOCK_RAW, 0);
+    if (fd < 0)
+        fail("socket");
+    int v = TPACKET_V3;
+    if (setsockopt(fd, SOL_PACKET, PACKET_VERSION, &v, sizeof(v)) < 0)
+        fail("PACKET_VERSION");
+    v = 4;
+    if (setsockopt(fd, SOL_PACKET, PACKET_RESERVE, &v, sizeof(v)) < 0)
+        fail("PACKET_RESERVE");
+    struct sock_filter keep = {BPF_RET | BPF_K, 0, 0, 262144};
+    struct sock_fprog prog = {1, &keep};
+    if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog)) < 0)
+        fail("SO_ATTACH_FILTER");
+    struct tpacket_req3 req = {
+        .tp_block_size = block_size, .tp_block_nr = block_count, .tp_frame_size = 2048,
+        .tp_frame_nr = block_size / 2048 * block_count, .tp_retire_blk_tov = 50,
+    };
+    if (setsockopt(fd, SOL_PACKET, PACKET_RX_RING, &req, sizeof(req)) < 0)
+        fail("PACKET_RX_RING");
+    uint8_t *ring = mmap(NULL, (size_t)block_size * block_count, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    if (ring == MAP_FAILED)
+        fail("mmap");
+    struct packet_mreq mr = {.mr_ifindex = (int)if_nametoindex(argv[1]), .mr_type = PACKET_MR_PROMISC};
+    if (mr.mr_ifindex == 0)
+        fail(argv[1]);
+    if (setsockopt(fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mr, sizeof(mr)) < 0)
+        fail("PACKET_ADD_MEMBERSHIP");
+    struct sockaddr_ll sll = {.sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ALL), .sll_ifindex = mr.mr_ifindex};
+    if (bind(fd, (struct sockaddr *)&sll, sizeof(sll)) < 0)
+        fail("bind");
+
+    out = open(argv[2], O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (out < 0)
+        fail(argv[2]);
+    // SHB (no options) and an IDB: Ethernet, snaplen 262144, if_tsresol 9.
+    put32(0x0A0D0D0A); put32(28); put32(0x1A2B3C4D); put32(1); put32(0xffffffff); put32(0xffffffff); put32(28);
+    put32(1); put32(32); put32(1 | 0u << 16); put32(262144);
+    put32(9 | 1u << 16); put32(9); put32(0); put32(32);
+
+    struct sigaction sa = {.sa_handler = on_signal};
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+
+    uint64_t frames = 0;
+    unsigned next = 0;
+    for (;;) {
+        struct tpacket_block_desc *b = (struct tpacket_block_desc *)(ring + (size_t)next * block_size);
+        if (!(__atomic_load_n(&b->hdr.bh1.block_status, __ATOMIC_ACQUIRE) & TP_STATUS_USER)) {
+            if (stop)
+                break;
+            struct pollfd p = {.fd = fd, .events = POLLIN};
+            if (poll(&p, 1, 100) < 0 && errno != EINTR)
+                fail("poll");
+            continue;
+        }
+        struct tpacket3_hdr *h = (struct tpacket3_hdr *)((uint8_t *)b + b->hdr.bh1.offset_to_first_pkt);
+        for (uint32_t i = 0; i < b->hdr.bh1.num_pkts; i++) {
+            const uint32_t cap = h->tp_snaplen, pad = (cap + 3) & ~3u;
+            const uint32_t total = 32 + pad + (flags ? 12 : 0);
+            if (used + total > buffer_size)
+                flush();
+            const uint64_t ts = (uint64_t)h->tp_sec * 1000000000u + h->tp_nsec;
+            put32(6); put32(total); put32(0); put32((uint32_t)(ts >> 32)); put32((uint32_t)ts);
+            put32(cap); put32(h->tp_len);
+            memcpy(buffer + used, (uint8_t *)h + h->tp_mac, cap);
+            memset(buffer + used + cap, 0, pad - cap);
+            used += pad;
+            if (flags) {
+                const struct sockaddr_ll *a = (const struct sockaddr_ll *)((uint8_t *)h + TPACKET_ALIGN(sizeof(*h)));
+                put32(2 | 4u << 16); put32(a->sll_pkttype == PACKET_OUTGOING ? 2 : 1); put32(0);
+            }
+            put32(total);
+            h = (struct tpacket3_hdr *)((uint8_t *)h + h->tp_next_offset);
+        }
+        frames += b->hdr.bh1.num_pkts;
+        __atomic_store_n(&b->hdr.bh1.block_status, TP_STATUS_KERNEL, __ATOMIC_RELEASE);
+        next = (next + 1) % block_count;
+    }
+    flush();
+    struct tpacket_stats_v3 st;
+    socklen_t len = sizeof(st);
+    if (getsockopt(fd, SOL_PACKET, PACKET_STATISTICS, &st, &len) < 0)
+        fail("PACKET_STATISTICS");
+    fprintf(stderr, "ref_capture: %llu frames, %u dropped by kernel\n", (unsigned long long)frames, st.tp_drops);
+    return close(out) < 0;
+}
