@@ -6,7 +6,6 @@
 #include <bit>
 #include <cerrno>
 #include <cstring>
-#include <filesystem>
 #include <poll.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
@@ -16,6 +15,7 @@
 #include <spdlog/spdlog.h>
 
 #include "netring/base/interface.h"
+#include "netring/base/queues.h"
 
 namespace netring::xdp {
 
@@ -415,16 +415,6 @@ Status map_ring(int fd, const xdp_ring_offset &off, std::uint32_t entries, std::
     return {};
 }
 
-std::size_t rx_queue_count(const std::string &ifname)
-{
-    std::error_code ec;
-    std::size_t n = 0;
-    for (const auto &entry : std::filesystem::directory_iterator("/sys/class/net/" + ifname + "/queues", ec))
-        if (entry.path().filename().string().starts_with("rx-"))
-            ++n;
-    return n;
-}
-
 struct BindTarget {
     int fd;
     unsigned ifindex;
@@ -458,22 +448,37 @@ int bind_with_retry(const BindTarget &t, std::uint16_t flags, std::chrono::milli
     }
 }
 
-Error bind_error(int err, const std::string &ifname, std::uint32_t queue, bool zero_copy, bool shared,
-                 std::chrono::milliseconds patience)
+// What a failed bind's message draws on.
+struct BindContext {
+    const std::string &ifname;
+    std::uint32_t queue;
+    bool has_rx;  // which rings the socket has: the kernel checks the queue
+    bool has_tx;  // against the interface's RX queues, its TX queues, or both
+    bool shared;
+    std::chrono::milliseconds patience;
+};
+
+Error bind_error(int err, const BindContext &c, bool zero_copy)
 {
-    std::string what = fmt::format("bind AF_XDP socket to {} queue {}", ifname, queue);
-    if (err == EBUSY)
+    std::string what = fmt::format("bind AF_XDP socket to {} queue {}", c.ifname, c.queue);
+    const auto queues = [](std::uint32_t n, std::string_view kind) {
+        return fmt::format(" (the interface has {} {} queue{})", n, kind, n == 1 ? "" : "s");
+    };
+    if (err == EBUSY) {
         what += fmt::format(" (the queue is busy: another AF_XDP socket is bound to it; waited {} ms)",
-                            patience.count());
-    else if (err == EINVAL) {
-        const std::size_t queues = rx_queue_count(ifname);
-        if (queues != 0 && queue >= queues)
-            what += fmt::format(" (the interface has {} RX queue{})", queues, queues == 1 ? "" : "s");
-        else if (shared)
+                            c.patience.count());
+    } else if (err == EINVAL) {
+        const InterfaceQueues q = interface_queues(c.ifname);
+        if (c.has_rx && q.rx != 0 && c.queue >= q.rx)
+            what += queues(q.rx, "RX");
+        else if (c.has_tx && q.tx != 0 && c.queue >= q.tx)
+            what += queues(q.tx, "TX");
+        else if (c.shared)
             what += " (XDP_SHARED_UMEM: a socket on the queue of the UMEM's first socket must not have its own "
                     "Fill and Completion rings, one on another queue must)";
-    } else if (zero_copy && (err == EOPNOTSUPP || err == EPROTONOSUPPORT))
+    } else if (zero_copy && (err == EOPNOTSUPP || err == EPROTONOSUPPORT)) {
         what += " in zero-copy mode (the driver does not support AF_XDP zero-copy)";
+    }
     return Error::sys(err, std::move(what));
 }
 
@@ -579,29 +584,30 @@ Result<std::unique_ptr<XskSocket>> XskSocketBuilder::build() const
     // A socket sharing a UMEM takes copy/zero-copy and need-wakeup from the
     // socket that registered it; the kernel refuses the bind if it names any.
     const CopyMode mode = s->shared_ ? CopyMode::kernel_default : copy_mode_;
+    const BindContext context{ifname_, queue_, rx_entries_ != 0, tx_entries_ != 0, s->shared_, bind_retry_};
     switch (mode) {
     case CopyMode::copy:
         err = bind_with_sg(base_flags | bind_copy);
         if (err != 0)
-            return bind_error(err, ifname_, queue_, false, s->shared_, bind_retry_);
+            return bind_error(err, context, false);
         break;
     case CopyMode::require_zero_copy:
         err = bind_with_sg(base_flags | bind_zero_copy);
         if (err != 0)
-            return bind_error(err, ifname_, queue_, true, s->shared_, bind_retry_);
+            return bind_error(err, context, true);
         break;
     case CopyMode::prefer_zero_copy:
         err = bind_with_sg(base_flags | bind_zero_copy);
         if (err == EBUSY)
-            return bind_error(err, ifname_, queue_, true, s->shared_, bind_retry_);
+            return bind_error(err, context, true);
         if (err != 0) {
             // A failed bind leaves the socket unbound with its rings intact, so
             // the same socket can bind again in copy mode.
             spdlog::warn("AF_XDP: zero-copy on {} queue {} failed ({}); using copy mode", ifname_, queue_,
-                         bind_error(err, ifname_, queue_, true, s->shared_, bind_retry_).message());
+                         bind_error(err, context, true).message());
             err = bind_with_sg(base_flags | bind_copy);
             if (err != 0)
-                return bind_error(err, ifname_, queue_, false, s->shared_, bind_retry_);
+                return bind_error(err, context, false);
         }
         break;
     case CopyMode::kernel_default:
@@ -610,7 +616,7 @@ Result<std::unique_ptr<XskSocket>> XskSocketBuilder::build() const
         else
             err = bind_with_sg(base_flags);
         if (err != 0)
-            return bind_error(err, ifname_, queue_, false, s->shared_, bind_retry_);
+            return bind_error(err, context, false);
         break;
     }
     if (s->shared_)
