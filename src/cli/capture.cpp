@@ -160,6 +160,9 @@ int run_capture(const CaptureOptions &o)
     const auto policy = rotation_policy(o.rotation, o.write_to, problem);
     if (!policy)
         return usage("capture", problem);
+    if (!o.rotation.postrotate.empty())
+        if (auto why = PostRotate::unrunnable(o.rotation.postrotate))
+            return usage("capture", *why);
     if (o.rotation.stats_interval != 0 && (o.format != "pcapng" || o.write_to.empty() || o.write_to == "-"))
         return usage("capture", "--stats-interval needs -w FILE in pcapng format");
     const std::string expression = join(o.filter_words);

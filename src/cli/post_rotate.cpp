@@ -5,15 +5,46 @@
 #include <algorithm>
 #include <cerrno>
 #include <csignal>
+#include <cstdlib>
 #include <cstring>
+#include <ranges>
 #include <spawn.h>
+#include <string_view>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
 
 #include <spdlog/spdlog.h>
 
 extern char **environ;
 
 namespace netring::cli {
+
+std::optional<std::string> PostRotate::unrunnable(const std::string &command)
+{
+    const auto runnable = [](const std::string &path) {
+        struct stat st {};
+        return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(path.c_str(), X_OK) == 0;
+    };
+    // posix_spawnp's own search: a name with a slash is taken as it is, any
+    // other is looked for in PATH (glibc's default when PATH is unset).
+    if (command.find('/') != std::string::npos) {
+        if (runnable(command))
+            return std::nullopt;
+        return fmt::format("-z {}: not an executable file: give a program or script to run on each finished file",
+                           command);
+    }
+    const char *env = std::getenv("PATH");
+    const std::string_view path = env != nullptr ? env : "/bin:/usr/bin";
+    for (const auto dir : std::views::split(path, ':')) {
+        const std::string_view d(dir.begin(), dir.end());
+        if (runnable(fmt::format("{}/{}", d.empty() ? "." : d, command)))
+            return std::nullopt;
+    }
+    return fmt::format("-z {}: no such command in PATH: give its full path", command);
+}
 
 void PostRotate::run(const std::string &file)
 {

@@ -2,6 +2,7 @@
 // PostRotate: runs -z CMD on each finished capture file without waiting for it.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <sys/types.h>
 #include <vector>
@@ -14,6 +15,10 @@ public:
     ~PostRotate() { wait_all(); }
     PostRotate(const PostRotate &) = delete;
     PostRotate &operator=(const PostRotate &) = delete;
+
+    // Why COMMAND could not be started, before the capture starts rather than
+    // at its first finished file; nullopt when it can be.
+    static std::optional<std::string> unrunnable(const std::string &command);
 
     // Starts CMD FILE (found in PATH, as tcpdump's -z) and returns at once.
     void run(const std::string &file);

@@ -51,7 +51,9 @@ std::optional<RotationPolicy> rotation_policy(const RotationOptions &r, const st
         return std::nullopt;
     }
     if (asked && (write_to.empty() || write_to == "-")) {
-        problem = "file rotation needs -w FILE";
+        problem = write_to.empty() ? "file rotation needs -w FILE, the name the files are given"
+                                   : "file rotation writes files, not standard output: give -w FILE, the name "
+                                     "the files are given";
         return std::nullopt;
     }
     return p;

@@ -270,11 +270,26 @@ no_part "$dir" dur
 # --- usage errors (exit 2) ---
 usage_case() {
     local rc=0
-    in_b "$NETRING" capture -i "$NR_IF_B" "$@" >/dev/null 2>"$NR_TMP/usage.err" </dev/null || rc=$?
+    # Bounded: an old netring took some of these and captured until stopped.
+    in_b timeout 10 "$NETRING" capture -i "$NR_IF_B" "$@" >/dev/null 2>"$NR_TMP/usage.err" </dev/null || rc=$?
     [ "$rc" = 2 ] || soft_fail "usage: capture $* exited $rc (want 2)"
 }
-usage_case -C 1
-usage_case -C 1 -w -
+# usage_says PATTERN ARGS...: exit 2, and one line on stderr matching PATTERN.
+usage_says() {
+    local want=$1
+    shift
+    usage_case "$@"
+    [ "$(wc -l <"$NR_TMP/usage.err")" = 1 ] && grep -q -- "$want" "$NR_TMP/usage.err" ||
+        soft_fail "usage: capture $* said '$(cat "$NR_TMP/usage.err")' (want one line with '$want')"
+}
+usage_says 'needs -w FILE' -C 1
+usage_says 'not standard output: give -w FILE' -C 1 -w -
+# A -z command that cannot run is refused at the start, not at the first
+# finished file (where it was a warning per file, after the capture began).
+usage_says 'no such command in PATH' -C 1 -z nr-no-such-command -w "$NR_TMP/x.pcapng"
+usage_says 'not an executable file' -C 1 -z "$NR_TMP" -w "$NR_TMP/x.pcapng"
+usage_says 'not an executable file' -C 1 -z "$NR_TMP/none/cmd" -w "$NR_TMP/x.pcapng"
+[ ! -e "$NR_TMP/x.pcapng" ] || soft_fail "usage: a refused -z left $NR_TMP/x.pcapng behind"
 usage_case -W 3 -w "$NR_TMP/x.pcapng"
 usage_case -z /bin/true -w "$NR_TMP/x.pcapng"
 usage_case -b size:3 -w "$NR_TMP/x.pcapng"
