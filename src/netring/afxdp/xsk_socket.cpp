@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstring>
 #include <poll.h>
+#include <string_view>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <thread>
