@@ -7,7 +7,6 @@
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
-#include <ranges>
 #include <spawn.h>
 #include <string_view>
 #include <sys/stat.h>
@@ -37,11 +36,16 @@ std::optional<std::string> PostRotate::unrunnable(const std::string &command)
                            command);
     }
     const char *env = std::getenv("PATH");
-    const std::string_view path = env != nullptr ? env : "/bin:/usr/bin";
-    for (const auto dir : std::views::split(path, ':')) {
-        const std::string_view d(dir.begin(), dir.end());
-        if (runnable(fmt::format("{}/{}", d.empty() ? "." : d, command)))
+    std::string_view path = env != nullptr ? env : "/bin:/usr/bin";
+    // (Not std::views::split: Clang 14 cannot compile it with GCC 12's library.)
+    for (;;) {
+        const std::size_t colon = path.find(':');
+        const std::string_view dir = path.substr(0, colon);
+        if (runnable(fmt::format("{}/{}", dir.empty() ? "." : dir, command)))
             return std::nullopt;
+        if (colon == std::string_view::npos)
+            break;
+        path.remove_prefix(colon + 1);
     }
     return fmt::format("-z {}: no such command in PATH: give its full path", command);
 }

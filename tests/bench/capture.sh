@@ -15,7 +15,8 @@
 #                          captures AF_XDP queues (1, 2 or 4; 4 for AF_PACKET tools), so that
 #                          every frame lands on a captured queue; ref and ref-noflags: ref_capture.c,
 #                          the least a TPACKET_V3 capture into pcapng can do (built here with cc), with
-#                          netring's 104-byte EPBs or without their epb_flags (92 bytes)
+#                          netring's 104-byte EPBs or without their epb_flags (92 bytes); ref-xdp:
+#                          ref_xdp.c, the same for AF_XDP in native mode on queue 0
 #   NR_BENCH_DRAIN         seconds between the end of sending and SIGINT (default 2)
 #   NR_BENCH_CAPTURE_CPU   CPU for the capture process (default 1; trafgen's worker always pins itself to CPU 0)
 #   NR_BENCH_PERF=DIR      also record a perf profile of each capturer while traffic flows (DIR/TOOL.perf.data;
@@ -74,7 +75,7 @@ ncpu=$(nproc)
 [ "$SENDER_CPU" -lt "$ncpu" ] && [ "$CAPTURE_CPU" -lt "$ncpu" ] || die "CPUs $SENDER_CPU/$CAPTURE_CPU: this machine has $ncpu"
 [ "$SENDER_CPU" != "$CAPTURE_CPU" ] || log "warning: sender and capturer share CPU $SENDER_CPU; figures will be skewed"
 
-REF=''
+REF='' REF_XDP=''
 if [[ " $TOOLS " == *" ref"* ]]; then
     command -v cc >/dev/null 2>&1 || skip "missing tool: cc (for the ref tools)"
 fi
@@ -100,6 +101,8 @@ mount -t tmpfs -o size=$((FRAMES * 200 / 1048576 + 64))m,mode=1777 nr-bench "$MN
 if [[ " $TOOLS " == *" ref"* ]]; then
     REF="$TMP/ref_capture"
     cc -O2 -o "$REF" "$HERE/ref_capture.c" || die "cannot build $HERE/ref_capture.c"
+    REF_XDP="$TMP/ref_xdp"
+    cc -O2 -o "$REF_XDP" "$HERE/ref_xdp.c" || die "cannot build $HERE/ref_xdp.c"
 fi
 
 # 14 (Ethernet) + 20 (IPv4) + 8 (UDP) + 18 payload = 60 bytes, checksums by
@@ -180,7 +183,7 @@ reported_drops() {
     case $tool in
         netring*) sed -nE 's/.* ([0-9]+) dropped by kernel, ([0-9]+) dropped by interface$/\1+\2/p' "$err" | tail -n 1 ;;
         tcpdump) sed -nE 's/^([0-9]+) packets? dropped by kernel$/\1/p' "$err" | tail -n 1 ;;
-        ref*) sed -nE 's/^ref_capture: [0-9]+ frames, ([0-9]+) dropped by kernel$/\1/p' "$err" | tail -n 1 ;;
+        ref*) sed -nE 's/^ref_[a-z]+: [0-9]+ frames, ([0-9]+) dropped by kernel$/\1/p' "$err" | tail -n 1 ;;
         dumpcap) sed -nE 's/^Packets received\/dropped on interface .*: [0-9]+\/([0-9]+) .*/\1/p' "$err" | tail -n 1 ;;
     esac
 }
@@ -203,12 +206,13 @@ tool_command() {
             ;;
         ref) CMD=("$REF" "$IF_RX" "$2") ;;
         ref-noflags) CMD=("$REF" "$IF_RX" "$2" --no-flags) ;;
+        ref-xdp) CMD=("$REF_XDP" "$IF_RX" "$2") ;;
         netring-t[0-9]*) CMD=("$NETRING" capture -i "$IF_RX" -w "$2" -q --threads "${1#netring-t}") ;;
         netring-xdp-q[0-9]*)
             CMD=("$NETRING" capture -i "$IF_RX" -w "$2" -q --backend xdp --xdp-mode native
                 --queues "0-$((${1#netring-xdp-q} - 1))")
             ;;
-        *) die "unknown tool $1 (netring, netring-tN, netring-xdp-generic, netring-xdp-native, netring-xdp-qN, tcpdump, dumpcap, ref or ref-noflags)" ;;
+        *) die "unknown tool $1 (netring, netring-tN, netring-xdp-generic, netring-xdp-native, netring-xdp-qN, tcpdump, dumpcap, ref, ref-noflags or ref-xdp)" ;;
     esac
 }
 
@@ -218,7 +222,7 @@ tool_command() {
 sender_queues() {
     case $1 in
         netring-xdp-q[0-9]*) echo "${1#netring-xdp-q}" ;;
-        netring-xdp-*) echo 1 ;;
+        netring-xdp-* | ref-xdp) echo 1 ;;
         *) echo 4 ;;
     esac
 }
@@ -245,7 +249,7 @@ start_capturer() {
     # the packet socket is bound to our interface, or for AF_XDP the socket
     # is in the XSKMAP.
     local ready=(capturer_bound "$CAP_PID")
-    [[ $name == netring-xdp-* ]] && ready=(xsk_ready "$TMP/$name.err")
+    [[ $name == netring-xdp-* || $name == ref-xdp* ]] && ready=(xsk_ready "$TMP/$name.err")
     # A fanout group is complete (every socket joined, real filters on) once
     # netring opens the file, which it does after its sockets.
     n=200
@@ -457,11 +461,17 @@ END {
     }
     # The yardstick against the same targets: what no capture into pcapng
     # through this ring can beat on this machine.
-    split("ref ref-noflags", refs, " ")
-    for (r = 1; r <= 2; r++) {
+    split("ref ref-noflags ref-xdp", refs, " ")
+    for (r = 1; r <= 3; r++) {
         t = refs[r]
         if (!(t in med)) continue
         line = ""
+        if (t == "ref-xdp") {
+            if ("ref" in med) line = line sprintf("  ref-xdp/ref %.3f", med[t] / med["ref"])
+            if ("netring-xdp-native" in med) line = line sprintf("  netring-xdp-native/ref-xdp %.3f", med["netring-xdp-native"] / med[t])
+            printf "  %s\n", substr(line, 3)
+            continue
+        }
         if ("tcpdump" in med) line = line sprintf("  %s/tcpdump %.3f", t, med[t] / med["tcpdump"])
         if ("floor" in med) line = line sprintf("  %s/floor %.3f", t, med[t] / med["floor"])
         if ("netring" in med) line = line sprintf("  netring/%s %.3f", t, med["netring"] / med[t])

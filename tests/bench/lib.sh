@@ -101,8 +101,8 @@ capturer_bound() {
     ip netns exec "$NS_RX" ss -0 -n -p 2>/dev/null | grep "pid=$1," | grep -q "\*:$IF_RX[[:space:]]"
 }
 
-# True once netring's AF_XDP socket is in the XSKMAP (ERRFILE: netring's
-# stderr): frames redirected to AF_XDP never reach a packet socket, so ss
-# has nothing to show; netring logs this line right after the socket is
-# inserted into the map.
-xsk_ready() { grep -qE "frames received on th(is queue|ese queues) go to netring" "$1"; }
+# True once netring's (or ref_xdp's) AF_XDP socket is in the XSKMAP
+# (ERRFILE: its stderr): frames redirected to AF_XDP never reach a packet
+# socket, so ss has nothing to show; both log this line once the socket is
+# in the map.
+xsk_ready() { grep -qE "frames received on th(is queue|ese queues) go to (netring|ref_xdp)" "$1"; }

@@ -1,0 +1,244 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The least an AF_XDP capture into pcapng can do, as a yardstick for
+// capture.sh beside ref_capture.c: netring's native-mode set-up on one queue
+// (a 32 MiB UMEM of 2048-byte chunks on transparent huge pages, an RX slot
+// for every chunk, copy mode, an XDP program that stamps each frame with
+// bpf_ktime_get_ns in its metadata and redirects it to the socket), read in
+// naps of 2 ms with no poll(), each frame copied once into a 1 MiB buffer as
+// the same 104-byte EPB netring writes, its chunk straight back to the Fill
+// ring. No checks and no recovery: not a tool, a bound.
+//
+// Usage: ref_xdp IFACE FILE   (queue 0; SIGINT/SIGTERM stop it)
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/bpf.h>
+#include <linux/if_link.h>
+#include <linux/if_xdp.h>
+#include <net/if.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+enum { umem_size = 32 << 20, chunk = 2048, slots = umem_size / chunk, buffer_size = 1 << 20 };
+
+static volatile sig_atomic_t stop;
+static void on_signal(int sig) { (void)sig; stop = 1; }
+
+static void fail(const char *what)
+{
+    fprintf(stderr, "ref_xdp: %s: %s\n", what, strerror(errno));
+    exit(1);
+}
+
+static long bpf(int cmd, union bpf_attr *attr) { return syscall(__NR_bpf, cmd, attr, sizeof(*attr)); }
+
+#define INSN(c, d, s, o, i) ((struct bpf_insn){.code = (c), .dst_reg = (d), .src_reg = (s), .off = (o), .imm = (i)})
+
+struct ring {
+    uint32_t *producer, *consumer;
+    void *descs;
+};
+
+static struct ring map_ring(int fd, const struct xdp_ring_offset *off, size_t desc_size, off_t pgoff)
+{
+    uint8_t *base = mmap(NULL, off->desc + (size_t)slots * desc_size, PROT_READ | PROT_WRITE,
+                         MAP_SHARED | MAP_POPULATE, fd, pgoff);
+    if (base == MAP_FAILED)
+        fail("mmap ring");
+    return (struct ring){(uint32_t *)(base + off->producer), (uint32_t *)(base + off->consumer), base + off->desc};
+}
+
+static uint8_t buffer[buffer_size];
+static size_t used;
+static int out;
+
+static void flush(void)
+{
+    size_t done = 0;
+    while (done < used) {
+        ssize_t n = write(out, buffer + done, used - done);
+        if (n < 0)
+            fail("write");
+        done += (size_t)n;
+    }
+    used = 0;
+}
+
+static void put32(uint32_t v) { memcpy(buffer + used, &v, 4); used += 4; }
+
+int main(int argc, char **argv)
+{
+    if (argc < 3) {
+        fprintf(stderr, "usage: ref_xdp IFACE FILE\n");
+        return 2;
+    }
+    const unsigned ifindex = if_nametoindex(argv[1]);
+    if (ifindex == 0)
+        fail(argv[1]);
+
+    // UMEM on huge pages, as netring's.
+    uint8_t *raw = mmap(NULL, umem_size + (2 << 20), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (raw == MAP_FAILED)
+        fail("mmap UMEM");
+    uint8_t *umem = (uint8_t *)(((uintptr_t)raw + (2 << 20) - 1) & ~(uintptr_t)((2 << 20) - 1));
+    madvise(umem, umem_size, MADV_HUGEPAGE);
+    memset(umem, 0, umem_size);
+
+    int xsk = socket(AF_XDP, SOCK_RAW, 0);
+    if (xsk < 0)
+        fail("socket");
+    struct xdp_umem_reg reg = {.addr = (uintptr_t)umem, .len = umem_size, .chunk_size = chunk};
+    if (setsockopt(xsk, SOL_XDP, XDP_UMEM_REG, &reg, sizeof(reg)) < 0)
+        fail("XDP_UMEM_REG");
+    int n = slots;
+    if (setsockopt(xsk, SOL_XDP, XDP_UMEM_FILL_RING, &n, sizeof(n)) < 0 ||
+        setsockopt(xsk, SOL_XDP, XDP_UMEM_COMPLETION_RING, &n, sizeof(n)) < 0 ||
+        setsockopt(xsk, SOL_XDP, XDP_RX_RING, &n, sizeof(n)) < 0)
+        fail("ring sizes");
+    struct xdp_mmap_offsets off;
+    socklen_t len = sizeof(off);
+    if (getsockopt(xsk, SOL_XDP, XDP_MMAP_OFFSETS, &off, &len) < 0)
+        fail("XDP_MMAP_OFFSETS");
+    struct ring fill = map_ring(xsk, &off.fr, sizeof(uint64_t), XDP_UMEM_PGOFF_FILL_RING);
+    struct ring rx = map_ring(xsk, &off.rx, sizeof(struct xdp_desc), XDP_PGOFF_RX_RING);
+    uint64_t *fill_addr = fill.descs;
+    const struct xdp_desc *rx_desc = rx.descs;
+    for (uint32_t i = 0; i < slots; i++)
+        fill_addr[i] = (uint64_t)i * chunk;
+    __atomic_store_n(fill.producer, slots, __ATOMIC_RELEASE);
+    struct sockaddr_xdp sxdp = {.sxdp_family = AF_XDP, .sxdp_ifindex = ifindex, .sxdp_queue_id = 0,
+                                .sxdp_flags = XDP_COPY};
+    if (bind(xsk, (struct sockaddr *)&sxdp, sizeof(sxdp)) < 0)
+        fail("bind");
+
+    union bpf_attr attr;
+    memset(&attr, 0, sizeof(attr));
+    attr.map_type = BPF_MAP_TYPE_XSKMAP;
+    attr.key_size = 4;
+    attr.value_size = 4;
+    attr.max_entries = 1;
+    const int map = (int)bpf(BPF_MAP_CREATE, &attr);
+    if (map < 0)
+        fail("BPF_MAP_CREATE");
+    uint32_t key = 0, value = (uint32_t)xsk;
+    memset(&attr, 0, sizeof(attr));
+    attr.map_fd = (uint32_t)map;
+    attr.key = (uintptr_t)&key;
+    attr.value = (uintptr_t)&value;
+    if (bpf(BPF_MAP_UPDATE_ELEM, &attr) < 0)
+        fail("BPF_MAP_UPDATE_ELEM");
+
+    // r6 = ctx; r7 = ktime; adjust_meta(-8); if the meta fits, store r7
+    // there; return redirect_map(map, rx_queue_index, XDP_PASS).
+    const struct bpf_insn prog[] = {
+        INSN(BPF_ALU64 | BPF_MOV | BPF_X, 6, 1, 0, 0),
+        INSN(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_ktime_get_ns),
+        INSN(BPF_ALU64 | BPF_MOV | BPF_X, 7, 0, 0, 0),
+        INSN(BPF_ALU64 | BPF_MOV | BPF_X, 1, 6, 0, 0),
+        INSN(BPF_ALU64 | BPF_MOV | BPF_K, 2, 0, 0, -8),
+        INSN(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_xdp_adjust_meta),
+        INSN(BPF_JMP | BPF_JNE | BPF_K, 0, 0, 6, 0),
+        INSN(BPF_LDX | BPF_MEM | BPF_W, 2, 6, offsetof(struct xdp_md, data_meta), 0),
+        INSN(BPF_LDX | BPF_MEM | BPF_W, 3, 6, offsetof(struct xdp_md, data), 0),
+        INSN(BPF_ALU64 | BPF_MOV | BPF_X, 4, 2, 0, 0),
+        INSN(BPF_ALU64 | BPF_ADD | BPF_K, 4, 0, 0, 8),
+        INSN(BPF_JMP | BPF_JGT | BPF_X, 4, 3, 1, 0),
+        INSN(BPF_STX | BPF_MEM | BPF_DW, 2, 7, 0, 0),
+        INSN(BPF_LDX | BPF_MEM | BPF_W, 2, 6, offsetof(struct xdp_md, rx_queue_index), 0),
+        INSN(BPF_LD | BPF_DW | BPF_IMM, 1, BPF_PSEUDO_MAP_FD, 0, map),
+        INSN(0, 0, 0, 0, 0),
+        INSN(BPF_ALU64 | BPF_MOV | BPF_K, 3, 0, 0, XDP_PASS),
+        INSN(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_redirect_map),
+        INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
+    };
+    static char log[65536];
+    memset(&attr, 0, sizeof(attr));
+    attr.prog_type = BPF_PROG_TYPE_XDP;
+    attr.insns = (uintptr_t)prog;
+    attr.insn_cnt = sizeof(prog) / sizeof(prog[0]);
+    attr.license = (uintptr_t) "GPL";
+    attr.expected_attach_type = BPF_XDP;
+    attr.log_buf = (uintptr_t)log;
+    attr.log_size = sizeof(log);
+    attr.log_level = 1;
+    const int prog_fd = (int)bpf(BPF_PROG_LOAD, &attr);
+    if (prog_fd < 0) {
+        fprintf(stderr, "%s", log);
+        fail("BPF_PROG_LOAD");
+    }
+    memset(&attr, 0, sizeof(attr));
+    attr.link_create.prog_fd = (uint32_t)prog_fd;
+    attr.link_create.target_ifindex = ifindex;
+    attr.link_create.attach_type = BPF_XDP;
+    attr.link_create.flags = XDP_FLAGS_DRV_MODE;
+    if (bpf(BPF_LINK_CREATE, &attr) < 0)
+        fail("BPF_LINK_CREATE");
+
+    out = open(argv[2], O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (out < 0)
+        fail(argv[2]);
+    // SHB (no options) and an IDB: Ethernet, snaplen 262144, if_tsresol 9.
+    put32(0x0A0D0D0A); put32(28); put32(0x1A2B3C4D); put32(1); put32(0xffffffff); put32(0xffffffff); put32(28);
+    put32(1); put32(32); put32(1); put32(262144); put32(9 | 1u << 16); put32(9); put32(0); put32(32);
+    fprintf(stderr, "ref_xdp: frames received on this queue go to ref_xdp\n");
+
+    struct sigaction sa = {.sa_handler = on_signal};
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+
+    struct timespec mono, real;
+    clock_gettime(CLOCK_MONOTONIC, &mono);
+    clock_gettime(CLOCK_REALTIME, &real);
+    const int64_t real_minus_mono = (real.tv_sec - mono.tv_sec) * 1000000000LL + real.tv_nsec - mono.tv_nsec;
+    const struct timespec nap = {0, 2000000};
+    uint64_t frames = 0;
+    uint32_t rx_cons = 0, fill_prod = slots;
+    int last_look = 0;
+    for (;;) {
+        const uint32_t ready = __atomic_load_n(rx.producer, __ATOMIC_ACQUIRE) - rx_cons;
+        for (uint32_t i = 0; i < ready; i++) {
+            const struct xdp_desc *d = &rx_desc[(rx_cons + i) & (slots - 1)];
+            const uint8_t *data = umem + d->addr;
+            uint64_t ts;
+            memcpy(&ts, data - 8, 8);
+            ts += (uint64_t)real_minus_mono;
+            const uint32_t cap = d->len, pad = (cap + 3) & ~3u, total = 32 + pad + 12;
+            if (used + total > buffer_size)
+                flush();
+            put32(6); put32(total); put32(0); put32((uint32_t)(ts >> 32)); put32((uint32_t)ts);
+            put32(cap); put32(cap);
+            memcpy(buffer + used, data, cap);
+            memset(buffer + used + cap, 0, pad - cap);
+            used += pad;
+            put32(2 | 4u << 16); put32(1); put32(0);
+            put32(total);
+            fill_addr[(fill_prod + i) & (slots - 1)] = d->addr & ~(uint64_t)(chunk - 1);
+        }
+        if (ready != 0) {
+            rx_cons += ready;
+            fill_prod += ready;
+            frames += ready;
+            __atomic_store_n(rx.consumer, rx_cons, __ATOMIC_RELEASE);
+            __atomic_store_n(fill.producer, fill_prod, __ATOMIC_RELEASE);
+        }
+        if (stop && last_look++)
+            break;
+        nanosleep(&nap, NULL);
+    }
+    flush();
+    struct xdp_statistics st;
+    len = sizeof(st);
+    if (getsockopt(xsk, SOL_XDP, XDP_STATISTICS, &st, &len) < 0)
+        fail("XDP_STATISTICS");
+    fprintf(stderr, "ref_xdp: %llu frames, %llu dropped by kernel\n", (unsigned long long)frames,
+            (unsigned long long)(st.rx_dropped + st.rx_ring_full + st.rx_fill_ring_empty_descs));
+    return close(out) < 0;
+}
