@@ -16,7 +16,8 @@
 #                          every frame lands on a captured queue; ref and ref-noflags: ref_capture.c,
 #                          the least a TPACKET_V3 capture into pcapng can do (built here with cc), with
 #                          netring's 104-byte EPBs or without their epb_flags (92 bytes); ref-xdp:
-#                          ref_xdp.c, the same for AF_XDP in native mode on queue 0
+#                          ref_xdp.c, the same for AF_XDP in native mode on queue 0; ref-f2, ref-f4:
+#                          ref_capture.c with 2 or 4 sockets in a fanout hash group, read by one thread
 #   NR_BENCH_DRAIN         seconds between the end of sending and SIGINT (default 2)
 #   NR_BENCH_CAPTURE_CPU   CPU for the capture process (default 1; trafgen's worker always pins itself to CPU 0)
 #   NR_BENCH_PERF=DIR      also record a perf profile of each capturer while traffic flows (DIR/TOOL.perf.data;
@@ -207,12 +208,13 @@ tool_command() {
         ref) CMD=("$REF" "$IF_RX" "$2") ;;
         ref-noflags) CMD=("$REF" "$IF_RX" "$2" --no-flags) ;;
         ref-xdp) CMD=("$REF_XDP" "$IF_RX" "$2") ;;
+        ref-f[0-9]*) CMD=("$REF" "$IF_RX" "$2" --fanout "${1#ref-f}") ;;
         netring-t[0-9]*) CMD=("$NETRING" capture -i "$IF_RX" -w "$2" -q --threads "${1#netring-t}") ;;
         netring-xdp-q[0-9]*)
             CMD=("$NETRING" capture -i "$IF_RX" -w "$2" -q --backend xdp --xdp-mode native
                 --queues "0-$((${1#netring-xdp-q} - 1))")
             ;;
-        *) die "unknown tool $1 (netring, netring-tN, netring-xdp-generic, netring-xdp-native, netring-xdp-qN, tcpdump, dumpcap, ref, ref-noflags or ref-xdp)" ;;
+        *) die "unknown tool $1 (netring, netring-tN, netring-xdp-generic, netring-xdp-native, netring-xdp-qN, tcpdump, dumpcap, ref, ref-noflags, ref-fN or ref-xdp)" ;;
     esac
 }
 
@@ -461,11 +463,18 @@ END {
     }
     # The yardstick against the same targets: what no capture into pcapng
     # through this ring can beat on this machine.
-    split("ref ref-noflags ref-xdp", refs, " ")
-    for (r = 1; r <= 3; r++) {
+    split("ref ref-noflags ref-xdp ref-f2 ref-f4", refs, " ")
+    for (r = 1; r <= 5; r++) {
         t = refs[r]
         if (!(t in med)) continue
         line = ""
+        if (t ~ /^ref-f/) {
+            n = substr(t, 6)
+            if ("ref" in med) line = line sprintf("  %s/ref %.3f", t, med[t] / med["ref"])
+            if (("netring-t" n) in med) line = line sprintf("  netring-t%s/%s %.3f", n, t, med["netring-t" n] / med[t])
+            printf "  %s\n", substr(line, 3)
+            continue
+        }
         if (t == "ref-xdp") {
             if ("ref" in med) line = line sprintf("  ref-xdp/ref %.3f", med[t] / med["ref"])
             if ("netring-xdp-native" in med) line = line sprintf("  netring-xdp-native/ref-xdp %.3f", med["netring-xdp-native"] / med[t])
