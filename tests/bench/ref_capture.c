@@ -27,36 +27,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-enum { block_size = 4 << 20, block_count = 8, buffer_size = 1 << 20 };
+#include "ref_pcapng.h"
 
-static volatile sig_atomic_t stop;
-static void on_signal(int sig) { (void)sig; stop = 1; }
-
-static void fail(const char *what)
-{
-    fprintf(stderr, "ref_capture: %s: %s\n", what, strerror(errno));
-    exit(1);
-}
-
-static uint8_t buffer[buffer_size];
-static size_t used;
-static int out;
-
-static void flush(void)
-{
-    size_t done = 0;
-    while (done < used) {
-        ssize_t n = write(out, buffer + done, used - done);
-        if (n < 0)
-            fail("write");
-        done += (size_t)n;
-    }
-    used = 0;
-}
-
-static void put32(uint32_t v) { memcpy(buffer + used, &v, 4); used += 4; }
-
-enum { max_sockets = 8 };
+enum { block_size = 4 << 20, block_count = 8, max_sockets = 8 };
 
 struct sock {
     int fd;
@@ -105,6 +78,7 @@ static struct sock open_socket(unsigned ifindex, int fanout)
 
 int main(int argc, char **argv)
 {
+    ref_name = "ref_capture";
     if (argc < 3) {
         fprintf(stderr, "usage: ref_capture IFACE FILE [--no-flags | --fanout N]\n");
         return 2;
@@ -123,17 +97,7 @@ int main(int argc, char **argv)
     for (int i = 0; i < count; i++)
         socks[i] = open_socket(ifindex, fanout);
 
-    out = open(argv[2], O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (out < 0)
-        fail(argv[2]);
-    // SHB (no options) and an IDB: Ethernet, snaplen 262144, if_tsresol 9.
-    put32(0x0A0D0D0A); put32(28); put32(0x1A2B3C4D); put32(1); put32(0xffffffff); put32(0xffffffff); put32(28);
-    put32(1); put32(32); put32(1 | 0u << 16); put32(262144);
-    put32(9 | 1u << 16); put32(9); put32(0); put32(32);
-
-    struct sigaction sa = {.sa_handler = on_signal};
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    open_output(argv[2]);
 
     uint64_t frames = 0;
     const uint32_t opts = fanout ? 24 : flags ? 12 : 0;

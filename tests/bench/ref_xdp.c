@@ -27,16 +27,9 @@
 #include <time.h>
 #include <unistd.h>
 
-enum { umem_size = 32 << 20, chunk = 2048, slots = umem_size / chunk, buffer_size = 1 << 20 };
+#include "ref_pcapng.h"
 
-static volatile sig_atomic_t stop;
-static void on_signal(int sig) { (void)sig; stop = 1; }
-
-static void fail(const char *what)
-{
-    fprintf(stderr, "ref_xdp: %s: %s\n", what, strerror(errno));
-    exit(1);
-}
+enum { umem_size = 32 << 20, chunk = 2048, slots = umem_size / chunk };
 
 static long bpf(int cmd, union bpf_attr *attr) { return syscall(__NR_bpf, cmd, attr, sizeof(*attr)); }
 
@@ -56,26 +49,9 @@ static struct ring map_ring(int fd, const struct xdp_ring_offset *off, size_t de
     return (struct ring){(uint32_t *)(base + off->producer), (uint32_t *)(base + off->consumer), base + off->desc};
 }
 
-static uint8_t buffer[buffer_size];
-static size_t used;
-static int out;
-
-static void flush(void)
-{
-    size_t done = 0;
-    while (done < used) {
-        ssize_t n = write(out, buffer + done, used - done);
-        if (n < 0)
-            fail("write");
-        done += (size_t)n;
-    }
-    used = 0;
-}
-
-static void put32(uint32_t v) { memcpy(buffer + used, &v, 4); used += 4; }
-
 int main(int argc, char **argv)
 {
+    ref_name = "ref_xdp";
     if (argc < 3) {
         fprintf(stderr, "usage: ref_xdp IFACE FILE\n");
         return 2;
@@ -182,17 +158,8 @@ int main(int argc, char **argv)
     if (bpf(BPF_LINK_CREATE, &attr) < 0)
         fail("BPF_LINK_CREATE");
 
-    out = open(argv[2], O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (out < 0)
-        fail(argv[2]);
-    // SHB (no options) and an IDB: Ethernet, snaplen 262144, if_tsresol 9.
-    put32(0x0A0D0D0A); put32(28); put32(0x1A2B3C4D); put32(1); put32(0xffffffff); put32(0xffffffff); put32(28);
-    put32(1); put32(32); put32(1); put32(262144); put32(9 | 1u << 16); put32(9); put32(0); put32(32);
+    open_output(argv[2]);
     fprintf(stderr, "ref_xdp: frames received on this queue go to ref_xdp\n");
-
-    struct sigaction sa = {.sa_handler = on_signal};
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
 
     struct timespec mono, real;
     clock_gettime(CLOCK_MONOTONIC, &mono);
