@@ -461,12 +461,15 @@ END {
             printf "  %-22s %10.3f   target <= %s: %s\n", "netring/" kv[1], ratio, kv[2], (ratio <= kv[2] ? "met" : "MISSED")
         }
     }
-    # The yardstick against the same targets: what no capture into pcapng
-    # through this ring can beat on this machine.
+    # The yardsticks: the least a capture of each kind costs here, beside
+    # the same ratios (tests/bench/README.md).
     split("ref ref-noflags ref-xdp ref-f2 ref-f4", refs, " ")
+    header = 0
     for (r = 1; r <= 5; r++) {
         t = refs[r]
         if (!(t in med)) continue
+        if (!header++)
+            printf "\nYardsticks:\n"
         line = ""
         if (t ~ /^ref-f/) {
             n = substr(t, 6)
