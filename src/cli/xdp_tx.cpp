@@ -13,10 +13,10 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "carrier_watch.h"
 #include "command.h"
 #include "errors.h"
 #include "number_checks.h"
-#include "carrier_watch.h"
 #include "status_line.h"
 #include "tx_report.h"
 #include "netring/afxdp/xdp_tx_sender.h"

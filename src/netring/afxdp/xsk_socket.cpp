@@ -7,7 +7,6 @@
 #include <cerrno>
 #include <cstring>
 #include <poll.h>
-#include <string_view>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <thread>
@@ -16,7 +15,6 @@
 #include <spdlog/spdlog.h>
 
 #include "netring/base/interface.h"
-#include "netring/base/queues.h"
 
 namespace netring::xdp {
 
@@ -453,30 +451,22 @@ int bind_with_retry(const BindTarget &t, std::uint16_t flags, std::chrono::milli
 struct BindContext {
     const std::string &ifname;
     std::uint32_t queue;
-    bool has_rx;  // which rings the socket has: the kernel checks the queue
-    bool has_tx;  // against the interface's RX queues, its TX queues, or both
     bool shared;
     std::chrono::milliseconds patience;
 };
 
 Error bind_error(int err, const BindContext &c, bool zero_copy)
 {
+    // A queue past the interface's is not decoded here: the socket's owners
+    // (XdpCaptureSource, XdpTxSender) refuse it before bind(), naming the
+    // queues there are.
     std::string what = fmt::format("bind AF_XDP socket to {} queue {}", c.ifname, c.queue);
-    const auto queues = [](std::uint32_t n, std::string_view kind) {
-        return fmt::format(" (the interface has {} {} queue{})", n, kind, n == 1 ? "" : "s");
-    };
     if (err == EBUSY) {
         what += fmt::format(" (the queue is busy: another AF_XDP socket is bound to it; waited {} ms)",
                             c.patience.count());
-    } else if (err == EINVAL) {
-        const InterfaceQueues q = interface_queues(c.ifname);
-        if (c.has_rx && q.rx != 0 && c.queue >= q.rx)
-            what += queues(q.rx, "RX");
-        else if (c.has_tx && q.tx != 0 && c.queue >= q.tx)
-            what += queues(q.tx, "TX");
-        else if (c.shared)
-            what += " (XDP_SHARED_UMEM: a socket on the queue of the UMEM's first socket must not have its own "
-                    "Fill and Completion rings, one on another queue must)";
+    } else if (err == EINVAL && c.shared) {
+        what += " (XDP_SHARED_UMEM: a socket on the queue of the UMEM's first socket must not have its own "
+                "Fill and Completion rings, one on another queue must)";
     } else if (zero_copy && (err == EOPNOTSUPP || err == EPROTONOSUPPORT)) {
         what += " in zero-copy mode (the driver does not support AF_XDP zero-copy)";
     }
@@ -585,7 +575,7 @@ Result<std::unique_ptr<XskSocket>> XskSocketBuilder::build() const
     // A socket sharing a UMEM takes copy/zero-copy and need-wakeup from the
     // socket that registered it; the kernel refuses the bind if it names any.
     const CopyMode mode = s->shared_ ? CopyMode::kernel_default : copy_mode_;
-    const BindContext context{ifname_, queue_, rx_entries_ != 0, tx_entries_ != 0, s->shared_, bind_retry_};
+    const BindContext context{ifname_, queue_, s->shared_, bind_retry_};
     switch (mode) {
     case CopyMode::copy:
         err = bind_with_sg(base_flags | bind_copy);
