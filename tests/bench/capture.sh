@@ -17,7 +17,9 @@
 #                          the least a TPACKET_V3 capture into pcapng can do (built here with cc), with
 #                          netring's 104-byte EPBs or without their epb_flags (92 bytes); ref-xdp:
 #                          ref_xdp.c, the same for AF_XDP in native mode on queue 0; ref-f2, ref-f4:
-#                          ref_capture.c with 2 or 4 sockets in a fanout hash group, read by one thread
+#                          ref_capture.c with 2 or 4 sockets in a fanout hash group, read by one thread;
+#                          ref-t2, ref-t4: the same sockets, a reader thread each, merged in time order;
+#                          ref-m2, ref-m4: that merge, the one thread reading every ring
 #   NR_BENCH_DRAIN         seconds between the end of sending and SIGINT (default 2)
 #   NR_BENCH_CAPTURE_CPU   CPU for the capture process (default 1; trafgen's worker always pins itself to CPU 0)
 #   NR_BENCH_PERF=DIR      also record a perf profile of each capturer while traffic flows (DIR/TOOL.perf.data;
@@ -101,7 +103,7 @@ mount -t tmpfs -o size=$((FRAMES * 200 / 1048576 + 64))m,mode=1777 nr-bench "$MN
 
 if [[ " $TOOLS " == *" ref"* ]]; then
     REF="$TMP/ref_capture"
-    cc -O2 -o "$REF" "$HERE/ref_capture.c" || die "cannot build $HERE/ref_capture.c"
+    cc -O2 -pthread -o "$REF" "$HERE/ref_capture.c" || die "cannot build $HERE/ref_capture.c"
     REF_XDP="$TMP/ref_xdp"
     cc -O2 -o "$REF_XDP" "$HERE/ref_xdp.c" || die "cannot build $HERE/ref_xdp.c"
 fi
@@ -209,12 +211,14 @@ tool_command() {
         ref-noflags) CMD=("$REF" "$IF_RX" "$2" --no-flags) ;;
         ref-xdp) CMD=("$REF_XDP" "$IF_RX" "$2") ;;
         ref-f[0-9]*) CMD=("$REF" "$IF_RX" "$2" --fanout "${1#ref-f}") ;;
+        ref-t[0-9]*) CMD=("$REF" "$IF_RX" "$2" --threads "${1#ref-t}") ;;
+        ref-m[0-9]*) CMD=("$REF" "$IF_RX" "$2" --merge "${1#ref-m}") ;;
         netring-t[0-9]*) CMD=("$NETRING" capture -i "$IF_RX" -w "$2" -q --threads "${1#netring-t}") ;;
         netring-xdp-q[0-9]*)
             CMD=("$NETRING" capture -i "$IF_RX" -w "$2" -q --backend xdp --xdp-mode native
                 --queues "0-$((${1#netring-xdp-q} - 1))")
             ;;
-        *) die "unknown tool $1 (netring, netring-tN, netring-xdp-generic, netring-xdp-native, netring-xdp-qN, tcpdump, dumpcap, ref, ref-noflags, ref-fN or ref-xdp)" ;;
+        *) die "unknown tool $1 (netring, netring-tN, netring-xdp-generic, netring-xdp-native, netring-xdp-qN, tcpdump, dumpcap, ref, ref-noflags, ref-fN, ref-mN, ref-tN or ref-xdp)" ;;
     esac
 }
 
@@ -463,15 +467,15 @@ END {
     }
     # The yardsticks: the least a capture of each kind costs here, beside
     # the same ratios (tests/bench/README.md).
-    split("ref ref-noflags ref-xdp ref-f2 ref-f4", refs, " ")
+    split("ref ref-noflags ref-xdp ref-f2 ref-f4 ref-m2 ref-m4 ref-t2 ref-t4", refs, " ")
     header = 0
-    for (r = 1; r <= 5; r++) {
+    for (r = 1; r <= 9; r++) {
         t = refs[r]
         if (!(t in med)) continue
         if (!header++)
             printf "\nYardsticks:\n"
         line = ""
-        if (t ~ /^ref-f/) {
+        if (t ~ /^ref-[fmt]/) {
             n = substr(t, 6)
             if ("ref" in med) line = line sprintf("  %s/ref %.3f", t, med[t] / med["ref"])
             if (("netring-t" n) in med) line = line sprintf("  netring-t%s/%s %.3f", n, t, med["netring-t" n] / med[t])

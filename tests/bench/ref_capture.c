@@ -7,9 +7,12 @@
 // No VLAN tag put back, no checks, no error recovery: not a tool, a bound.
 // --fanout N: N such sockets in a PACKET_FANOUT hash group, read in turn by
 // the one thread, each frame with its epb_hash as netring --threads N writes
-// it (116-byte EPBs), in the order read: no merge.
+// it (116-byte EPBs), in the order read: no merge. --threads N: the same
+// sockets, each read by a thread of its own that hands its blocks to a writer
+// that merges them in timestamp order, the least netring --threads N does;
+// --merge N: that merge, with no threads (the one thread reads every ring).
 //
-// Usage: ref_capture IFACE FILE [--no-flags | --fanout N]   (SIGINT/SIGTERM stop it)
+// Usage: ref_capture IFACE FILE [--no-flags | --fanout N | --merge N | --threads N]   (SIGINT/SIGTERM stop it)
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -23,7 +26,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/futex.h>
+#include <pthread.h>
+#include <sys/epoll.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
+#include <time.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -76,15 +84,229 @@ static struct sock open_socket(unsigned ifindex, int fanout)
     return k;
 }
 
+// One frame as an EPB: with opts 12, epb_flags; with opts 24, epb_hash too.
+static void put_epb(const struct tpacket3_hdr *h, uint32_t opts, int hash)
+{
+    const uint32_t cap = h->tp_snaplen, pad = (cap + 3) & ~3u;
+    const uint32_t total = 32 + pad + opts;
+    if (used + total > buffer_size)
+        flush();
+    const uint64_t ts = (uint64_t)h->tp_sec * 1000000000u + h->tp_nsec;
+    put32(6); put32(total); put32(0); put32((uint32_t)(ts >> 32)); put32((uint32_t)ts);
+    put32(cap); put32(h->tp_len);
+    memcpy(buffer + used, (const uint8_t *)h + h->tp_mac, cap);
+    memset(buffer + used + cap, 0, pad - cap);
+    used += pad;
+    if (opts != 0) {
+        const struct sockaddr_ll *a =
+            (const struct sockaddr_ll *)((const uint8_t *)h + TPACKET_ALIGN(sizeof(*h)));
+        put32(2 | 4u << 16); put32(a->sll_pkttype == PACKET_OUTGOING ? 2 : 1);
+        if (hash) {
+            // epb_hash: 5 bytes, a type (2: Toeplitz) and the hash.
+            put32(3 | 5u << 16); buffer[used] = 2; memcpy(buffer + used + 1, &h->hv1.tp_rxhash, 4);
+            memset(buffer + used + 5, 0, 3); used += 8;
+        }
+        put32(0);
+    }
+    put32(total);
+}
+
+// --threads N: a reader thread per socket hands each retired block to the
+// writer (this thread), which merges the lanes' frames in timestamp order and
+// gives each block back to the kernel once read. A lane with no block on hand
+// may yet hold older frames, so while one is quiet the others' frames go only
+// once older than the reorder window (netring's default, 100 ms).
+enum { window_ns = 100000000 };
+
+struct lane {
+    struct sock k;
+    int epoll;
+    pthread_t thread;
+    uint64_t published;  // blocks handed over: the reader's, read by the writer
+    uint64_t released;   // blocks given back: the writer's, read by the reader
+    // The writer's: the frame at the head of the block being read.
+    struct tpacket3_hdr *h;
+    uint32_t left;
+    uint64_t ts;
+};
+
+static uint32_t bell;  // futex word: counts publications
+static volatile int readers_stop;
+
+static void ring_bell(void)
+{
+    __atomic_add_fetch(&bell, 1, __ATOMIC_RELEASE);
+    syscall(SYS_futex, &bell, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+}
+
+// Hands the writer the lane's next block if the kernel has retired it; 1 if so.
+static int publish_ready(struct lane *l)
+{
+    const uint64_t pub = l->published;
+    if (pub - __atomic_load_n(&l->released, __ATOMIC_ACQUIRE) == block_count)
+        return 0;
+    struct tpacket_block_desc *b = (struct tpacket_block_desc *)(l->k.ring + (size_t)(pub % block_count) * block_size);
+    if (!(__atomic_load_n(&b->hdr.bh1.block_status, __ATOMIC_ACQUIRE) & TP_STATUS_USER))
+        return 0;
+    __atomic_store_n(&l->published, pub + 1, __ATOMIC_RELEASE);
+    return 1;
+}
+
+static void *reader(void *arg)
+{
+    struct lane *l = arg;
+    sigset_t set;
+    sigfillset(&set);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    while (!readers_stop) {
+        if (publish_ready(l)) {
+            ring_bell();
+            continue;
+        }
+        // Edge-triggered: woken by the next block the kernel retires (the
+        // writer's give-backs wake nobody: the timeout covers them).
+        struct epoll_event ev;
+        if (epoll_wait(l->epoll, &ev, 1, 50) < 0 && errno != EINTR)
+            fail("epoll_wait");
+    }
+    ring_bell();
+    return NULL;
+}
+
+static uint64_t frame_ts(const struct tpacket3_hdr *h) { return (uint64_t)h->tp_sec * 1000000000u + h->tp_nsec; }
+
+// Gives the lane's head a frame, from its next published block if need be;
+// 0 when it has none.
+static int lane_head(struct lane *l)
+{
+    while (l->h == NULL) {
+        const uint64_t seq = __atomic_load_n(&l->released, __ATOMIC_RELAXED);
+        if (seq == __atomic_load_n(&l->published, __ATOMIC_ACQUIRE))
+            return 0;
+        struct tpacket_block_desc *b = (struct tpacket_block_desc *)(l->k.ring + (size_t)(seq % block_count) * block_size);
+        if (b->hdr.bh1.num_pkts != 0) {
+            l->h = (struct tpacket3_hdr *)((uint8_t *)b + b->hdr.bh1.offset_to_first_pkt);
+            l->left = b->hdr.bh1.num_pkts;
+            l->ts = frame_ts(l->h);
+        } else {
+            __atomic_store_n(&b->hdr.bh1.block_status, TP_STATUS_KERNEL, __ATOMIC_RELEASE);
+            __atomic_store_n(&l->released, seq + 1, __ATOMIC_RELEASE);
+        }
+    }
+    return 1;
+}
+
+static void lane_pop(struct lane *l)
+{
+    if (--l->left != 0) {
+        l->h = (struct tpacket3_hdr *)((uint8_t *)l->h + l->h->tp_next_offset);
+        l->ts = frame_ts(l->h);
+        return;
+    }
+    const uint64_t seq = l->released;
+    struct tpacket_block_desc *b = (struct tpacket_block_desc *)(l->k.ring + (size_t)(seq % block_count) * block_size);
+    __atomic_store_n(&b->hdr.bh1.block_status, TP_STATUS_KERNEL, __ATOMIC_RELEASE);
+    __atomic_store_n(&l->released, seq + 1, __ATOMIC_RELEASE);
+    l->h = NULL;
+}
+
+// Writes every frame that may go; how many.
+static uint64_t merge(struct lane *lanes, int count, int final)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    const uint64_t limit = final ? UINT64_MAX : (uint64_t)now.tv_sec * 1000000000u + now.tv_nsec - window_ns;
+    uint64_t n = 0;
+    for (;;) {
+        struct lane *best = NULL;
+        int quiet = 0;
+        for (int i = 0; i < count; i++) {
+            if (!lane_head(&lanes[i]))
+                quiet = 1;
+            else if (best == NULL || lanes[i].ts < best->ts)
+                best = &lanes[i];
+        }
+        if (best == NULL || (quiet && best->ts > limit))
+            return n;
+        put_epb(best->h, 24, 1);
+        lane_pop(best);
+        n++;
+    }
+}
+
+// With threads 0 the writer publishes the blocks itself (--merge N): the
+// same merge without the threads' hand-over.
+static uint64_t run_merged(struct sock *socks, int count, int threads)
+{
+    static struct lane lanes[max_sockets];
+    const int shared = threads ? -1 : epoll_create1(0);
+    for (int i = 0; i < count; i++) {
+        lanes[i].k = socks[i];
+        lanes[i].epoll = threads ? epoll_create1(0) : shared;
+        // Edge-triggered: a socket polls readable for as long as its newest
+        // retired block is ours, and the merge may hold it for the window.
+        struct epoll_event ev = {.events = EPOLLIN | EPOLLET};
+        if (lanes[i].epoll < 0 || epoll_ctl(lanes[i].epoll, EPOLL_CTL_ADD, socks[i].fd, &ev) < 0)
+            fail("epoll");
+        if (threads && pthread_create(&lanes[i].thread, NULL, reader, &lanes[i]) != 0)
+            fail("pthread_create");
+    }
+    uint64_t frames = 0;
+    for (int final = 0;; final = readers_stop) {
+        const uint32_t seen = __atomic_load_n(&bell, __ATOMIC_ACQUIRE);
+        for (int i = 0; !threads && i < count; i++)
+            while (publish_ready(&lanes[i]))
+                ;
+        const uint64_t n = merge(lanes, count, final);
+        frames += n;
+        if (final)
+            return frames;
+        if (n != 0)
+            continue;
+        if (stop) {
+            // What the kernel took before the stop: its last blocks retire
+            // within their timeout.
+            usleep(60000);
+            readers_stop = 1;
+            for (int i = 0; threads && i < count; i++)
+                pthread_join(lanes[i].thread, NULL);
+            continue;
+        }
+        // Until a block is published, or the oldest frame on hand may go.
+        uint64_t wait_ns = 50000000, oldest = UINT64_MAX;
+        for (int i = 0; i < count; i++)
+            if (lanes[i].h != NULL && lanes[i].ts < oldest)
+                oldest = lanes[i].ts;
+        if (oldest != UINT64_MAX) {
+            struct timespec now;
+            clock_gettime(CLOCK_REALTIME, &now);
+            const uint64_t due = oldest + window_ns, real = (uint64_t)now.tv_sec * 1000000000u + now.tv_nsec;
+            wait_ns = due > real ? due - real + 1000000 : 0;
+        }
+        if (wait_ns == 0)
+            continue;
+        if (threads) {
+            const struct timespec ts = {(time_t)(wait_ns / 1000000000u), (long)(wait_ns % 1000000000u)};
+            syscall(SYS_futex, &bell, FUTEX_WAIT_PRIVATE, seen, &ts, NULL, 0);
+        } else {
+            struct epoll_event ev[max_sockets];
+            if (epoll_wait(shared, ev, max_sockets, (int)(wait_ns / 1000000) + 1) < 0 && errno != EINTR)
+                fail("epoll_wait");
+        }
+    }
+}
+
 int main(int argc, char **argv)
 {
     ref_name = "ref_capture";
     if (argc < 3) {
-        fprintf(stderr, "usage: ref_capture IFACE FILE [--no-flags | --fanout N]\n");
+        fprintf(stderr, "usage: ref_capture IFACE FILE [--no-flags | --fanout N | --merge N | --threads N]\n");
         return 2;
     }
     const int flags = !(argc > 3 && strcmp(argv[3], "--no-flags") == 0);
-    const int fanout = argc > 4 && strcmp(argv[3], "--fanout") == 0;
+    const int threads = argc > 4 && strcmp(argv[3], "--threads") == 0;
+    const int merged = threads || (argc > 4 && strcmp(argv[3], "--merge") == 0);
+    const int fanout = merged || (argc > 4 && strcmp(argv[3], "--fanout") == 0);
     const int count = fanout ? atoi(argv[4]) : 1;
     if (count < 1 || count > max_sockets) {
         fprintf(stderr, "ref_capture: 1 to %d sockets\n", max_sockets);
@@ -99,9 +321,9 @@ int main(int argc, char **argv)
 
     open_output(argv[2]);
 
-    uint64_t frames = 0;
+    uint64_t frames = merged ? run_merged(socks, count, threads) : 0;
     const uint32_t opts = fanout ? 24 : flags ? 12 : 0;
-    for (;;) {
+    while (!merged) {
         int got = 0;
         for (int s = 0; s < count; s++) {
             struct sock *k = &socks[s];
@@ -111,28 +333,7 @@ int main(int argc, char **argv)
             got = 1;
             struct tpacket3_hdr *h = (struct tpacket3_hdr *)((uint8_t *)b + b->hdr.bh1.offset_to_first_pkt);
             for (uint32_t i = 0; i < b->hdr.bh1.num_pkts; i++) {
-                const uint32_t cap = h->tp_snaplen, pad = (cap + 3) & ~3u;
-                const uint32_t total = 32 + pad + opts;
-                if (used + total > buffer_size)
-                    flush();
-                const uint64_t ts = (uint64_t)h->tp_sec * 1000000000u + h->tp_nsec;
-                put32(6); put32(total); put32(0); put32((uint32_t)(ts >> 32)); put32((uint32_t)ts);
-                put32(cap); put32(h->tp_len);
-                memcpy(buffer + used, (uint8_t *)h + h->tp_mac, cap);
-                memset(buffer + used + cap, 0, pad - cap);
-                used += pad;
-                if (opts != 0) {
-                    const struct sockaddr_ll *a =
-                        (const struct sockaddr_ll *)((uint8_t *)h + TPACKET_ALIGN(sizeof(*h)));
-                    put32(2 | 4u << 16); put32(a->sll_pkttype == PACKET_OUTGOING ? 2 : 1);
-                    if (fanout) {
-                        // epb_hash: 5 bytes, a type (2: Toeplitz) and the hash.
-                        put32(3 | 5u << 16); buffer[used] = 2; memcpy(buffer + used + 1, &h->hv1.tp_rxhash, 4);
-                        memset(buffer + used + 5, 0, 3); used += 8;
-                    }
-                    put32(0);
-                }
-                put32(total);
+                put_epb(h, opts, fanout);
                 h = (struct tpacket3_hdr *)((uint8_t *)h + h->tp_next_offset);
             }
             frames += b->hdr.bh1.num_pkts;
