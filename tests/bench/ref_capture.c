@@ -17,22 +17,22 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/filter.h>
+#include <linux/futex.h>
 #include <linux/if_packet.h>
 #include <net/ethernet.h>
 #include <net/if.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <linux/futex.h>
-#include <pthread.h>
 #include <sys/epoll.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <time.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include "ref_pcapng.h"
@@ -131,7 +131,7 @@ struct lane {
 };
 
 static uint32_t bell;  // futex word: counts publications
-static volatile int readers_stop;
+static int readers_stop;  // the writer's, read by the readers
 
 static void ring_bell(void)
 {
@@ -158,7 +158,7 @@ static void *reader(void *arg)
     sigset_t set;
     sigfillset(&set);
     pthread_sigmask(SIG_BLOCK, &set, NULL);
-    while (!readers_stop) {
+    while (!__atomic_load_n(&readers_stop, __ATOMIC_RELAXED)) {
         if (publish_ready(l)) {
             ring_bell();
             continue;
@@ -267,7 +267,7 @@ static uint64_t run_merged(struct sock *socks, int count, int threads)
             // What the kernel took before the stop: its last blocks retire
             // within their timeout.
             usleep(60000);
-            readers_stop = 1;
+            __atomic_store_n(&readers_stop, 1, __ATOMIC_RELAXED);
             for (int i = 0; threads && i < count; i++)
                 pthread_join(lanes[i].thread, NULL);
             continue;
