@@ -19,7 +19,8 @@
 #                          ref_xdp.c, the same for AF_XDP in native mode on queue 0; ref-f2, ref-f4:
 #                          ref_capture.c with 2 or 4 sockets in a fanout hash group, read by one thread;
 #                          ref-t2, ref-t4: the same sockets, a reader thread each, merged in time order;
-#                          ref-m2, ref-m4: that merge, the one thread reading every ring
+#                          ref-m2, ref-m4: that merge, the one thread reading every ring;
+#                          ref-xdp-q2, ref-xdp-q4: ref_xdp.c on queues 0-1/0-3, read in turn, no merge
 #   NR_BENCH_DRAIN         seconds between the end of sending and SIGINT (default 2)
 #   NR_BENCH_CAPTURE_CPU   CPU for the capture process (default 1; trafgen's worker always pins itself to CPU 0)
 #   NR_BENCH_PERF=DIR      also record a perf profile of each capturer while traffic flows (DIR/TOOL.perf.data;
@@ -210,6 +211,7 @@ tool_command() {
         ref) CMD=("$REF" "$IF_RX" "$2") ;;
         ref-noflags) CMD=("$REF" "$IF_RX" "$2" --no-flags) ;;
         ref-xdp) CMD=("$REF_XDP" "$IF_RX" "$2") ;;
+        ref-xdp-q[0-9]*) CMD=("$REF_XDP" "$IF_RX" "$2" --queues "${1#ref-xdp-q}") ;;
         ref-f[0-9]*) CMD=("$REF" "$IF_RX" "$2" --fanout "${1#ref-f}") ;;
         ref-t[0-9]*) CMD=("$REF" "$IF_RX" "$2" --threads "${1#ref-t}") ;;
         ref-m[0-9]*) CMD=("$REF" "$IF_RX" "$2" --merge "${1#ref-m}") ;;
@@ -218,7 +220,7 @@ tool_command() {
             CMD=("$NETRING" capture -i "$IF_RX" -w "$2" -q --backend xdp --xdp-mode native
                 --queues "0-$((${1#netring-xdp-q} - 1))")
             ;;
-        *) die "unknown tool $1 (netring, netring-tN, netring-xdp-generic, netring-xdp-native, netring-xdp-qN, tcpdump, dumpcap, ref, ref-noflags, ref-fN, ref-mN, ref-tN or ref-xdp)" ;;
+        *) die "unknown tool $1 (netring, netring-tN, netring-xdp-generic, netring-xdp-native, netring-xdp-qN, tcpdump, dumpcap, ref, ref-noflags, ref-fN, ref-mN, ref-tN, ref-xdp or ref-xdp-qN)" ;;
     esac
 }
 
@@ -228,6 +230,7 @@ tool_command() {
 sender_queues() {
     case $1 in
         netring-xdp-q[0-9]*) echo "${1#netring-xdp-q}" ;;
+        ref-xdp-q[0-9]*) echo "${1#ref-xdp-q}" ;;
         netring-xdp-* | ref-xdp) echo 1 ;;
         *) echo 4 ;;
     esac
@@ -467,9 +470,9 @@ END {
     }
     # The yardsticks: the least a capture of each kind costs here, beside
     # the same ratios (tests/bench/README.md).
-    split("ref ref-noflags ref-xdp ref-f2 ref-f4 ref-m2 ref-m4 ref-t2 ref-t4", refs, " ")
+    split("ref ref-noflags ref-xdp ref-f2 ref-f4 ref-m2 ref-m4 ref-t2 ref-t4 ref-xdp-q2 ref-xdp-q4", refs, " ")
     header = 0
-    for (r = 1; r <= 9; r++) {
+    for (r = 1; r <= 11; r++) {
         t = refs[r]
         if (!(t in med)) continue
         if (!header++)
@@ -479,6 +482,13 @@ END {
             n = substr(t, 6)
             if ("ref" in med) line = line sprintf("  %s/ref %.3f", t, med[t] / med["ref"])
             if (("netring-t" n) in med) line = line sprintf("  netring-t%s/%s %.3f", n, t, med["netring-t" n] / med[t])
+            printf "  %s\n", substr(line, 3)
+            continue
+        }
+        if (t ~ /^ref-xdp-q/) {
+            n = substr(t, 10)
+            if ("ref-xdp" in med) line = line sprintf("  %s/ref-xdp %.3f", t, med[t] / med["ref-xdp"])
+            if (("netring-xdp-q" n) in med) line = line sprintf("  netring-xdp-q%s/%s %.3f", n, t, med["netring-xdp-q" n] / med[t])
             printf "  %s\n", substr(line, 3)
             continue
         }

@@ -6,9 +6,12 @@
 // bpf_ktime_get_ns in its metadata and redirects it to the socket), read in
 // naps of 2 ms with no poll(), each frame copied once into a 1 MiB buffer as
 // the same 104-byte EPB netring writes, its chunk straight back to the Fill
-// ring. No checks and no recovery: not a tool, a bound.
+// ring. No checks and no recovery: not a tool, a bound. --queues N: queues
+// 0 to N-1, a socket and UMEM each, read in turn by the one thread, each
+// frame with its epb_queue as netring --queues writes it (112-byte EPBs), in
+// the order read: no merge.
 //
-// Usage: ref_xdp IFACE FILE   (queue 0; SIGINT/SIGTERM stop it)
+// Usage: ref_xdp IFACE FILE [--queues N]   (SIGINT/SIGTERM stop it)
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/bpf.h>
@@ -29,7 +32,7 @@
 
 #include "ref_pcapng.h"
 
-enum { umem_size = 32 << 20, chunk = 2048, slots = umem_size / chunk };
+enum { umem_size = 32 << 20, chunk = 2048, slots = umem_size / chunk, max_queues = 8 };
 
 static long bpf(int cmd, union bpf_attr *attr) { return syscall(__NR_bpf, cmd, attr, sizeof(*attr)); }
 
@@ -49,68 +52,92 @@ static struct ring map_ring(int fd, const struct xdp_ring_offset *off, size_t de
     return (struct ring){(uint32_t *)(base + off->producer), (uint32_t *)(base + off->consumer), base + off->desc};
 }
 
+// One queue's socket: its UMEM, its Fill and RX rings, all of it for RX.
+struct xq {
+    int fd;
+    uint8_t *umem;
+    struct ring fill, rx;
+    uint32_t rx_cons, fill_prod;
+};
+
+static struct xq open_queue(unsigned ifindex, uint32_t queue)
+{
+    struct xq q = {0};
+    // UMEM on huge pages, as netring's.
+    uint8_t *raw = mmap(NULL, umem_size + (2 << 20), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (raw == MAP_FAILED)
+        fail("mmap UMEM");
+    q.umem = (uint8_t *)(((uintptr_t)raw + (2 << 20) - 1) & ~(uintptr_t)((2 << 20) - 1));
+    madvise(q.umem, umem_size, MADV_HUGEPAGE);
+    memset(q.umem, 0, umem_size);
+
+    q.fd = socket(AF_XDP, SOCK_RAW, 0);
+    if (q.fd < 0)
+        fail("socket");
+    struct xdp_umem_reg reg = {.addr = (uintptr_t)q.umem, .len = umem_size, .chunk_size = chunk};
+    if (setsockopt(q.fd, SOL_XDP, XDP_UMEM_REG, &reg, sizeof(reg)) < 0)
+        fail("XDP_UMEM_REG");
+    int n = slots;
+    if (setsockopt(q.fd, SOL_XDP, XDP_UMEM_FILL_RING, &n, sizeof(n)) < 0 ||
+        setsockopt(q.fd, SOL_XDP, XDP_UMEM_COMPLETION_RING, &n, sizeof(n)) < 0 ||
+        setsockopt(q.fd, SOL_XDP, XDP_RX_RING, &n, sizeof(n)) < 0)
+        fail("ring sizes");
+    struct xdp_mmap_offsets off;
+    socklen_t len = sizeof(off);
+    if (getsockopt(q.fd, SOL_XDP, XDP_MMAP_OFFSETS, &off, &len) < 0)
+        fail("XDP_MMAP_OFFSETS");
+    q.fill = map_ring(q.fd, &off.fr, sizeof(uint64_t), XDP_UMEM_PGOFF_FILL_RING);
+    q.rx = map_ring(q.fd, &off.rx, sizeof(struct xdp_desc), XDP_PGOFF_RX_RING);
+    uint64_t *fill_addr = q.fill.descs;
+    for (uint32_t i = 0; i < slots; i++)
+        fill_addr[i] = (uint64_t)i * chunk;
+    q.fill_prod = slots;
+    __atomic_store_n(q.fill.producer, slots, __ATOMIC_RELEASE);
+    struct sockaddr_xdp sxdp = {.sxdp_family = AF_XDP, .sxdp_ifindex = ifindex, .sxdp_queue_id = queue,
+                                .sxdp_flags = XDP_COPY};
+    if (bind(q.fd, (struct sockaddr *)&sxdp, sizeof(sxdp)) < 0)
+        fail("bind");
+    return q;
+}
+
 int main(int argc, char **argv)
 {
     ref_name = "ref_xdp";
     if (argc < 3) {
-        fprintf(stderr, "usage: ref_xdp IFACE FILE\n");
+        fprintf(stderr, "usage: ref_xdp IFACE FILE [--queues N]\n");
+        return 2;
+    }
+    const int count = argc > 4 && strcmp(argv[3], "--queues") == 0 ? atoi(argv[4]) : 1;
+    if (count < 1 || count > max_queues) {
+        fprintf(stderr, "ref_xdp: 1 to %d queues\n", max_queues);
         return 2;
     }
     const unsigned ifindex = if_nametoindex(argv[1]);
     if (ifindex == 0)
         fail(argv[1]);
 
-    // UMEM on huge pages, as netring's.
-    uint8_t *raw = mmap(NULL, umem_size + (2 << 20), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (raw == MAP_FAILED)
-        fail("mmap UMEM");
-    uint8_t *umem = (uint8_t *)(((uintptr_t)raw + (2 << 20) - 1) & ~(uintptr_t)((2 << 20) - 1));
-    madvise(umem, umem_size, MADV_HUGEPAGE);
-    memset(umem, 0, umem_size);
-
-    int xsk = socket(AF_XDP, SOCK_RAW, 0);
-    if (xsk < 0)
-        fail("socket");
-    struct xdp_umem_reg reg = {.addr = (uintptr_t)umem, .len = umem_size, .chunk_size = chunk};
-    if (setsockopt(xsk, SOL_XDP, XDP_UMEM_REG, &reg, sizeof(reg)) < 0)
-        fail("XDP_UMEM_REG");
-    int n = slots;
-    if (setsockopt(xsk, SOL_XDP, XDP_UMEM_FILL_RING, &n, sizeof(n)) < 0 ||
-        setsockopt(xsk, SOL_XDP, XDP_UMEM_COMPLETION_RING, &n, sizeof(n)) < 0 ||
-        setsockopt(xsk, SOL_XDP, XDP_RX_RING, &n, sizeof(n)) < 0)
-        fail("ring sizes");
-    struct xdp_mmap_offsets off;
-    socklen_t len = sizeof(off);
-    if (getsockopt(xsk, SOL_XDP, XDP_MMAP_OFFSETS, &off, &len) < 0)
-        fail("XDP_MMAP_OFFSETS");
-    struct ring fill = map_ring(xsk, &off.fr, sizeof(uint64_t), XDP_UMEM_PGOFF_FILL_RING);
-    struct ring rx = map_ring(xsk, &off.rx, sizeof(struct xdp_desc), XDP_PGOFF_RX_RING);
-    uint64_t *fill_addr = fill.descs;
-    const struct xdp_desc *rx_desc = rx.descs;
-    for (uint32_t i = 0; i < slots; i++)
-        fill_addr[i] = (uint64_t)i * chunk;
-    __atomic_store_n(fill.producer, slots, __ATOMIC_RELEASE);
-    struct sockaddr_xdp sxdp = {.sxdp_family = AF_XDP, .sxdp_ifindex = ifindex, .sxdp_queue_id = 0,
-                                .sxdp_flags = XDP_COPY};
-    if (bind(xsk, (struct sockaddr *)&sxdp, sizeof(sxdp)) < 0)
-        fail("bind");
+    struct xq queues[max_queues];
+    for (int i = 0; i < count; i++)
+        queues[i] = open_queue(ifindex, (uint32_t)i);
 
     union bpf_attr attr;
     memset(&attr, 0, sizeof(attr));
     attr.map_type = BPF_MAP_TYPE_XSKMAP;
     attr.key_size = 4;
     attr.value_size = 4;
-    attr.max_entries = 1;
+    attr.max_entries = (uint32_t)count;
     const int map = (int)bpf(BPF_MAP_CREATE, &attr);
     if (map < 0)
         fail("BPF_MAP_CREATE");
-    uint32_t key = 0, value = (uint32_t)xsk;
-    memset(&attr, 0, sizeof(attr));
-    attr.map_fd = (uint32_t)map;
-    attr.key = (uintptr_t)&key;
-    attr.value = (uintptr_t)&value;
-    if (bpf(BPF_MAP_UPDATE_ELEM, &attr) < 0)
-        fail("BPF_MAP_UPDATE_ELEM");
+    for (int i = 0; i < count; i++) {
+        uint32_t key = (uint32_t)i, value = (uint32_t)queues[i].fd;
+        memset(&attr, 0, sizeof(attr));
+        attr.map_fd = (uint32_t)map;
+        attr.key = (uintptr_t)&key;
+        attr.value = (uintptr_t)&value;
+        if (bpf(BPF_MAP_UPDATE_ELEM, &attr) < 0)
+            fail("BPF_MAP_UPDATE_ELEM");
+    }
 
     // r6 = ctx; r7 = ktime; adjust_meta(-8); if the meta fits, store r7
     // there; return redirect_map(map, rx_queue_index, XDP_PASS).
@@ -159,7 +186,7 @@ int main(int argc, char **argv)
         fail("BPF_LINK_CREATE");
 
     open_output(argv[2]);
-    fprintf(stderr, "ref_xdp: frames received on this queue go to ref_xdp\n");
+    fprintf(stderr, "ref_xdp: frames received on these queues go to ref_xdp\n");
 
     struct timespec mono, real;
     clock_gettime(CLOCK_MONOTONIC, &mono);
@@ -167,45 +194,58 @@ int main(int argc, char **argv)
     const int64_t real_minus_mono = (real.tv_sec - mono.tv_sec) * 1000000000LL + real.tv_nsec - mono.tv_nsec;
     const struct timespec nap = {0, 2000000};
     uint64_t frames = 0;
-    uint32_t rx_cons = 0, fill_prod = slots;
+    // epb_flags, then with several queues epb_queue, then opt_endofopt.
+    const uint32_t opts = count > 1 ? 20 : 12;
     int last_look = 0;
     for (;;) {
-        const uint32_t ready = __atomic_load_n(rx.producer, __ATOMIC_ACQUIRE) - rx_cons;
-        for (uint32_t i = 0; i < ready; i++) {
-            const struct xdp_desc *d = &rx_desc[(rx_cons + i) & (slots - 1)];
-            const uint8_t *data = umem + d->addr;
-            uint64_t ts;
-            memcpy(&ts, data - 8, 8);
-            ts += (uint64_t)real_minus_mono;
-            const uint32_t cap = d->len, pad = (cap + 3) & ~3u, total = 32 + pad + 12;
-            if (used + total > buffer_size)
-                flush();
-            put32(6); put32(total); put32(0); put32((uint32_t)(ts >> 32)); put32((uint32_t)ts);
-            put32(cap); put32(cap);
-            memcpy(buffer + used, data, cap);
-            memset(buffer + used + cap, 0, pad - cap);
-            used += pad;
-            put32(2 | 4u << 16); put32(1); put32(0);
-            put32(total);
-            fill_addr[(fill_prod + i) & (slots - 1)] = d->addr & ~(uint64_t)(chunk - 1);
-        }
-        if (ready != 0) {
-            rx_cons += ready;
-            fill_prod += ready;
-            frames += ready;
-            __atomic_store_n(rx.consumer, rx_cons, __ATOMIC_RELEASE);
-            __atomic_store_n(fill.producer, fill_prod, __ATOMIC_RELEASE);
+        for (int qi = 0; qi < count; qi++) {
+            struct xq *q = &queues[qi];
+            const struct xdp_desc *rx_desc = q->rx.descs;
+            uint64_t *fill_addr = q->fill.descs;
+            const uint32_t ready = __atomic_load_n(q->rx.producer, __ATOMIC_ACQUIRE) - q->rx_cons;
+            for (uint32_t i = 0; i < ready; i++) {
+                const struct xdp_desc *d = &rx_desc[(q->rx_cons + i) & (slots - 1)];
+                const uint8_t *data = q->umem + d->addr;
+                uint64_t ts;
+                memcpy(&ts, data - 8, 8);
+                ts += (uint64_t)real_minus_mono;
+                const uint32_t cap = d->len, pad = (cap + 3) & ~3u, total = 32 + pad + opts;
+                if (used + total > buffer_size)
+                    flush();
+                put32(6); put32(total); put32(0); put32((uint32_t)(ts >> 32)); put32((uint32_t)ts);
+                put32(cap); put32(cap);
+                memcpy(buffer + used, data, cap);
+                memset(buffer + used + cap, 0, pad - cap);
+                used += pad;
+                put32(2 | 4u << 16); put32(1);
+                if (count > 1) {
+                    put32(6 | 4u << 16); put32((uint32_t)qi);
+                }
+                put32(0);
+                put32(total);
+                fill_addr[(q->fill_prod + i) & (slots - 1)] = d->addr & ~(uint64_t)(chunk - 1);
+            }
+            if (ready != 0) {
+                q->rx_cons += ready;
+                q->fill_prod += ready;
+                frames += ready;
+                __atomic_store_n(q->rx.consumer, q->rx_cons, __ATOMIC_RELEASE);
+                __atomic_store_n(q->fill.producer, q->fill_prod, __ATOMIC_RELEASE);
+            }
         }
         if (stop && last_look++)
             break;
         nanosleep(&nap, NULL);
     }
     flush();
-    struct xdp_statistics st;
-    len = sizeof(st);
-    if (getsockopt(xsk, SOL_XDP, XDP_STATISTICS, &st, &len) < 0)
-        fail("XDP_STATISTICS");
-    fprintf(stderr, "ref_xdp: %llu frames, %llu dropped by kernel\n", (unsigned long long)frames,
-            (unsigned long long)(st.rx_dropped + st.rx_ring_full + st.rx_fill_ring_empty_descs));
+    unsigned long long drops = 0;
+    for (int i = 0; i < count; i++) {
+        struct xdp_statistics st;
+        socklen_t len = sizeof(st);
+        if (getsockopt(queues[i].fd, SOL_XDP, XDP_STATISTICS, &st, &len) < 0)
+            fail("XDP_STATISTICS");
+        drops += st.rx_dropped + st.rx_ring_full + st.rx_fill_ring_empty_descs;
+    }
+    fprintf(stderr, "ref_xdp: %llu frames, %llu dropped by kernel\n", (unsigned long long)frames, drops);
     return close(out) < 0;
 }
