@@ -84,19 +84,12 @@ static struct sock open_socket(unsigned ifindex, int fanout)
     return k;
 }
 
+static uint64_t frame_ts(const struct tpacket3_hdr *h) { return (uint64_t)h->tp_sec * 1000000000u + h->tp_nsec; }
+
 // One frame as an EPB: with opts 12, epb_flags; with opts 24, epb_hash too.
 static void put_epb(const struct tpacket3_hdr *h, uint32_t opts, int hash)
 {
-    const uint32_t cap = h->tp_snaplen, pad = (cap + 3) & ~3u;
-    const uint32_t total = 32 + pad + opts;
-    if (used + total > buffer_size)
-        flush();
-    const uint64_t ts = (uint64_t)h->tp_sec * 1000000000u + h->tp_nsec;
-    put32(6); put32(total); put32(0); put32((uint32_t)(ts >> 32)); put32((uint32_t)ts);
-    put32(cap); put32(h->tp_len);
-    memcpy(buffer + used, (const uint8_t *)h + h->tp_mac, cap);
-    memset(buffer + used + cap, 0, pad - cap);
-    used += pad;
+    const uint32_t total = put_epb_frame(opts, frame_ts(h), (const uint8_t *)h + h->tp_mac, h->tp_snaplen, h->tp_len);
     if (opts != 0) {
         const struct sockaddr_ll *a =
             (const struct sockaddr_ll *)((const uint8_t *)h + TPACKET_ALIGN(sizeof(*h)));
@@ -172,8 +165,6 @@ static void *reader(void *arg)
     ring_bell();
     return NULL;
 }
-
-static uint64_t frame_ts(const struct tpacket3_hdr *h) { return (uint64_t)h->tp_sec * 1000000000u + h->tp_nsec; }
 
 // Gives the lane's head a frame, from its next published block if need be;
 // 0 when it has none.

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // What the yardsticks (ref_capture.c, ref_xdp.c) share: a stop flag for
-// SIGINT/SIGTERM, dying with errno, and a 1 MiB buffer of pcapng blocks
-// written to the output file when nearly full.
+// SIGINT/SIGTERM, dying with errno, a 1 MiB buffer of pcapng blocks
+// written to the output file when nearly full, and each EPB's head.
 #pragma once
 
 #include <errno.h>
@@ -42,6 +42,22 @@ static void flush(void)
 }
 
 static void put32(uint32_t v) { memcpy(buffer + used, &v, 4); used += 4; }
+
+// An EPB on interface 0 up to its options: the head and the frame's bytes,
+// padded to 4. The caller adds opts bytes of options, then put32(total)
+// with the length this returns. Flushes first if the block would not fit.
+static uint32_t put_epb_frame(uint32_t opts, uint64_t ts, const uint8_t *data, uint32_t cap, uint32_t wirelen)
+{
+    const uint32_t pad = (cap + 3) & ~3u, total = 32 + pad + opts;
+    if (used + total > buffer_size)
+        flush();
+    put32(6); put32(total); put32(0); put32((uint32_t)(ts >> 32)); put32((uint32_t)ts);
+    put32(cap); put32(wirelen);
+    memcpy(buffer + used, data, cap);
+    memset(buffer + used + cap, 0, pad - cap);
+    used += pad;
+    return total;
+}
 
 // Opens FILE with an SHB (no options) and an IDB (Ethernet, snaplen 262144,
 // if_tsresol 9) in the buffer, and stops on SIGINT and SIGTERM from now on.

@@ -209,14 +209,7 @@ int main(int argc, char **argv)
                 uint64_t ts;
                 memcpy(&ts, data - 8, 8);
                 ts += (uint64_t)real_minus_mono;
-                const uint32_t cap = d->len, pad = (cap + 3) & ~3u, total = 32 + pad + opts;
-                if (used + total > buffer_size)
-                    flush();
-                put32(6); put32(total); put32(0); put32((uint32_t)(ts >> 32)); put32((uint32_t)ts);
-                put32(cap); put32(cap);
-                memcpy(buffer + used, data, cap);
-                memset(buffer + used + cap, 0, pad - cap);
-                used += pad;
+                const uint32_t total = put_epb_frame(opts, ts, data, d->len, d->len);
                 put32(2 | 4u << 16); put32(1);
                 if (count > 1) {
                     put32(6 | 4u << 16); put32((uint32_t)qi);
